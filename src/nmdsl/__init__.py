@@ -1,0 +1,79 @@
+"""nmdsl: a compiler for structured training sessions.
+
+    >>> import nmdsl
+    >>> workout = nmdsl.parse("name: Sprints\\n10m @60%\\n6x sprint 10s\\n")
+    >>> workout.totals().duration_s
+    1740.0
+    >>> zwo_or_json = nmdsl.compile(workout, "json")
+
+Names are imported on first use (PEP 562), so ``import nmdsl`` and the CLI's
+start-up stay cheap; type checkers see them through the TYPE_CHECKING block.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .api import Output, Result, check, check_file, compile, emit, parse, parse_file
+    from .diagnostics import CODES, Diagnostic, NmdslError, Severity, Span
+    from .model import (
+        CadenceTarget,
+        Cue,
+        FreeTarget,
+        HeartRateTarget,
+        MaxTarget,
+        Metadata,
+        Pace,
+        PaceTarget,
+        PercentTarget,
+        RampTarget,
+        Repeat,
+        Step,
+        WattsTarget,
+        Workout,
+        ZoneTarget,
+    )
+    from .timeline import Segment, Totals, timeline
+
+_EXPORTS = {
+    "api": ("Output", "Result", "check", "check_file", "compile", "emit", "parse", "parse_file"),
+    "diagnostics": ("CODES", "Diagnostic", "NmdslError", "Severity", "Span"),
+    "model": (
+        "CadenceTarget",
+        "Cue",
+        "FreeTarget",
+        "HeartRateTarget",
+        "MaxTarget",
+        "Metadata",
+        "Pace",
+        "PaceTarget",
+        "PercentTarget",
+        "RampTarget",
+        "Repeat",
+        "Step",
+        "WattsTarget",
+        "Workout",
+        "ZoneTarget",
+    ),
+    "timeline": ("Segment", "Totals", "timeline"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = ["__version__", *sorted(_WHERE)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nmdsl' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,174 @@
+"""The library's front door: parse, check, compile.
+
+The library never prints and never exits: problems come back as
+:class:`~nmdsl.diagnostics.Diagnostic` objects (``check``) or are raised as
+:class:`~nmdsl.diagnostics.NmdslError` carrying them (``parse``,
+``compile``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, NmdslError, Report, Severity, sort_diagnostics
+from .model import Workout
+
+#: Files larger than this are refused (E009) before they are read whole.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Result:
+    """What ``check`` found: the workout (when it has no errors) and every diagnostic."""
+
+    file: str
+    workout: Workout | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The decoded source text, for rendering diagnostics with their line.
+    source: str | None = None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check(
+    source: str | bytes,
+    *,
+    filename: str = "<input>",
+    ftp_w: float | None = None,
+) -> Result:
+    """Parse and validate nmdsl source text; never raises for bad input."""
+    from .builder import Builder
+    from .checks import run_checks
+    from .lexer import decode
+    from .parser import parse_cst
+
+    report = Report(file=filename)
+    if isinstance(source, bytes):
+        if len(source) > MAX_FILE_BYTES:
+            report.add("E009", f"the file is {len(source):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            return Result(filename, None, report.sorted())
+        text = decode(source, report)
+        if text is None:
+            return Result(filename, None, report.sorted())
+    else:
+        text = source[1:] if source.startswith("\ufeff") else source
+        if len(text) > MAX_FILE_BYTES:
+            report.add("E009", f"the text is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,}")
+            return Result(filename, None, report.sorted(), text)
+    cst = parse_cst(text, report)
+    workout = Builder(report, ftp_w=ftp_w).build(cst)
+    if not report.has_errors:
+        if not workout.steps:
+            report.add("E010", "the workout has no steps", None, "add at least one step, e.g. 10m @60%")
+        else:
+            run_checks(workout, report)
+    ok = not report.has_errors
+    return Result(filename, workout if ok else None, report.sorted(), text)
+
+
+def check_file(path: str | os.PathLike[str], *, ftp_w: float | None = None) -> Result:
+    """``check`` a file; an unreadable or oversized file is a diagnostic, not an exception."""
+    name = str(path)
+    report = Report(file=name)
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_FILE_BYTES:
+            report.add("E009", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            return Result(name, None, report.sorted())
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        report.add("E008", f"cannot read the file: {exc.strerror or exc}")
+        return Result(name, None, report.sorted())
+    return check(data, filename=name, ftp_w=ftp_w)
+
+
+def parse(source: str | bytes, *, filename: str = "<input>", ftp_w: float | None = None) -> Workout:
+    """Parse nmdsl source into a validated :class:`Workout`.
+
+    Raises :class:`NmdslError` (with every diagnostic) when it has errors;
+    warnings are dropped: use :func:`check` to see them.
+    """
+    result = check(source, filename=filename, ftp_w=ftp_w)
+    if result.workout is None:
+        raise NmdslError(result.diagnostics)
+    return result.workout
+
+
+def parse_file(path: str | os.PathLike[str], *, ftp_w: float | None = None) -> Workout:
+    """:func:`parse` the file at ``path``."""
+    result = check_file(path, ftp_w=ftp_w)
+    if result.workout is None:
+        raise NmdslError(result.diagnostics)
+    return result.workout
+
+
+@dataclass
+class Output:
+    """A compiled file: its bytes and what the format could not carry."""
+
+    data: bytes
+    suffix: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def emit(
+    workout: Workout,
+    format: str,
+    *,
+    ftp_w: float | None = None,
+    strict: bool = False,
+    filename: str = "<input>",
+    **extra: object,
+) -> Output:
+    """Compile a workout to ``format``, keeping the backend's warnings.
+
+    Raises :class:`NmdslError` on errors, and on warnings when ``strict``.
+    """
+    from . import backends
+
+    backend = backends.get(format)
+    report = Report(file=filename)
+    if ftp_w is not None and workout.meta.ftp_w is None:
+        workout = workout.model_copy(update={"meta": workout.meta.model_copy(update={"ftp_w": float(ftp_w)})})
+    options = backends.EmitOptions(ftp_w=workout.meta.ftp_w, extra=dict(extra))
+    data = backend.emit(workout, report, options)
+    diagnostics = report.sorted()
+    if strict:
+        diagnostics = [
+            d.model_copy(update={"severity": Severity.ERROR}) if not d.is_error else d for d in diagnostics
+        ]
+    if any(d.is_error for d in diagnostics):
+        raise NmdslError(sort_diagnostics(diagnostics))
+    return Output(data, backend.suffix, diagnostics)
+
+
+def compile(
+    workout: Workout | str | bytes,
+    format: str,
+    *,
+    ftp_w: float | None = None,
+    strict: bool = False,
+    **extra: object,
+) -> bytes:
+    """Compile a workout (or nmdsl source text) to the bytes of a ``format`` file.
+
+    >>> import nmdsl
+    >>> data = nmdsl.compile("name: Demo\\n10m @60%\\n", "json")
+    >>> b'"duration_s": 600' in data
+    True
+    """
+    if not isinstance(workout, Workout):
+        workout = parse(workout, ftp_w=ftp_w)
+    return emit(workout, format, ftp_w=ftp_w, strict=strict, **extra).data

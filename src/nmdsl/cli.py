@@ -1,0 +1,249 @@
+"""The ``nmdsl`` command: I/O and exit codes over the library, nothing more.
+
+Exit status: 0 ok, 1 the input has errors (or warnings with ``--strict``),
+2 usage error.  Diagnostics go to stderr, compiled output to files (or to
+stdout with ``-o -``).  Heavy modules are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .api import Result
+    from .diagnostics import Diagnostic
+
+FORMATS = ("json",)  # kept in step with backends._REGISTRY by a test
+
+
+def _ftp_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--ftp",
+        "ftp_w",
+        type=click.FloatRange(min=1, max=1000),
+        metavar="W",
+        help="FTP in watts for files whose header sets none.",
+    )(f)
+
+
+def _strict_option(f):  # type: ignore[no-untyped-def]
+    return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="nmdsl")
+def main() -> None:
+    """nmdsl: compile structured training sessions (.nm) to workout files.
+
+    \b
+      nmdsl check workouts/                 validate every .nm file
+      nmdsl compile session.nm -f json      write session.json next to it
+      nmdsl compile a.nm b.nm -f json -o out/
+    """
+
+
+# -- check ----------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@_ftp_option
+@_strict_option
+@click.option(
+    "--format",
+    "out_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to report: text for people, json for tools.",
+)
+def check(paths: tuple[str, ...], ftp_w: float | None, strict: bool, out_format: str) -> None:
+    """Validate .nm files (folders are searched for *.nm recursively)."""
+    results = [_check_one(p, ftp_w) for p in _expand(paths)]
+    if strict:
+        results = [_strict(r) for r in results]
+    errors = sum(len(r.errors) for r in results)
+    warnings = sum(len(r.warnings) for r in results)
+    if out_format == "json":
+        import json
+
+        payload = {
+            "files": [
+                {
+                    "file": r.file,
+                    "ok": r.ok,
+                    "diagnostics": [d.model_dump(mode="json") for d in r.diagnostics],
+                }
+                for r in results
+            ],
+            "summary": {"files": len(results), "errors": errors, "warnings": warnings},
+        }
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        for r in results:
+            _print_diagnostics(r.diagnostics, r.source)
+        bad = sum(1 for r in results if not r.ok)
+        click.echo(
+            f"checked {_plural(len(results), 'file')}: "
+            f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+            + (f" in {_plural(bad, 'file')}" if bad else ""),
+            err=True,
+        )
+    sys.exit(1 if errors else 0)
+
+
+def _strict(r: Result) -> Result:
+    from .diagnostics import Severity
+
+    r.diagnostics = [d.model_copy(update={"severity": Severity.ERROR}) for d in r.diagnostics]
+    r.workout = None if r.diagnostics else r.workout
+    return r
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _expand(paths: Iterable[str]) -> Iterator[str]:
+    """Files as given; folders searched for *.nm, sorted, hidden folders skipped."""
+    for p in paths:
+        if p != "-" and os.path.isdir(p):
+            found = sorted(
+                f for f in Path(p).rglob("*.nm")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            yield from (str(f) for f in found)
+        else:
+            yield p
+
+
+def _check_one(path: str, ftp_w: float | None) -> Result:
+    from .api import check, check_file
+
+    if path == "-":
+        return check(sys.stdin.buffer.read(), filename="<stdin>", ftp_w=ftp_w)
+    return check_file(path, ftp_w=ftp_w)
+
+
+def _print_diagnostics(diagnostics: Iterable[Diagnostic], source: str | None) -> None:
+    from .diagnostics import render
+
+    for d in diagnostics:
+        click.echo(render(d, source), err=True)
+
+
+# -- compile ----------------------------------------------------------------
+
+
+@main.command(name="compile")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(allow_dash=True),
+    help="Output file (one input), folder (several inputs) or - for stdout. "
+    "Default: next to each input, with the format's suffix.",
+)
+@_ftp_option
+@_strict_option
+def compile_cmd(inputs: tuple[str, ...], fmt: str, output: str | None, ftp_w: float | None, strict: bool) -> None:
+    """Compile .nm files to FORMAT."""
+    from .api import emit
+    from .backends import get
+    from .diagnostics import NmdslError
+
+    suffix = get(fmt).suffix
+    if len(inputs) > 1 and output is not None and output != "-" and os.path.isfile(output):
+        raise click.UsageError(f"-o {output} is a file, but there are {len(inputs)} inputs: give a folder")
+    if inputs.count("-") > 1:
+        raise click.UsageError("stdin ('-') can be read only once")
+    failed = 0
+    for path in inputs:
+        result = _check_one(path, ftp_w)
+        if strict:
+            result = _strict(result)
+        _print_diagnostics(result.diagnostics, result.source)
+        if result.workout is None:
+            failed += 1
+            continue
+        try:
+            out = emit(result.workout, fmt, ftp_w=ftp_w, strict=strict, filename=result.file)
+        except NmdslError as exc:
+            _print_diagnostics(exc.diagnostics, result.source)
+            failed += 1
+            continue
+        _print_diagnostics(out.diagnostics, result.source)
+        dest = _destination(path, output, suffix, several=len(inputs) > 1)
+        if dest is None:
+            sys.stdout.buffer.write(out.data)
+            sys.stdout.buffer.flush()
+        else:
+            _write_atomic(dest, out.data)
+    if len(inputs) > 1 or failed:
+        click.echo(
+            f"compiled {_plural(len(inputs) - failed, 'file')}"
+            + (f", {failed} failed" if failed else ""),
+            err=True,
+        )
+    sys.exit(1 if failed else 0)
+
+
+def _destination(path: str, output: str | None, suffix: str, several: bool) -> Path | None:
+    """Where one input's output goes; None means stdout."""
+    if output == "-" or (output is None and path == "-"):
+        return None
+    stem = "stdin" if path == "-" else Path(path).stem
+    if output is None:
+        return Path(path).with_suffix(suffix)
+    out = Path(output)
+    if several or out.is_dir() or output.endswith(("/", os.sep)):
+        out.mkdir(parents=True, exist_ok=True)
+        return out / (stem + suffix)
+    return out
+
+
+def _write_atomic(dest: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, then rename: never a half file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# -- schema -------------------------------------------------------------------
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the workout model (what -f json writes)."""
+    import json
+
+    from .model import Workout
+
+    click.echo(json.dumps(Workout.model_json_schema(), indent=2, sort_keys=True))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,226 @@
+"""Diagnostics: source spans, coded messages, and their rendering.
+
+Every problem nmdsl reports is a :class:`Diagnostic` with a stable code from
+:data:`CODES`.  The library never prints: it returns diagnostics (``check``)
+or raises :class:`NmdslError` carrying them (``parse``, ``compile``); the CLI
+renders them with :func:`render`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Span(BaseModel):
+    """A place in the source: 1-based line and column, end exclusive."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int, width: int = 1) -> Span:
+        return cls(line=line, column=column, end_line=line, end_column=column + max(width, 1))
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    title: str
+
+
+def _catalogue(*codes: Code) -> dict[str, Code]:
+    return {c.code: c for c in codes}
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+#: Every diagnostic code nmdsl can emit.  Codes are stable: a code is never
+#: reused for another meaning.  docs/diagnostics.md documents each one, and a
+#: test fails if a code here is undocumented or never triggered by a test.
+CODES: dict[str, Code] = _catalogue(
+    # E0xx: reading the file and its layout
+    Code("E001", E, "syntax error"),
+    Code("E002", E, "unknown word"),
+    Code("E003", E, "tab in indentation"),
+    Code("E004", E, "unexpected indentation"),
+    Code("E005", E, "block without a body"),
+    Code("E006", E, "file is not valid UTF-8"),
+    Code("E007", E, "unterminated string"),
+    Code("E008", E, "cannot read file"),
+    Code("E009", E, "file too large"),
+    Code("E010", E, "empty workout"),
+    # E1xx: header
+    Code("E101", E, "unknown header key"),
+    Code("E102", E, "header key in the wrong case"),
+    Code("E103", E, "repeated header key"),
+    Code("E104", E, "empty header value"),
+    Code("E105", E, "header line after the first step"),
+    Code("E106", E, "invalid header value"),
+    # E2xx: values
+    Code("E201", E, "zero duration or distance"),
+    Code("E202", E, "invalid clock time"),
+    Code("E203", E, "zero repeat count"),
+    Code("E204", E, "range low above high"),
+    Code("E205", E, "unknown power zone"),
+    Code("E206", E, "implausible cadence"),
+    Code("E207", E, "implausible heart rate"),
+    Code("E208", E, "implausible power or pace"),
+    Code("E209", E, "cue offset outside its step"),
+    # E3xx: meaning
+    Code("E301", E, "target or unit not available for this sport"),
+    Code("E302", E, "more than one target of a kind"),
+    Code("E303", E, "step without a target"),
+    Code("E304", E, "watts and %FTP mixed without ftp"),
+    Code("E305", E, "workout too large"),
+    Code("E306", E, "blocks nested too deeply"),
+    Code("E307", E, "drill not available for this sport"),
+    Code("E308", E, "items not separated by spaces"),
+    # W1xx: suspicious but valid
+    Code("W101", W, "very long run step written in minutes"),
+    Code("W102", W, "distance step with unknown time"),
+)
+
+
+class Diagnostic(BaseModel):
+    """One problem in one file, with where it is and how to fix it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    severity: Severity
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+    file: str = "<input>"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def short(self) -> str:
+        """``file:line:col: error[CODE]: message`` on one line."""
+        where = self.file
+        if self.span is not None:
+            where += f":{self.span.line}:{self.span.column}"
+        return f"{where}: {self.severity.value}[{self.code}]: {self.message}"
+
+
+def diag(
+    code: str,
+    message: str,
+    span: Span | None = None,
+    hint: str | None = None,
+    *,
+    file: str = "<input>",
+    severity: Severity | None = None,
+) -> Diagnostic:
+    """Build a diagnostic; the severity defaults to the code's catalogue entry."""
+    return Diagnostic(
+        code=code,
+        severity=severity or CODES[code].severity,
+        message=message,
+        span=span,
+        hint=hint,
+        file=file,
+    )
+
+
+class NmdslError(Exception):
+    """Raised by the library when input has errors; carries every diagnostic."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
+        self.diagnostics: list[Diagnostic] = list(diagnostics)
+        errors = [d for d in self.diagnostics if d.is_error] or self.diagnostics
+        first = errors[0].short() if errors else "error"
+        more = len(errors) - 1
+        super().__init__(first + (f" (and {more} more)" if more > 0 else ""))
+
+
+@dataclass
+class Report:
+    """Collects diagnostics for one file while a stage runs."""
+
+    file: str = "<input>"
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        span: Span | None = None,
+        hint: str | None = None,
+        *,
+        severity: Severity | None = None,
+    ) -> None:
+        self.items.append(diag(code, message, span, hint, file=self.file, severity=severity))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sort_diagnostics(self.items)
+
+
+def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
+    def key(d: Diagnostic) -> tuple[int, int, str]:
+        if d.span is None:
+            return (0, 0, d.code)
+        return (d.span.line, d.span.column, d.code)
+
+    return sorted(items, key=key)
+
+
+def render(d: Diagnostic, source: str | None = None) -> str:
+    """Render a diagnostic for people: the message, the line, a caret, a hint.
+
+    ::
+
+        session.nm:4:4: error[E204]: range low 94% is above high 88%
+            4 | 5m @94-88%
+              |    ^^^^^^^
+          hint: write the smaller number first: @88-94%
+    """
+    out = [d.short()]
+    if d.span is not None and source is not None:
+        lines = source.splitlines()
+        if 1 <= d.span.line <= len(lines):
+            text = lines[d.span.line - 1].replace("\t", " ")
+            gutter = str(d.span.line)
+            pad = " " * len(gutter)
+            start = max(d.span.column, 1)
+            if d.span.end_line == d.span.line:
+                width = max(d.span.end_column - start, 1)
+            else:
+                width = max(len(text) - start + 1, 1)
+            width = min(width, max(len(text) - start + 1, 1))
+            out.append(f"    {gutter} | {text}")
+            out.append(f"    {pad} | {' ' * (start - 1)}{'^' * width}")
+    if d.hint:
+        out.append(f"  hint: {d.hint}")
+    return "\n".join(out)
+
+
+def summary(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    errors = warnings = 0
+    for d in diagnostics:
+        if d.is_error:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings

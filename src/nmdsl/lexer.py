@@ -1,0 +1,319 @@
+"""Source text -> lines -> tokens.
+
+Decoding (UTF-8, optional BOM, CRLF/CR/LF), splitting a line into its
+whitespace-separated items (a ``"quoted cue"`` is one item; ``#`` outside
+quotes starts a comment), and classifying each item as one terminal of
+``grammar/nmdsl.lark``.  The terminal patterns come from the grammar itself,
+so the grammar stays the one source of truth for the language's words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lark import Token
+from lark.lexer import Lexer
+
+from .diagnostics import Report, Span
+
+#: Header keys.  Exposed for docs, did-you-mean and the formatter.
+HEADER_KEYS = (
+    "name",
+    "author",
+    "description",
+    "sport",
+    "tags",
+    "ftp",
+    "threshold-pace",
+    "lthr",
+    "max-hr",
+)
+
+HEADER_RE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:")
+QUOTED_VALUE_RE = re.compile(r'"([^"]*)"[ \t]*(?:#.*)?')
+
+
+@dataclass
+class Line:
+    """One physical line with content: its number, indentation and text."""
+
+    number: int
+    indent: int
+    #: The text after the indentation (comments still in).
+    text: str
+    tokens: list[Token] = field(default_factory=list)
+    ok: bool = True
+
+
+def decode(data: bytes, report: Report) -> str | None:
+    """UTF-8 (with or without BOM); an invalid byte is an E006 with its place."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", "replace")) + 1
+        report.add(
+            "E006",
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+            Span.point(line, column),
+            "save the file as UTF-8",
+        )
+        return None
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on LF, CRLF or CR; a leading BOM is dropped."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return re.split(r"\r\n|\r|\n", text)
+
+
+class TerminalTable:
+    """The grammar's terminals, compiled for whole-item matching."""
+
+    #: Terminals that are not produced from items of a step line.
+    HEADER_ONLY = frozenset({"HEADER_KEY", "HEADER_VALUE", "COLON"})
+
+    def __init__(self, terminals: list[Any]):
+        self.patterns: list[tuple[str, re.Pattern[str]]] = []
+        self.literals: dict[str, str] = {}
+        for t in terminals:
+            if t.name in self.HEADER_ONLY:
+                continue
+            if t.pattern.type == "str":
+                self.literals[t.pattern.value] = t.name
+            else:
+                self.patterns.append((t.name, re.compile(t.pattern.to_regexp())))
+
+    def classify(self, item: str) -> str | None:
+        name = self.literals.get(item)
+        if name is not None:
+            return name
+        for name, pattern in self.patterns:
+            if pattern.fullmatch(item):
+                return name
+        return None
+
+
+def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
+    """Fill ``line.tokens`` (lark Tokens with 1-based columns) or report why not."""
+    text = line.text
+    col0 = line.indent  # columns in `text` are offset by the indentation
+    m = HEADER_RE.match(text)
+    if m:
+        _header_tokens(line, m, col0, report)
+        return
+    for start, item in _items(line, report):
+        col = col0 + start + 1
+        if item.startswith('"'):
+            line.tokens.append(_tok("STRING", item, line.number, col))
+            continue
+        if item.endswith(":") and len(item) > 1:
+            head = item[:-1]
+            kind = table.classify(head)
+            if kind is not None:
+                line.tokens.append(_tok(kind, head, line.number, col))
+                line.tokens.append(_tok("COLON", ":", line.number, col + len(head)))
+                continue
+        kind = table.classify(item)
+        if kind is None:
+            line.ok = False
+            message, hint = explain_unknown(item)
+            report.add("E002", message, Span.point(line.number, col, len(item)), hint)
+            continue
+        line.tokens.append(_tok(kind, item, line.number, col))
+
+
+def _tok(kind: str, value: str, line: int, col: int) -> Token:
+    return Token(
+        kind,
+        value,
+        start_pos=col - 1,
+        line=line,
+        column=col,
+        end_line=line,
+        end_column=col + len(value),
+        end_pos=col - 1 + len(value),
+    )
+
+
+def _header_tokens(line: Line, m: re.Match[str], col0: int, report: Report) -> None:
+    key = m.group(1)
+    rest_start = m.end()
+    rest = line.text[rest_start:]
+    stripped = rest.strip(" \t")
+    lead = len(rest) - len(rest.lstrip(" \t"))
+    value_col = col0 + rest_start + lead + 1
+    quoted = QUOTED_VALUE_RE.fullmatch(stripped)
+    if quoted:
+        value = quoted.group(1)
+        width = len(quoted.group(0).split('"')[1]) + 2
+    else:
+        value = stripped.split("#", 1)[0].rstrip(" \t")
+        width = len(value)
+    line.tokens.append(_tok("HEADER_KEY", key, line.number, col0 + 1))
+    line.tokens.append(_tok("COLON", ":", line.number, col0 + m.end()))
+    tok = _tok("HEADER_VALUE", value, line.number, value_col)
+    tok.end_column = value_col + max(width, 1)
+    line.tokens.append(tok)
+
+
+def _items(line: Line, report: Report) -> Iterator[tuple[int, str]]:
+    """(offset, item) for each whitespace-separated item before a comment."""
+    text = line.text
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t":
+            i += 1
+            continue
+        if c == "#":
+            return
+        start = i
+        if c == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                line.ok = False
+                report.add(
+                    "E007",
+                    "this cue has no closing quote",
+                    Span.point(line.number, line.indent + start + 1, n - start),
+                    'end the cue with " on the same line',
+                )
+                return
+            i = end + 1
+        else:
+            while i < n and text[i] not in ' \t"#':
+                i += 1
+        if i < n and text[i] not in " \t#":
+            # Two items touch: `30s"cue"`, `"cue"at`, `@150%"x"`.
+            j = i
+            while j < n and text[j] not in " \t#":
+                j += 1
+            line.ok = False
+            report.add(
+                "E308",
+                f"put a space between {text[start:i]!r} and {text[i:j]!r}",
+                Span.point(line.number, line.indent + start + 1, j - start),
+                "items on a line are separated by spaces",
+            )
+            i = j
+            continue
+        yield start, text[start:i]
+
+
+_UNIT_FIXES = {
+    "sec": "s",
+    "secs": "s",
+    "second": "s",
+    "seconds": "s",
+    "S": "s",
+    "mins": "m",
+    "minute": "m",
+    "minutes": "m",
+    "M": "m",
+    "hr": "h",
+    "hrs": "h",
+    "hour": "h",
+    "hours": "h",
+    "H": "h",
+    "meters": "mtr",
+    "metres": "mtr",
+    "meter": "mtr",
+    "metre": "mtr",
+    "mt": "mtr",
+    "KM": "km",
+    "Km": "km",
+    "k": "km",
+    "miles": "mi",
+    "mile": "mi",
+    "MI": "mi",
+    "Mi": "mi",
+    "RPM": "rpm",
+    "Rpm": "rpm",
+    "BPM": "bpm",
+    "Bpm": "bpm",
+    "w": "W",
+    "watts": "W",
+    "X": "x",
+}
+
+WORDS = (
+    "warmup",
+    "cooldown",
+    "rest",
+    "sprint",
+    "strides",
+    "accel",
+    "spinup",
+    "ramp",
+    "max",
+    "free",
+    "at",
+)
+
+TARGET_FORMS = "@150%, @88-94%, @250W, @240-260W, @Z2, @4:30/km, @4:20-4:30/km, @150bpm"
+
+
+def explain_unknown(item: str) -> tuple[str, str | None]:
+    """A message and a hint for an item that matches no terminal."""
+    m = re.fullmatch(r"(@?)([0-9]+(?:\.[0-9]+)?)([A-Za-z]+)", item)
+    if m and m.group(3) in _UNIT_FIXES:
+        fixed = m.group(1) + m.group(2) + _UNIT_FIXES[m.group(3)]
+        return f"unknown unit {m.group(3)!r} in {item!r}", f"did you mean {fixed}? (units are case-sensitive)"
+    if re.fullmatch(r"[0-9]+", item):
+        return f"the number {item} has no unit", "write a unit right after it: 30s, 10m, 400mtr, 110rpm"
+    if item in ("s", "m", "min", "h", "mtr", "km", "mi", "rpm", "bpm", "W", "%"):
+        return f"the unit {item!r} stands alone", "write the unit right after its number, without a space: 30s, 110rpm"
+    if item == "@":
+        return "'@' without a value", "write @ directly before its value: @150%"
+    if item == "/":
+        return "unexpected '/'", None
+    if "/" in item and not re.search(r"/(km|mi)\b", item):
+        return f"unknown item {item!r}", "separate the steps of a repeat with ' / ' (a space on each side)"
+    if re.fullmatch(r"[0-9]+X:?", item):
+        return f"unknown word {item!r}", f"did you mean {item.replace('X', 'x')}? (units are case-sensitive)"
+    if item.startswith("@"):
+        rng = re.fullmatch(r"@[0-9.:]+([A-Za-z%/]*)-[0-9.:]+([A-Za-z%/]*)", item)
+        if rng and rng.group(1) and rng.group(1) != rng.group(2):
+            return (
+                f"the two ends of {item!r} have different units",
+                "both ends of a range take the same unit: @88-94%, @240-260W",
+            )
+        if re.fullmatch(r"@[0-9]+(\.[0-9]+)?", item):
+            return f"the target {item!r} has no unit", "write @150% (percent) or @250W (watts)"
+        if re.fullmatch(r"@z[0-9]+", item):
+            return f"unknown target {item!r}", f"zones are written with a capital Z: @Z{item[2:]}"
+        if re.fullmatch(r"@[0-9]+:[0-9]+", item):
+            return f"the pace {item!r} has no unit", f"write {item}/km or {item}/mi"
+        return f"unknown target {item!r}", f"targets are written {TARGET_FORMS}"
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?[%W]?-[0-9]+(\.[0-9]+)?[%W]", item):
+        return f"a range without '@': {item!r}", f"write @{item}, or 'ramp {item}' for a ramp"
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?(%|W)", item):
+        return f"a target without '@': {item!r}", f"write @{item}"
+    if re.fullmatch(r"[0-9]+\.[0-9]+[a-z]+", item):
+        return f"decimals are not allowed in {item!r}", "durations use whole units: 1m30s or 1:30 instead of 1.5m"
+    close = difflib.get_close_matches(item.lower(), WORDS, n=1, cutoff=0.6)
+    if close:
+        return f"unknown word {item!r}", f"did you mean {close[0]!r}?"
+    return f"unknown word {item!r}", None
+
+
+class TokenListLexer(Lexer):
+    """Feeds lark a list of already-classified tokens (see ``tokenize_line``)."""
+
+    __future_interface__ = 2
+
+    def __init__(self, lexer_conf: Any) -> None:
+        pass
+
+    def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Token]:
+        return iter(lexer_state.text)

@@ -1,0 +1,311 @@
+"""Text -> concrete syntax tree (one node per line, blocks nested).
+
+The only module that talks to lark.  Each logical line is tokenized by
+:mod:`nmdsl.lexer` and parsed on its own with the LALR line grammar, so a
+syntax error on one line never hides the errors on the others; indentation
+is handled here, the way CPython's tokenizer does it, rather than by lark's
+``Indenter`` (which counts a tab as 8 spaces and misplaces indentation
+errors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from lark import Token, Tree
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+
+from . import _grammar
+from .diagnostics import Report, Span
+from .lexer import Line, split_lines, tokenize_line
+
+#: Deepest nesting of ``Nx:`` blocks accepted (also keeps recursion bounded).
+MAX_DEPTH = 16
+
+
+def span_of(first: Token, last: Token | None = None) -> Span:
+    last = last or first
+    return Span(
+        line=first.line or 1,
+        column=first.column or 1,
+        end_line=last.end_line or first.line or 1,
+        end_column=last.end_column or (first.column or 1) + len(str(first)),
+    )
+
+
+@dataclass
+class HeaderLine:
+    key: Token
+    value: Token
+
+    @property
+    def line(self) -> int:
+        return self.key.line or 0
+
+
+@dataclass
+class CueNode:
+    text: Token
+    at: Token | None
+
+
+@dataclass
+class TargetNode:
+    #: The grammar's name for it: POWER_PCT, WATTS, ..., ramp, max_effort, free_ride.
+    kind: str
+    #: The token holding the value (for ramp: the range; for max/free: the word).
+    value: Token
+    span: Span
+
+
+@dataclass
+class StepNode:
+    word: Token | None  # warmup / cooldown / rest, or a drill
+    amount: Token  # DURATION or DISTANCE
+    targets: list[TargetNode]
+    cues: list[CueNode]
+    span: Span
+
+
+@dataclass
+class StepLine:
+    count: Token | None
+    steps: list[StepNode]
+    span: Span
+
+
+@dataclass
+class BlockLine:
+    count: Token
+    span: Span
+    body: list[CstNode] = field(default_factory=list)
+
+
+CstNode = Union[HeaderLine, StepLine, BlockLine]
+
+
+# Terminal names in words, for "expected ..." messages.
+_WORDS = {
+    "DURATION": "a duration (30s, 10m, 1:30)",
+    "DISTANCE": "a distance (400mtr, 1km)",
+    "INTENSITY": "warmup, cooldown or rest",
+    "DRILL": "a drill (sprint, strides, accel, spinup)",
+    "REPEAT": "a repeat count (6x)",
+    "STRING": 'a cue ("...")',
+    "AT": "'at'",
+    "SLASH": "'/'",
+    "COLON": "':'",
+    "RAMP_RANGE": "the ramp's range (45%-70%)",
+    "$END": "the end of the line",
+    "HEADER_VALUE": "a value",
+}
+_TARGETS = {"POWER_PCT", "WATTS", "ZONE", "PACE", "BPM", "CADENCE", "RAMP", "MAX", "FREE"}
+_TARGET_WORDS = "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm)"
+
+
+def describe(kind: str) -> str:
+    if kind in _TARGETS:
+        return {"CADENCE": "a cadence", "BPM": "a heart rate", "RAMP": "'ramp'"}.get(kind, "a target")
+    return _WORDS.get(kind, kind.lower())
+
+
+def expected_words(expected: set[str]) -> str:
+    words: list[str] = []
+    if expected & _TARGETS:
+        words.append(_TARGET_WORDS)
+    order = ["INTENSITY", "DRILL", "DURATION", "DISTANCE", "RAMP_RANGE", "STRING", "AT", "SLASH", "COLON", "$END"]
+    for k in order:
+        if k in expected:
+            words.append(_WORDS[k])
+    for k in sorted(expected - _TARGETS - set(order)):
+        words.append(_WORDS.get(k, k.lower()))
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def parse_cst(text: str, report: Report) -> list[CstNode]:
+    """Parse a whole file into a list of top-level CST nodes; report problems."""
+    lark_parser = _grammar.parser()
+    table = _grammar.terminals()
+    root: list[CstNode] = []
+    # (indentation, the list that lines at that indentation go into)
+    stack: list[tuple[int, list[CstNode]]] = [(0, root)]
+    pending: BlockLine | None = None
+    previous_failed = False
+
+    for number, raw in enumerate(split_lines(text), start=1):
+        content = raw.lstrip(" \t")
+        if not content or content.startswith("#"):
+            continue
+        lead = raw[: len(raw) - len(content)]
+        if "\t" in lead:
+            report.add(
+                "E003",
+                "a tab in the indentation",
+                Span.point(number, lead.index("\t") + 1),
+                "indent with spaces only",
+            )
+            previous_failed = True
+            continue
+        indent = len(lead)
+        line = Line(number, indent, content)
+        node = _parse_line(line, lark_parser, table, report)
+
+        if pending is not None:
+            if indent > stack[-1][0]:
+                stack.append((indent, pending.body))
+            else:
+                _no_body(pending, report)
+            pending = None
+        if indent > stack[-1][0]:
+            if not previous_failed:
+                report.add(
+                    "E004",
+                    "this line is indented, but no block line (like '3x:') opens a block here",
+                    Span.point(number, 1, indent),
+                    "remove the indentation, or put a line like '3x:' above",
+                )
+            # Go on at this level, so only the first line of the run is reported.
+            stack.append((indent, []))
+        while indent < stack[-1][0]:
+            stack.pop()
+        if indent != stack[-1][0]:
+            levels = " or ".join(str(level) for level, _ in stack)
+            report.add(
+                "E004",
+                "this line's indentation matches no enclosing block",
+                Span.point(number, 1, indent),
+                f"indent it by {levels} spaces, like the lines of the block it belongs to",
+            )
+            stack.append((indent, stack[-1][1]))
+
+        previous_failed = node is None
+        if node is None:
+            continue
+        if isinstance(node, BlockLine) and len(stack) > MAX_DEPTH:
+            report.add("E306", f"blocks nest deeper than {MAX_DEPTH} levels", node.span)
+            node.body = []
+            stack[-1][1].append(node)
+            previous_failed = True
+            continue
+        stack[-1][1].append(node)
+        if isinstance(node, BlockLine):
+            pending = node
+    if pending is not None:
+        _no_body(pending, report)
+    return root
+
+
+def _no_body(block: BlockLine, report: Report) -> None:
+    report.add(
+        "E005",
+        f"'{block.count}:' opens a block, but no indented lines follow",
+        block.span,
+        "indent the lines to repeat below it, or write the repeat on one line: 6x 30s @150% / 30s @50%",
+    )
+
+
+def _parse_line(line: Line, lark_parser: object, table: object, report: Report) -> CstNode | None:
+    tokenize_line(line, table, report)  # type: ignore[arg-type]
+    if not line.ok:
+        return None
+    try:
+        tree = lark_parser.parse(line.tokens)  # type: ignore[attr-defined]
+    except UnexpectedToken as exc:
+        report.add("E001", *_syntax_message(exc, line))
+        return None
+    except UnexpectedInput as exc:  # pragma: no cover - the token lexer never raises others
+        report.add("E001", str(exc), Span.point(line.number, line.indent + 1))
+        return None
+    return _to_cst(tree.children[0])
+
+
+def _syntax_message(exc: UnexpectedToken, line: Line) -> tuple[str, Span, str | None]:
+    tok = exc.token
+    expected = set(exc.expected)
+    if tok.type == "$END":
+        last = line.tokens[-1] if line.tokens else None
+        col = (last.end_column or 1) if last else line.indent + 1
+        span = Span.point(line.number, col)
+        what = "found the end of the line"
+    else:
+        span = span_of(tok)
+        what = f"found {describe(tok.type)} {str(tok)!r}"
+    hint: str | None = None
+    if tok.type == "AT":
+        hint = "'at D' follows the cue it places: \"Last minute!\" at 4m"
+    elif tok.type == "REPEAT":
+        hint = "a repeat count starts the line: 6x 30s @150% / 30s @50%"
+    elif tok.type == "COLON":
+        hint = "only a repeat count takes ':' (3x:), with the block's lines indented below"
+    elif tok.type in _TARGETS and not expected & _TARGETS:
+        hint = "targets come after the duration, and cues after the targets"
+    elif tok.type in ("DURATION", "DISTANCE") and "SLASH" in expected:
+        hint = "separate the steps of a repeat with ' / '"
+    elif tok.type == "$END" and expected <= {"DURATION", "DISTANCE", "INTENSITY", "DRILL"}:
+        hint = "a step needs a duration or a distance"
+    message = f"expected {expected_words(expected)}; {what}"
+    return message, span, hint
+
+
+def _to_cst(tree: Tree[Token]) -> CstNode:
+    kind = tree.data
+    if kind == "header":
+        key, value = tree.children
+        assert isinstance(key, Token) and isinstance(value, Token)
+        return HeaderLine(key, value)
+    if kind == "block_head":
+        (count,) = tree.children
+        assert isinstance(count, Token)
+        return BlockLine(count, span_of(count))
+    assert kind == "step_line", kind
+    count: Token | None = None
+    steps: list[StepNode] = []
+    for child in tree.children:
+        if isinstance(child, Token):
+            count = child
+        else:
+            steps.append(_step(child))
+    first = count or _first_token(tree)
+    return StepLine(count, steps, _span_tree(tree, first))
+
+
+def _step(tree: Tree[Token]) -> StepNode:
+    word: Token | None = None
+    amount: Token | None = None
+    targets: list[TargetNode] = []
+    cues: list[CueNode] = []
+    for child in tree.children:
+        if isinstance(child, Token):
+            word = child
+        elif child.data == "amount":
+            tok = child.children[0]
+            assert isinstance(tok, Token)
+            amount = tok
+        elif child.data == "cue":
+            toks = [t for t in child.children if isinstance(t, Token)]
+            at = toks[2] if len(toks) == 3 else None
+            cues.append(CueNode(toks[0], at))
+        else:  # target, ramp, max_effort, free_ride
+            toks = [t for t in child.children if isinstance(t, Token)]
+            if child.data == "target":
+                targets.append(TargetNode(toks[0].type, toks[0], span_of(toks[0])))
+            else:
+                targets.append(TargetNode(child.data, toks[-1], span_of(toks[0], toks[-1])))
+    assert amount is not None
+    return StepNode(word, amount, targets, cues, _span_tree(tree, word or amount))
+
+
+def _first_token(tree: Tree[Token]) -> Token:
+    for t in tree.scan_values(lambda v: isinstance(v, Token)):
+        return t  # type: ignore[no-any-return]
+    raise AssertionError("empty tree")
+
+
+def _span_tree(tree: Tree[Token], first: Token) -> Span:
+    last = first
+    for t in tree.scan_values(lambda v: isinstance(v, Token)):
+        last = t
+    return span_of(first, last)

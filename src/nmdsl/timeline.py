@@ -1,0 +1,114 @@
+"""The flattened timeline: what the athlete does, step after step.
+
+Backends, totals and statistics read the workout through this one function
+instead of each walking repeats themselves.  A distance step's time is
+estimated from its pace target (the middle of a pace range) or from a
+percent-of-threshold-speed target when the header sets ``threshold-pace``;
+without either its time is unknown (``duration_s is None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Metadata, Repeat, Step, Workout
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One step as it happens: where it starts and how long it lasts."""
+
+    start_s: float
+    #: Seconds; for a distance step, an estimate (``estimated``) or None.
+    duration_s: float | None
+    step: Step
+    #: The repetition number (0-based) in each enclosing repeat, outermost first.
+    iteration: tuple[int, ...] = ()
+    estimated: bool = False
+
+    @property
+    def end_s(self) -> float | None:
+        return None if self.duration_s is None else self.start_s + self.duration_s
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    duration_s: float
+    distance_m: float
+    #: Distance steps whose time could not be estimated (not in duration_s).
+    unknown_duration_steps: int
+    #: True when some of duration_s comes from estimated distance steps.
+    estimated: bool
+
+    @property
+    def exact(self) -> bool:
+        return not self.estimated and self.unknown_duration_steps == 0
+
+
+def step_seconds(step: Step, meta: Metadata) -> tuple[float | None, bool]:
+    """The step's time in seconds and whether it is an estimate."""
+    if step.duration_s is not None:
+        return float(step.duration_s), False
+    if step.distance_m is None:
+        return None, False
+    speed = _speed_mps(step, meta)
+    if speed is None or speed <= 0:
+        return None, False
+    return step.distance_m / speed, True
+
+
+def _speed_mps(step: Step, meta: Metadata) -> float | None:
+    from .model import PaceTarget, PercentTarget, RampTarget
+
+    t = step.target
+    if isinstance(t, PaceTarget):
+        return 1000.0 / t.middle_s_per_km
+    if meta.threshold_pace is None:
+        return None
+    threshold = meta.threshold_pace.speed_mps
+    if isinstance(t, PercentTarget) and t.of == "threshold_speed":
+        return threshold * (t.low_pct + t.high_pct) / 200.0
+    if isinstance(t, RampTarget) and t.unit == "percent" and t.of == "threshold_speed":
+        return threshold * (t.start + t.end) / 200.0
+    return None
+
+
+def iter_steps(
+    items: Sequence[Step | Repeat], iteration: tuple[int, ...] = ()
+) -> Iterator[tuple[Step, tuple[int, ...]]]:
+    """Every step in order, repeats unrolled, with its iteration path."""
+    for item in items:
+        if item.kind == "step":
+            yield item, iteration
+        else:
+            for i in range(item.count):
+                yield from iter_steps(item.steps, iteration + (i,))
+
+
+def timeline(workout: Workout) -> list[Segment]:
+    out: list[Segment] = []
+    t = 0.0
+    for step, iteration in iter_steps(workout.steps):
+        seconds, estimated = step_seconds(step, workout.meta)
+        out.append(Segment(t, seconds, step, iteration, estimated))
+        if seconds is not None:
+            t += seconds
+    return out
+
+
+def totals(workout: Workout) -> Totals:
+    duration = distance = 0.0
+    unknown = 0
+    estimated = False
+    for seg in timeline(workout):
+        if seg.duration_s is None:
+            unknown += 1
+        else:
+            duration += seg.duration_s
+            estimated = estimated or seg.estimated
+        if seg.step.distance_m is not None:
+            distance += seg.step.distance_m
+    return Totals(duration, distance, unknown, estimated)
