@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .api import Output, Result, check, check_file, compile, emit, parse, parse_file
+    from .api import Output, Result, check, check_file, compile, emit, load, parse, parse_file, read
     from .diagnostics import CODES, Diagnostic, NmdslError, Severity, Span
     from .model import (
         CadenceTarget,
@@ -37,10 +37,14 @@ if TYPE_CHECKING:
         Workout,
         ZoneTarget,
     )
+    from .backends import EmitOptions
     from .timeline import Segment, Totals, timeline
+    from .writer import write
 
 _EXPORTS = {
-    "api": ("Output", "Result", "check", "check_file", "compile", "emit", "parse", "parse_file"),
+    "api": ("Output", "Result", "check", "check_file", "compile", "emit", "load", "parse", "parse_file", "read"),
+    "backends": ("EmitOptions",),
+    "writer": ("write",),
     "diagnostics": ("CODES", "Diagnostic", "NmdslError", "Severity", "Span"),
     "model": (
         "CadenceTarget",

@@ -9,11 +9,15 @@ The library never prints and never exits: problems come back as
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, NmdslError, Report, Severity, sort_diagnostics
 from .model import Workout
+
+if TYPE_CHECKING:
+    from .backends import EmitOptions
 
 #: Files larger than this are refused (E009) before they are read whole.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -130,11 +134,12 @@ def emit(
     ftp_w: float | None = None,
     strict: bool = False,
     filename: str = "<input>",
-    **extra: object,
+    options: EmitOptions | None = None,
 ) -> Output:
     """Compile a workout to ``format``, keeping the backend's warnings.
 
-    Raises :class:`NmdslError` on errors, and on warnings when ``strict``.
+    ``ftp_w`` is used when the workout's header sets no FTP.  Raises
+    :class:`NmdslError` on errors, and on warnings too when ``strict``.
     """
     from . import backends
 
@@ -142,16 +147,17 @@ def emit(
     report = Report(file=filename)
     if ftp_w is not None and workout.meta.ftp_w is None:
         workout = workout.model_copy(update={"meta": workout.meta.model_copy(update={"ftp_w": float(ftp_w)})})
-    options = backends.EmitOptions(ftp_w=workout.meta.ftp_w, extra=dict(extra))
+    options = replace(options or backends.EmitOptions(), ftp_w=workout.meta.ftp_w)
     data = backend.emit(workout, report, options)
-    diagnostics = report.sorted()
-    if strict:
-        diagnostics = [
-            d.model_copy(update={"severity": Severity.ERROR}) if not d.is_error else d for d in diagnostics
-        ]
+    diagnostics = _strictly(report.sorted()) if strict else report.sorted()
     if any(d.is_error for d in diagnostics):
-        raise NmdslError(sort_diagnostics(diagnostics))
+        raise NmdslError(diagnostics)
     return Output(data, backend.suffix, diagnostics)
+
+
+def _strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """``--strict``: every warning becomes an error."""
+    return [d if d.is_error else d.model_copy(update={"severity": Severity.ERROR}) for d in diagnostics]
 
 
 def compile(
@@ -160,7 +166,7 @@ def compile(
     *,
     ftp_w: float | None = None,
     strict: bool = False,
-    **extra: object,
+    options: EmitOptions | None = None,
 ) -> bytes:
     """Compile a workout (or nmdsl source text) to the bytes of a ``format`` file.
 
@@ -171,4 +177,47 @@ def compile(
     """
     if not isinstance(workout, Workout):
         workout = parse(workout, ftp_w=ftp_w)
-    return emit(workout, format, ftp_w=ftp_w, strict=strict, **extra).data
+    return emit(workout, format, ftp_w=ftp_w, strict=strict, options=options).data
+
+
+def load(path: str | os.PathLike[str], *, strict: bool = False) -> Result:
+    """Import a ZWO, ERG, MRC or FIT file (by its suffix); never raises for bad input.
+
+    The result's ``source`` is the idiomatic nmdsl text of the workout.
+    """
+    from . import importers
+    from .importers import ReadOptions
+    from .writer import write
+
+    name = str(path)
+    report = Report(file=name)
+    try:
+        importer = importers.for_suffix(Path(path).suffix)
+    except KeyError as exc:
+        report.add("E008", str(exc.args[0]), None, "nmdsl imports " + ", ".join(importers.suffixes()))
+        return Result(name, None, report.sorted())
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_FILE_BYTES:
+            report.add("E009", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            return Result(name, None, report.sorted())
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        report.add("E008", f"cannot read the file: {exc.strerror or exc}")
+        return Result(name, None, report.sorted())
+    workout = importer.read(data, report, ReadOptions(filename=name))
+    diagnostics = _strictly(report.sorted()) if strict else report.sorted()
+    if workout is None or any(d.is_error for d in diagnostics):
+        return Result(name, None, diagnostics)
+    return Result(name, workout, diagnostics, write(workout))
+
+
+def read(path: str | os.PathLike[str], *, strict: bool = False) -> Workout:
+    """Import a ZWO, ERG, MRC or FIT file into a :class:`Workout`.
+
+    Raises :class:`NmdslError` when the file cannot be read.
+    """
+    result = load(path, strict=strict)
+    if result.workout is None:
+        raise NmdslError(result.diagnostics)
+    return result.workout

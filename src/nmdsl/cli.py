@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .api import Result
     from .diagnostics import Diagnostic
 
-FORMATS = ("json",)  # kept in step with backends._REGISTRY by a test
+FORMATS = ("json", "zwo", "erg", "mrc", "fit")  # backends._REGISTRY; a test keeps them in step
 
 
 def _ftp_option(f):  # type: ignore[no-untyped-def]
@@ -156,13 +156,45 @@ def _print_diagnostics(diagnostics: Iterable[Diagnostic], source: str | None) ->
 )
 @_ftp_option
 @_strict_option
-def compile_cmd(inputs: tuple[str, ...], fmt: str, output: str | None, ftp_w: float | None, strict: bool) -> None:
+@click.option(
+    "--max-effort",
+    "max_effort_pct",
+    type=click.FloatRange(min=1, max=1000),
+    default=200.0,
+    show_default=True,
+    metavar="PCT",
+    help="%FTP written for 'max' steps in formats that need a number (ERG, MRC).",
+)
+@click.option(
+    "--free-ride",
+    "free_ride_pct",
+    type=click.FloatRange(min=0, max=1000),
+    default=50.0,
+    show_default=True,
+    metavar="PCT",
+    help="%FTP written for 'free' steps in formats that need a number (ERG, MRC).",
+)
+@click.option("--crlf", is_flag=True, help="CRLF line endings (ERG, MRC) for Windows tools that want them.")
+def compile_cmd(
+    inputs: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    ftp_w: float | None,
+    strict: bool,
+    max_effort_pct: float,
+    free_ride_pct: float,
+    crlf: bool,
+) -> None:
     """Compile .nm files to FORMAT."""
     from .api import emit
-    from .backends import get
+    from .backends import EmitOptions, get
     from .diagnostics import NmdslError
 
-    suffix = get(fmt).suffix
+    try:
+        suffix = get(fmt).suffix
+    except ModuleNotFoundError:
+        raise click.UsageError(f"the {fmt} format is not available in this build") from None
+    options = EmitOptions(max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, crlf=crlf)
     if len(inputs) > 1 and output is not None and output != "-" and os.path.isfile(output):
         raise click.UsageError(f"-o {output} is a file, but there are {len(inputs)} inputs: give a folder")
     if inputs.count("-") > 1:
@@ -177,7 +209,7 @@ def compile_cmd(inputs: tuple[str, ...], fmt: str, output: str | None, ftp_w: fl
             failed += 1
             continue
         try:
-            out = emit(result.workout, fmt, ftp_w=ftp_w, strict=strict, filename=result.file)
+            out = emit(result.workout, fmt, ftp_w=ftp_w, strict=strict, filename=result.file, options=options)
         except NmdslError as exc:
             _print_diagnostics(exc.diagnostics, result.source)
             failed += 1
@@ -230,6 +262,47 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# -- import -------------------------------------------------------------------
+
+
+@main.command(name="import")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(allow_dash=True),
+    help="Output .nm file (one input), folder (several inputs) or - for stdout. "
+    "Default: next to each input, with the suffix .nm.",
+)
+@_strict_option
+def import_cmd(inputs: tuple[str, ...], output: str | None, strict: bool) -> None:
+    """Import ZWO, ERG, MRC or FIT files as nmdsl text."""
+    from .api import load
+
+    if len(inputs) > 1 and output is not None and output != "-" and os.path.isfile(output):
+        raise click.UsageError(f"-o {output} is a file, but there are {len(inputs)} inputs: give a folder")
+    failed = 0
+    for path in inputs:
+        result = load(path, strict=strict)
+        _print_diagnostics(result.diagnostics, None)
+        if result.workout is None or result.source is None:
+            failed += 1
+            continue
+        dest = _destination(path, output, ".nm", several=len(inputs) > 1)
+        data = result.source.encode("utf-8")
+        if dest is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            _write_atomic(dest, data)
+    if len(inputs) > 1 or failed:
+        click.echo(
+            f"imported {_plural(len(inputs) - failed, 'file')}" + (f", {failed} failed" if failed else ""),
+            err=True,
+        )
+    sys.exit(1 if failed else 0)
 
 
 # -- schema -------------------------------------------------------------------

@@ -48,9 +48,16 @@ def _catalogue(*codes: Code) -> dict[str, Code]:
 
 E, W = Severity.ERROR, Severity.WARNING
 
-#: Every diagnostic code nmdsl can emit.  Codes are stable: a code is never
-#: reused for another meaning.  docs/diagnostics.md documents each one, and a
-#: test fails if a code here is undocumented or never triggered by a test.
+#: Every diagnostic code of the language core.  Backends and importers add
+#: theirs with :func:`register` when they are imported; :func:`all_codes`
+#: imports them all.  Codes are stable: a code is never reused for another
+#: meaning.  docs/diagnostics.md documents each one, and a test fails if a
+#: code is undocumented or never triggered by a test.
+#:
+#: Ranges: E0xx file and layout, E1xx header, E2xx values, E3xx meaning,
+#: W1xx language warnings; E4xx/W4xx backends (ZWO 40-49, ERG/MRC 50-59
+#: as E45x/W45x, FIT E46x-E47x/W46x-W47x); E5xx/W5xx importers (ZWO E50x-E51x, ERG/MRC
+#: E52x-E53x, FIT E54x-E55x).
 CODES: dict[str, Code] = _catalogue(
     # E0xx: reading the file and its layout
     Code("E001", E, "syntax error"),
@@ -93,6 +100,24 @@ CODES: dict[str, Code] = _catalogue(
     Code("W101", W, "very long run step written in minutes"),
     Code("W102", W, "distance step with unknown time"),
 )
+
+
+def register(*codes: Code) -> None:
+    """Add a backend's or importer's codes to :data:`CODES` (at its import)."""
+    for c in codes:
+        known = CODES.get(c.code)
+        if known is not None and known != c:
+            raise ValueError(f"diagnostic code {c.code} registered twice with different meanings")
+        CODES[c.code] = c
+
+
+def all_codes() -> dict[str, Code]:
+    """Every code, after importing every backend and importer."""
+    from . import backends, importers
+
+    backends.load_all()
+    importers.load_all()
+    return dict(CODES)
 
 
 class Diagnostic(BaseModel):

@@ -20,9 +20,17 @@ from ..model import Workout
 
 @dataclass(frozen=True)
 class EmitOptions:
-    """Options every backend understands, plus format-specific ``extra``."""
+    """Options for backends; each reads the ones that concern its format."""
 
+    #: From the header, or ``--ftp`` when the header sets none.
     ftp_w: float | None = None
+    #: What ``max`` becomes where a format needs a number (ERG/MRC), in %FTP.
+    max_effort_pct: float = 200.0
+    #: What ``free`` becomes where a format needs a number (ERG/MRC), in %FTP.
+    free_ride_pct: float = 50.0
+    #: Write CRLF line endings (text formats that some Windows tools want so).
+    crlf: bool = False
+    #: Format-specific extras.
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -37,7 +45,23 @@ class Backend(Protocol):
 #: format name -> (module, class).  Adding a format is one module and one line.
 _REGISTRY: dict[str, tuple[str, str]] = {
     "json": ("nmdsl.backends.json", "JsonBackend"),
+    "zwo": ("nmdsl.backends.zwo", "ZwoBackend"),
+    "erg": ("nmdsl.backends.erg", "ErgBackend"),
+    "mrc": ("nmdsl.backends.erg", "MrcBackend"),
+    "fit": ("nmdsl.backends.fit", "FitBackend"),
 }
+
+
+def available() -> list[str]:
+    """Formats whose module is present (the others are being built)."""
+    import importlib.util
+
+    return [n for n in names() if importlib.util.find_spec(_REGISTRY[n][0]) is not None]
+
+
+def load_all() -> None:
+    for n in available():
+        get(n)
 
 
 def names() -> list[str]:

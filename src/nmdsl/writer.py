@@ -1,0 +1,253 @@
+"""Model -> idiomatic nmdsl source text.
+
+The inverse of the parser, used by ``nmdsl import`` (and later ``fmt``):
+``parse(write(w))`` has the same timeline as ``w``.  Repeats whose body is
+plain steps become one ``Nx a / b`` line when the intensities read back the
+same (first step not a recovery, later ones recoveries); otherwise a block.
+A drill repeated with its default recovery is written ``Nx strides 20s``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import drills
+from .model import (
+    METRES_PER_MILE,
+    CadenceTarget,
+    Cue,
+    FreeTarget,
+    HeartRateTarget,
+    IntensityTarget,
+    Item,
+    MaxTarget,
+    Metadata,
+    Pace,
+    PaceTarget,
+    PercentTarget,
+    RampTarget,
+    Repeat,
+    Sport,
+    Step,
+    WattsTarget,
+    Workout,
+    ZoneTarget,
+)
+
+INDENT = "  "
+
+
+def write(workout: Workout) -> str:
+    """The nmdsl source for ``workout`` (ends with a newline)."""
+    lines = _header(workout.meta)
+    if lines:
+        lines.append("")
+    lines.extend(_items(workout.steps, workout.meta.sport, 0))
+    return "\n".join(lines) + "\n"
+
+
+def _header(meta: Metadata) -> list[str]:
+    out: list[str] = []
+    for key, value in (("name", meta.name), ("author", meta.author), ("description", meta.description)):
+        if value:
+            out.append(f"{key}: {header_text(value)}")
+    if meta.sport != "bike":
+        out.append(f"sport: {meta.sport}")
+    if meta.tags:
+        out.append("tags: " + header_text(", ".join(t.replace(",", " ") for t in meta.tags)))
+    if meta.ftp_w is not None:
+        out.append(f"ftp: {number(meta.ftp_w)}")
+    if meta.threshold_pace is not None:
+        out.append(f"threshold-pace: {meta.threshold_pace}")
+    if meta.lthr_bpm is not None:
+        out.append(f"lthr: {meta.lthr_bpm}")
+    if meta.max_hr_bpm is not None:
+        out.append(f"max-hr: {meta.max_hr_bpm}")
+    return out
+
+
+def header_text(value: str) -> str:
+    """A header value that reads back as ``value`` (one line, ``#`` quoted)."""
+    value = " ".join(value.split())
+    if "#" in value or (value.startswith('"') and value.endswith('"') and len(value) > 1):
+        if '"' not in value:
+            return f'"{value}"'
+        value = value.replace("#", "No.")
+    return value
+
+
+def number(x: float) -> str:
+    """``150``, ``87.5``, ``0.33``: integers without a point, else up to 2 decimals."""
+    r = round(x)
+    if abs(x - r) < 1e-9:
+        return str(int(r))
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def duration(seconds: int) -> str:
+    """``30s``, ``10m``, ``1m30s``, ``1h30m``."""
+    h, rest = divmod(int(seconds), 3600)
+    m, s = divmod(rest, 60)
+    parts = [f"{h}h" if h else "", f"{m}m" if m else "", f"{s}s" if s else ""]
+    return "".join(parts) or "0s"
+
+
+def distance(metres: float) -> str:
+    """``400mtr``, ``5km``, ``1.5km``, ``1mi``."""
+    miles = metres / METRES_PER_MILE
+    if abs(miles - round(miles, 2)) < 1e-9 and round(miles, 2) > 0 and metres >= 1000:
+        return f"{number(round(miles, 2))}mi"
+    if metres >= 1000 and abs(metres / 1000 - round(metres / 1000, 2)) < 1e-9:
+        return f"{number(metres / 1000)}km"
+    return f"{number(metres)}mtr"
+
+
+def _range(low: float, high: float, unit: str) -> str:
+    if low == high:
+        return f"{number(low)}{unit}"
+    return f"{number(low)}-{number(high)}{unit}"
+
+
+def _pace(p: Pace) -> str:
+    return str(p)
+
+
+def target_text(t: IntensityTarget) -> str:
+    match t:
+        case PercentTarget():
+            return "@" + _range(t.low_pct, t.high_pct, "%")
+        case WattsTarget():
+            return "@" + _range(t.low_w, t.high_w, "W")
+        case ZoneTarget():
+            return f"@Z{t.zone}"
+        case RampTarget():
+            unit = "%" if t.unit == "percent" else "W"
+            return f"ramp {number(t.start)}{unit}-{number(t.end)}{unit}"
+        case MaxTarget():
+            return "max"
+        case FreeTarget():
+            return "free"
+        case PaceTarget():
+            if t.fast == t.slow:
+                return "@" + _pace(t.fast)
+            fast = _pace(t.fast).split("/")[0]
+            if t.fast.per == t.slow.per:
+                return f"@{fast}-{_pace(t.slow)}"
+            return f"@{_pace(t.fast)}-{_pace(t.slow)}"  # pragma: no cover - one unit per range
+    raise AssertionError(t)  # pragma: no cover
+
+
+def _cadence(c: CadenceTarget) -> str:
+    return _range(c.low_rpm, c.high_rpm, "rpm")
+
+
+def _hr(h: HeartRateTarget) -> str:
+    return "@" + _range(h.low_bpm, h.high_bpm, "bpm")
+
+
+def cue_text(text: str) -> str:
+    """Cues have no escapes: a double quote becomes a single one, lines join."""
+    return " ".join(text.replace('"', "'").split())
+
+
+def _cue(c: Cue) -> str:
+    s = f'"{cue_text(c.text)}"'
+    if c.offset_s:
+        s += f" at {duration(c.offset_s)}"
+    return s
+
+
+def step_text(step: Step, sport: Sport, *, recovery_position: bool = False) -> str:
+    """One step.  ``recovery_position``: it follows a ``/``, where recovery is implied."""
+    words: list[str] = []
+    keyword = step.intensity if step.intensity in ("warmup", "cooldown", "rest") else None
+    defaults = drills.defaults(step.drill, sport) if step.drill else None
+    if defaults is not None and keyword is None:
+        words.append(str(step.drill))
+    elif keyword is not None:
+        words.append(keyword)
+    if step.duration_s is not None:
+        words.append(duration(step.duration_s))
+    else:
+        assert step.distance_m is not None
+        words.append(distance(step.distance_m))
+    written_drill = defaults is not None and keyword is None
+    if step.target is not None and not (written_drill and defaults is not None and step.target == defaults.target):
+        if not (keyword == "rest" and isinstance(step.target, FreeTarget) and step.cadence is None
+                and step.heart_rate is None):
+            words.append(target_text(step.target))
+    if step.cadence is not None and not (written_drill and defaults is not None and step.cadence == defaults.cadence):
+        words.append(_cadence(step.cadence))
+    if step.heart_rate is not None:
+        words.append(_hr(step.heart_rate))
+    if written_drill and defaults is not None and step.target is None:
+        pass  # pragma: no cover - drills always have a target
+    words.extend(_cue(c) for c in step.cues)
+    return " ".join(words)
+
+
+def _one_line(repeat: Repeat, sport: Sport) -> str | None:
+    """``Nx a / b / c`` when that reads back to the same steps, else None."""
+    steps = repeat.steps
+    if not all(isinstance(s, Step) for s in steps):
+        return None
+    plain: list[Step] = [s for s in steps if isinstance(s, Step)]
+    first = plain[0]
+    d = drills.defaults(first.drill, sport) if first.drill else None
+    if (
+        len(plain) == 2
+        and d is not None
+        and plain[1] == d.recovery
+        and first.intensity == "active"
+    ):
+        return f"{repeat.count}x {step_text(first, sport)}"
+    if not _reads_back(plain):
+        return None
+    parts = [step_text(s, sport, recovery_position=i > 0) for i, s in enumerate(plain)]
+    return f"{repeat.count}x " + " / ".join(parts)
+
+
+def _reads_back(steps: Sequence[Step]) -> bool:
+    """Intensities on a ``/`` line: first active (or a keyword), later recovery (or a keyword)."""
+    for i, s in enumerate(steps):
+        if s.intensity in ("warmup", "cooldown", "rest"):
+            continue
+        if s.intensity != ("recovery" if i > 0 else "active"):
+            return False
+        if s.implicit:
+            return False
+    # A lone drill on a line with a count would get a default recovery added.
+    if len(steps) == 1 and steps[0].drill is not None:
+        return False
+    return True
+
+
+def _items(items: Sequence[Item], sport: Sport, depth: int) -> list[str]:
+    pad = INDENT * depth
+    out: list[str] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if isinstance(item, Repeat):
+            line = None if item.block else _one_line(item, sport)
+            if line is not None:
+                out.append(pad + line)
+            else:
+                out.append(f"{pad}{item.count}x:")
+                out.extend(_items(item.steps, sport, depth + 1))
+            i += 1
+            continue
+        # A run of steps: an active step followed by recoveries shares a line.
+        group = [item]
+        j = i + 1
+        while j < len(items) and isinstance(items[j], Step) and items[j].intensity == "recovery":
+            group.append(items[j])  # type: ignore[arg-type]
+            j += 1
+        if item.intensity == "recovery" or item.implicit:
+            # A recovery can't start a line; written plain it reads back as active.
+            out.append(pad + step_text(item, sport))
+            i += 1
+            continue
+        out.append(pad + " / ".join(step_text(s, sport, recovery_position=k > 0) for k, s in enumerate(group)))
+        i = j
+    return out
