@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from lark import Token
 
@@ -338,7 +338,7 @@ class Builder:
             return None
 
     def _make_target(self, kind: str, text: str, span: Span) -> Any:
-        of = "threshold_speed" if self.sport == "run" else "ftp"
+        of: Literal["ftp", "threshold_speed"] = "threshold_speed" if self.sport == "run" else "ftp"
         if kind == "POWER_PCT":
             lo, hi = number_range(text, "%")
             ordered(text, lo, hi, "%")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 FORMATS = ("json", "zwo", "erg", "mrc", "fit")  # backends._REGISTRY; a test keeps them in step
 
 
-def _ftp_option(f):  # type: ignore[no-untyped-def]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _ftp_option(f: F) -> F:
     return click.option(
         "--ftp",
         "ftp_w",
@@ -35,7 +38,7 @@ def _ftp_option(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
-def _strict_option(f):  # type: ignore[no-untyped-def]
+def _strict_option(f: F) -> F:
     return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(f)
 
 

@@ -52,11 +52,18 @@ def _fold_once(items: list[Item], max_pattern: int) -> list[Item]:
     i, n = 0, len(items)
     while i < n:
         best_len, best_count = 1, 1
-        for length in range(1, min(max_pattern, (n - i) // 2) + 1):
+        # A repetition never starts with a recovery step: nmdsl spells a
+        # recovery as the step after a '/', so the text could not say it.
+        starts_with_recovery = _is_recovery(items, i)
+        for length in range(1, 0 if starts_with_recovery else min(max_pattern, (n - i) // 2) + 1):
             pattern = keys[i : i + length]
             count = 1
             while keys[i + count * length : i + (count + 1) * length] == pattern:
                 count += 1
+            if _is_recovery(items, i + count * length):
+                # The step after the run is a recovery: it must stay on the line
+                # of the step before it, so leave the last repetition unfolded.
+                count -= 1
             # Prefer covering more items; on a tie the shorter pattern.
             if count >= 2 and count * length > best_count * best_len:
                 best_len, best_count = length, count
@@ -73,6 +80,13 @@ def _fold_once(items: list[Item], max_pattern: int) -> list[Item]:
             out.append(items[i])
             i += 1
     return out
+
+
+def _is_recovery(items: Sequence[Item], index: int) -> bool:
+    if index >= len(items):
+        return False
+    item = items[index]
+    return item.kind == "step" and item.intensity == "recovery"
 
 
 def _needs_block(body: Sequence[Item]) -> bool:

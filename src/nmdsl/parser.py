@@ -257,9 +257,9 @@ def _to_cst(tree: Tree[Token]) -> CstNode:
         assert isinstance(key, Token) and isinstance(value, Token)
         return HeaderLine(key, value)
     if kind == "block_head":
-        (count,) = tree.children
-        assert isinstance(count, Token)
-        return BlockLine(count, span_of(count))
+        (head,) = tree.children
+        assert isinstance(head, Token)
+        return BlockLine(head, span_of(head))
     assert kind == "step_line", kind
     count: Token | None = None
     steps: list[StepNode] = []
@@ -268,8 +268,7 @@ def _to_cst(tree: Tree[Token]) -> CstNode:
             count = child
         else:
             steps.append(_step(child))
-    first = count or _first_token(tree)
-    return StepLine(count, steps, _span_tree(tree, first))
+    return StepLine(count, steps, _span_tree(tree, count or _first_token(tree)))
 
 
 def _step(tree: Tree[Token]) -> StepNode:
@@ -300,7 +299,8 @@ def _step(tree: Tree[Token]) -> StepNode:
 
 def _first_token(tree: Tree[Token]) -> Token:
     for t in tree.scan_values(lambda v: isinstance(v, Token)):
-        return t  # type: ignore[no-any-return]
+        assert isinstance(t, Token)
+        return t
     raise AssertionError("empty tree")
 
 

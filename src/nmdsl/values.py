@@ -47,8 +47,8 @@ def duration_s(text: str) -> int:
     else:
         match = _COMPOUND.fullmatch(text)
         assert match is not None, text
-        h, m, _, s = match.groups()
-        total = int(h or 0) * 3600 + int(m or 0) * 60 + int(s or 0)
+        hours, minutes, _, seconds = match.groups()
+        total = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0)
     if total <= 0:
         raise Problem("E201", f"the duration {text!r} is zero", "a step lasts at least one second")
     return total

@@ -146,8 +146,8 @@ def _hr(h: HeartRateTarget) -> str:
 
 
 def cue_text(text: str) -> str:
-    """Cues have no escapes: a double quote becomes a single one, lines join."""
-    return " ".join(text.replace('"', "'").split())
+    """Cues have no escapes: a double quote becomes a single one, line breaks spaces."""
+    return text.replace('"', "'").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 
 
 def _cue(c: Cue) -> str:
@@ -240,8 +240,11 @@ def _items(items: Sequence[Item], sport: Sport, depth: int) -> list[str]:
         # A run of steps: an active step followed by recoveries shares a line.
         group = [item]
         j = i + 1
-        while j < len(items) and isinstance(items[j], Step) and items[j].intensity == "recovery":
-            group.append(items[j])  # type: ignore[arg-type]
+        while j < len(items):
+            nxt = items[j]
+            if not isinstance(nxt, Step) or nxt.intensity != "recovery":
+                break
+            group.append(nxt)
             j += 1
         if item.intensity == "recovery" or item.implicit:
             # A recovery can't start a line; written plain it reads back as active.
