@@ -27,7 +27,7 @@ here is copied from an SDK: it is written from those facts.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -511,12 +511,11 @@ def read_header(data: bytes) -> Header:
     return Header(size, protocol, profile, data_size, crc)
 
 
-def decode_file(data: bytes, *, max_messages: int = 1_000_000) -> DecodedFile:
-    """Read a whole FIT file: check header, sizes and CRC, then decode records.
+def check_file(data: bytes) -> tuple[Header, int]:
+    """Check the header, the sizes and the file CRC: (header, trailing bytes).
 
-    Raises :class:`FitDecodeError`.  Time and memory are linear in
-    ``len(data)``: every record consumes at least one byte and every length
-    is checked against the bytes that remain.
+    Raises :class:`FitDecodeError`.  After this, :func:`iter_messages` reads
+    the records.
     """
     header = read_header(data)
     end = header.size + header.data_size
@@ -530,14 +529,32 @@ def decode_file(data: bytes, *, max_messages: int = 1_000_000) -> DecodedFile:
     stored = struct.unpack_from("<H", data, end)[0]
     computed = crc16(memoryview(data)[:end])
     if stored != computed:
-        raise FitDecodeError("crc", f"the file CRC is {stored:#06x}, but the file's bytes give {computed:#06x}: the file is corrupt")
-    result = DecodedFile(header, trailing=len(data) - end - 2)
-    _decode_records(data, header.size, end, result.messages, max_messages)
+        raise FitDecodeError(
+            "crc", f"the file CRC is {stored:#06x}, but the file's bytes give {computed:#06x}: the file is corrupt"
+        )
+    return header, len(data) - end - 2
+
+
+def decode_file(data: bytes, *, max_messages: int = 1_000_000) -> DecodedFile:
+    """Read a whole FIT file: check header, sizes and CRC, then decode records.
+
+    Raises :class:`FitDecodeError`.  Time and memory are linear in
+    ``len(data)``: every record consumes at least one byte and every length
+    is checked against the bytes that remain.
+    """
+    header, trailing = check_file(data)
+    result = DecodedFile(header, trailing=trailing)
+    for message in iter_messages(data, header):
+        result.messages.append(message)
+        if len(result.messages) > max_messages:
+            raise FitDecodeError("malformed", f"more than {max_messages:,} messages", message.offset)
     return result
 
 
-def _decode_records(data: bytes, pos: int, end: int, out: list[DecodedMessage], max_messages: int) -> None:
+def iter_messages(data: bytes, header: Header) -> Iterator[DecodedMessage]:
+    """The data messages of a file that :func:`check_file` accepted, in order."""
     defs: dict[int, _Definition] = {}
+    pos, end = header.size, header.size + header.data_size
     while pos < end:
         start = pos
         head = data[pos]
@@ -551,44 +568,14 @@ def _decode_records(data: bytes, pos: int, end: int, out: list[DecodedMessage], 
             local = head & 0x0F
             is_definition = bool(head & 0x40)
         if is_definition:
-            if pos + 5 > end:
-                raise FitDecodeError("malformed", "a definition record runs past the end of the data", start)
-            arch = data[pos + 1]
-            if arch > 1:
-                raise FitDecodeError("malformed", f"unknown architecture {arch} in a definition", start)
-            big = arch == 1
-            number = struct.unpack_from(">H" if big else "<H", data, pos + 2)[0]
-            count = data[pos + 4]
-            pos += 5
-            if pos + 3 * count > end:
-                raise FitDecodeError("malformed", "a definition record runs past the end of the data", start)
-            fields = []
-            size = 0
-            for i in range(count):
-                num, fsize, btype = data[pos + 3 * i], data[pos + 3 * i + 1], data[pos + 3 * i + 2]
-                if fsize == 0:
-                    raise FitDecodeError("malformed", f"field {num} of message {number} has size 0", start)
-                fields.append(_FieldDef(num, fsize, BASE_TYPES.get(btype & 0x1F)))
-                size += fsize
-            pos += 3 * count
-            dev_size = 0
-            if head & 0x20:
-                # Developer data fields (protocol 2.0): skipped, but sized.
-                if pos + 1 > end:
-                    raise FitDecodeError("malformed", "a definition record runs past the end of the data", start)
-                dev_count = data[pos]
-                pos += 1
-                if pos + 3 * dev_count > end:
-                    raise FitDecodeError("malformed", "a definition record runs past the end of the data", start)
-                dev_size = sum(data[pos + 3 * i + 1] for i in range(dev_count))
-                pos += 3 * dev_count
-            defs[local] = _Definition(number, big, tuple(fields), dev_size, size + dev_size)
+            defs[local], pos = _read_definition(data, pos, end, start, developer=bool(head & 0x20))
             continue
         d = defs.get(local)
         if d is None:
             raise FitDecodeError("malformed", f"a data record uses local message type {local} before defining it", start)
         if pos + d.size > end:
-            raise FitDecodeError("malformed", f"a {MESG_NAMES.get(d.number, f'message {d.number}')} record runs past the end of the data", start)
+            name = MESG_NAMES.get(d.number, f"message {d.number}")
+            raise FitDecodeError("malformed", f"a {name} record runs past the end of the data", start)
         values: dict[int, Value] = {}
         for fd in d.fields:
             v = _read_value(data, pos, fd, d.big_endian)
@@ -596,9 +583,42 @@ def _decode_records(data: bytes, pos: int, end: int, out: list[DecodedMessage], 
             if v is not None:
                 values[fd.number] = v
         pos += d.dev_size
-        out.append(DecodedMessage(d.number, values, start))
-        if len(out) > max_messages:
-            raise FitDecodeError("malformed", f"more than {max_messages:,} messages", start)
+        yield DecodedMessage(d.number, values, start)
+
+
+def _read_definition(data: bytes, pos: int, end: int, start: int, developer: bool) -> tuple[_Definition, int]:
+    def need(n: int) -> None:
+        if pos + n > end:
+            raise FitDecodeError("malformed", "a definition record runs past the end of the data", start)
+
+    need(5)
+    arch = data[pos + 1]
+    if arch > 1:
+        raise FitDecodeError("malformed", f"unknown architecture {arch} in a definition", start)
+    big = arch == 1
+    number = struct.unpack_from(">H" if big else "<H", data, pos + 2)[0]
+    count = data[pos + 4]
+    pos += 5
+    need(3 * count)
+    fields = []
+    size = 0
+    for i in range(count):
+        num, fsize, btype = data[pos + 3 * i], data[pos + 3 * i + 1], data[pos + 3 * i + 2]
+        if fsize == 0:
+            raise FitDecodeError("malformed", f"field {num} of message {number} has size 0", start)
+        fields.append(_FieldDef(num, fsize, BASE_TYPES.get(btype & 0x1F)))
+        size += fsize
+    pos += 3 * count
+    dev_size = 0
+    if developer:
+        # Developer data fields (protocol 2.0): skipped, but sized.
+        need(1)
+        dev_count = data[pos]
+        pos += 1
+        need(3 * dev_count)
+        dev_size = sum(data[pos + 3 * i + 1] for i in range(dev_count))
+        pos += 3 * dev_count
+    return _Definition(number, big, tuple(fields), dev_size, size + dev_size), pos
 
 
 def _read_value(data: bytes, pos: int, fd: _FieldDef, big: bool) -> Value | None:
