@@ -1,0 +1,417 @@
+"""``-f erg`` and ``-f mrc``: trainer course files.
+
+ERG (watts) and MRC (percent of FTP) are the plain-text files of TrainerRoad's
+"Creating Custom Workouts: ERG/MRC format" article, read by Golden Cheetah,
+TrainerRoad, PerfPRO, Wahoo, intervals.icu and many trainer apps.  A file is
+a header, then ``minutes value`` points joined by straight lines, then
+optional text cues::
+
+    [COURSE DATA]
+    0.00    50          a steady step is two points with the same value,
+    6.00    50
+    6.00    100         a step change two points at the same time,
+    7.50    140         a ramp a slope between two points.
+    [END COURSE DATA]
+
+Every step writes exactly two points, so a boundary is always a pair of
+points at the same time; :mod:`nmdsl.importers.erg` relies on that to find
+the steps again.  The reference reader is Golden Cheetah's
+``src/Train/ErgFile.cpp`` (``ErgFile::parseComputrainer``); its quirks are
+cited where they shape what is written.  docs/format-erg-mrc.md has the
+mapping and what is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal, assert_never
+
+from ..diagnostics import Code, Report, Severity, Span, register
+from ..model import (
+    FreeTarget,
+    MaxTarget,
+    PaceTarget,
+    PercentTarget,
+    RampTarget,
+    Step,
+    WattsTarget,
+    Workout,
+    ZoneTarget,
+)
+from . import EmitOptions
+
+E, W = Severity.ERROR, Severity.WARNING
+
+register(
+    Code("E450", E, "FTP needed to convert between watts and %FTP"),
+    Code("E451", E, "run sessions cannot be written as ERG/MRC"),
+    Code("E452", E, "distance step cannot be written as ERG/MRC"),
+    Code("E453", E, "pace target cannot be written as ERG/MRC"),
+    Code("E454", E, "negative power cannot be written as ERG/MRC"),
+    Code("W450", W, "max effort written as a fixed target"),
+    Code("W451", W, "free ride written as a fixed target"),
+    Code("W452", W, "cadence target dropped"),
+    Code("W453", W, "heart-rate target dropped"),
+    Code("W454", W, "range written as its middle"),
+    Code("W455", W, "text adjusted so that readers don't misread it"),
+    Code("W456", W, "FTP written as a whole number"),
+)
+
+Unit = Literal["watts", "percent"]
+
+#: Decimals of the minutes column.  Golden Cheetah turns minutes into
+#: milliseconds (``minutes * 60000``, a double) and never rounds them, so
+#: two decimals put a 20 s boundary at 19.8 s.  An error below half a
+#: millisecond needs 30000 * 10**-d < 0.5 ms, i.e. d >= 5; and rounding *up*
+#: (see :func:`minutes_text`) keeps the error in [0, 0.4 ms], so readers that
+#: round and readers that truncate (to the millisecond or the second) all land
+#: on the exact second.  tests/test_erg.py checks every second of 24 hours.
+MINUTE_DECIMALS = 5
+_SCALE = 10**MINUTE_DECIMALS
+
+#: How long a cue stays on screen, in seconds: the model has no duration for
+#: a cue, and the third column is required by Golden Cheetah's cue pattern
+#: ``^([0-9\.]+)[ \t]*(.*)[ \t]([0-9]+)[ \t\n]*$``.  TrainerRoad's example uses 10.
+CUE_DURATION_S = 10
+
+
+def minutes_text(seconds: int) -> str:
+    """``0.00``, ``0.50``, ``0.33334`` (20 s), ``10.00``: at least 2 decimals, at most 5.
+
+    Computed with integers: ceil(seconds / 60) at 5 decimals, then trailing
+    zeros dropped down to the customary two.
+    """
+    if seconds < 0:
+        raise ValueError(f"negative time {seconds}")
+    units = -(-seconds * _SCALE // 60)  # ceiling division
+    whole, frac = divmod(units, _SCALE)
+    digits = f"{frac:0{MINUTE_DECIMALS}d}".rstrip("0").ljust(2, "0")
+    return f"{whole}.{digits}"
+
+
+def value_text(x: float) -> str:
+    """``150``, ``87.5``, ``227.99``: integers without a point, else at most 2 decimals.
+
+    Never an exponent or a minus sign: Golden Cheetah's data pattern is
+    ``([0-9\\.]+)``.
+    """
+    r = round(x, 2)
+    if r == int(r):
+        return str(int(r))
+    return f"{r:.2f}".rstrip("0")
+
+
+# -- text the readers won't misread -------------------------------------------
+
+_SECTION_MARKER = re.compile(r"\[(\s*(?:end\s+)?course\s+(?:header|data|text)\s*)\]", re.IGNORECASE)
+_LEADING_LAP = re.compile(r"lap", re.IGNORECASE)
+_NUMERIC_ONLY = re.compile(r"[-0-9.]+")
+
+
+def reader_safe(text: str, *, cue: bool) -> tuple[str, list[str]]:
+    """``text`` adjusted so that Golden Cheetah reads it back as text, and why.
+
+    Golden Cheetah tries its other patterns on every line before the cue
+    pattern, in any section (ErgFile.cpp, ``parseComputrainer``):
+
+    * a section marker such as ``[COURSE DATA]`` is matched anywhere in a line;
+    * a line containing ``=`` is a ``KEY = value`` setting, and a setting's
+      value stops at a tab or a second ``=``;
+    * ``<number> LAP ...`` (any case) is a lap marker, so a cue starting with "lap";
+    * ``<number> <number> <number>`` is a distance/grade/wind row, so a cue made
+      only of digits, ``.`` and ``-``.
+
+    Tabs are column separators for every reader.  Returns the adjusted text
+    (empty when nothing is left to show) and the reasons, empty when unchanged.
+    """
+    reasons: list[str] = []
+    out = text
+    if re.search(r"[\t\r\n]", out):
+        out = re.sub(r"[\t\r\n]+", " ", out)
+        reasons.append("a tab or line break would split the line into columns")
+    out = out.strip()
+    if "=" in out:
+        out = out.replace("=", ":")
+        reasons.append("Golden Cheetah reads a line with '=' as a setting")
+    if _SECTION_MARKER.search(out):
+        out = _SECTION_MARKER.sub(r"(\1)", out)
+        reasons.append("Golden Cheetah reads [COURSE ...] anywhere in a line as a section marker")
+    if cue and _LEADING_LAP.match(out):
+        out = "- " + out
+        reasons.append("Golden Cheetah reads a cue starting with 'LAP' as a lap marker")
+    if cue and _NUMERIC_ONLY.fullmatch(out):
+        out = "- " + out
+        reasons.append("Golden Cheetah reads a cue made only of digits as a data row")
+    return out, reasons
+
+
+# -- emitting -------------------------------------------------------------------
+
+
+@dataclass
+class _Course:
+    """What goes into the file, collected while walking the timeline."""
+
+    points: list[tuple[int, float]] = field(default_factory=list)
+    #: (seconds from the start, text, where the cue is written)
+    cues: list[tuple[int, str, Span | None]] = field(default_factory=list)
+    #: The first step that needs an FTP nobody gave, and the lines of all such steps.
+    ftp_missing_at: Span | None = None
+    ftp_missing_lines: set[int] = field(default_factory=set)
+    ftp_missing_from: Unit = "percent"
+
+
+class _Diagnostics:
+    """The report, with each message given once per source step.
+
+    A step inside ``12x`` appears twelve times in the timeline; the user
+    wrote it once and wants to hear about it once.
+    """
+
+    def __init__(self, report: Report):
+        self.report = report
+        self._seen: set[tuple[str, str, Span | None]] = set()
+
+    def add(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
+        key = (code, message, span)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.report.add(code, message, span, hint)
+
+
+class _CourseBackend:
+    """ERG and MRC differ only in the unit of the value column."""
+
+    name: str
+    suffix: str
+    description: str
+    unit: Unit
+
+    def emit(self, workout: Workout, report: Report, options: EmitOptions) -> bytes:
+        diags = _Diagnostics(report)
+        fmt = self.name.upper()
+        if workout.meta.sport != "bike":
+            report.add(
+                "E451",
+                f"{fmt} files are for the bike: a {workout.meta.sport} session cannot be written",
+                None,
+                "use -f zwo or -f fit for runs",
+            )
+            return b""
+        course = _Course()
+        for start_s, step, span in _steps(workout):
+            self._step(course, start_s, step, span, diags, options)
+        if course.ftp_missing_at is not None:
+            self._ftp_missing(course, report)
+        if report.has_errors:
+            return b""
+        return self._render(workout, course, diags, options)
+
+    # -- one step -----------------------------------------------------------
+
+    def _step(
+        self, course: _Course, start_s: int, step: Step, span: Span | None, diags: _Diagnostics, options: EmitOptions
+    ) -> None:
+        fmt = self.name.upper()
+        if step.duration_s is None:
+            diags.add(
+                "E452",
+                f"{fmt} files are timed: a distance step cannot be written",
+                span,
+                "give the step a duration (10m) instead of a distance",
+            )
+            return
+        if step.cadence is not None:
+            c = step.cadence
+            rpm = f"{c.low_rpm}rpm" if c.low_rpm == c.high_rpm else f"{c.low_rpm}-{c.high_rpm}rpm"
+            diags.add("W452", f"the cadence target {rpm} is dropped: {fmt} files carry power only", c.span or span)
+        if step.heart_rate is not None:
+            h = step.heart_rate
+            bpm = f"{h.low_bpm}bpm" if h.low_bpm == h.high_bpm else f"{h.low_bpm}-{h.high_bpm}bpm"
+            diags.add("W453", f"the heart-rate target {bpm} is dropped: {fmt} files carry power only", h.span or span)
+        level = self._level(step, span, diags, options)
+        if level is None:
+            return
+        first, last, unit = level
+        values = self._convert(course, (first, last), unit, span, options)
+        if values is None:
+            return
+        if min(values) < 0:
+            diags.add("E454", f"a power of {value_text(min(values))} cannot be written: {fmt} values are positive", span)
+            return
+        end_s = start_s + step.duration_s
+        course.points.append((start_s, values[0]))
+        course.points.append((end_s, values[1]))
+        for cue in step.cues:
+            course.cues.append((start_s + cue.offset_s, cue.text, cue.span or span))
+
+    def _level(
+        self, step: Step, span: Span | None, diags: _Diagnostics, options: EmitOptions
+    ) -> tuple[float, float, Unit] | None:
+        """The step's power at its start and end, in the unit it is written in."""
+        fmt = self.name.upper()
+        t = step.target
+        match t:
+            case None | FreeTarget():
+                what = "'free'" if t is not None else "this step has no power target: it"
+                diags.add(
+                    "W451",
+                    f"{what} is written as {value_text(options.free_ride_pct)}% of FTP: "
+                    f"{fmt} files have no free-ride (ERG off) step",
+                    (t.span if t is not None else None) or span,
+                    "choose the value with --free-ride PCT",
+                )
+                return options.free_ride_pct, options.free_ride_pct, "percent"
+            case MaxTarget():
+                diags.add(
+                    "W450",
+                    f"'max' is written as {value_text(options.max_effort_pct)}% of FTP: "
+                    f"{fmt} files have no all-out step",
+                    t.span or span,
+                    "choose the value with --max-effort PCT",
+                )
+                return options.max_effort_pct, options.max_effort_pct, "percent"
+            case PercentTarget():
+                if t.of != "ftp":
+                    diags.add("E453", f"a % of threshold speed is a running target: {fmt} files carry power", t.span or span)
+                    return None
+                mid = self._middle(t.low_pct, t.high_pct, "%", t.span or span, diags)
+                return mid, mid, "percent"
+            case WattsTarget():
+                mid = self._middle(t.low_w, t.high_w, "W", t.span or span, diags)
+                return mid, mid, "watts"
+            case ZoneTarget():
+                mid = self._middle(t.low_pct, t.high_pct, "%", t.span or span, diags, f"@Z{t.zone}")
+                return mid, mid, "percent"
+            case RampTarget():
+                if t.of != "ftp":
+                    diags.add("E453", f"a % of threshold speed is a running target: {fmt} files carry power", t.span or span)
+                    return None
+                return t.start, t.end, t.unit
+            case PaceTarget():
+                diags.add("E453", f"a pace target cannot be written: {fmt} files carry power", t.span or span)
+                return None
+            case _:
+                assert_never(t)
+
+    def _middle(
+        self, low: float, high: float, unit: str, span: Span | None, diags: _Diagnostics, label: str | None = None
+    ) -> float:
+        mid = (low + high) / 2
+        if low != high:
+            written = f"@{value_text(low)}-{value_text(high)}{unit}"
+            what = f"{label} ({written[1:]})" if label else written
+            diags.add(
+                "W454",
+                f"{what} is written as its middle, {value_text(mid)}{unit}: "
+                f"{self.name.upper()} files carry one value per point",
+                span,
+            )
+        return mid
+
+    def _convert(
+        self, course: _Course, values: tuple[float, float], unit: Unit, span: Span | None, options: EmitOptions
+    ) -> tuple[float, float] | None:
+        if unit == self.unit:
+            return values
+        ftp = options.ftp_w
+        if ftp is None:
+            if course.ftp_missing_at is None:
+                course.ftp_missing_at = span
+                course.ftp_missing_from = unit
+            course.ftp_missing_lines.add(span.line if span is not None else 0)
+            return None
+        if self.unit == "watts":
+            return values[0] * ftp / 100, values[1] * ftp / 100
+        return values[0] * 100 / ftp, values[1] * 100 / ftp
+
+    def _ftp_missing(self, course: _Course, report: Report) -> None:
+        fmt = self.name.upper()
+        have = "%FTP" if course.ftp_missing_from == "percent" else "watts"
+        want = "watts" if self.unit == "watts" else "%FTP"
+        more = len(course.ftp_missing_lines) - 1
+        report.add(
+            "E450",
+            f"{fmt} files are in {want} and this step is in {have}, but the session has no FTP"
+            + (f" ({more} more line{'s' if more != 1 else ''} too)" if more > 0 else ""),
+            course.ftp_missing_at,
+            "add 'ftp: 250' (your FTP in watts) to the header, or pass --ftp 250",
+        )
+
+    # -- the file ---------------------------------------------------------------
+
+    def _render(self, workout: Workout, course: _Course, diags: _Diagnostics, options: EmitOptions) -> bytes:
+        meta = workout.meta
+        lines = ["[COURSE HEADER]", "VERSION = 2", "UNITS = METRIC"]
+        description = meta.description or meta.name
+        if description:
+            lines.append(f"DESCRIPTION = {self._header_text('description', description, diags)}")
+        if meta.name:
+            lines.append(f"FILE NAME = {self._header_text('name', meta.name, diags)}{self.suffix}")
+        if self.unit == "watts" and meta.ftp_w is not None:
+            ftp = round(meta.ftp_w)
+            if ftp != meta.ftp_w:
+                diags.add(
+                    "W456",
+                    f"ftp {value_text(meta.ftp_w)} W is written as FTP = {ftp}: Golden Cheetah reads FTP as "
+                    "a whole number (a decimal one becomes 0); the watts are computed from the exact FTP",
+                    None,
+                )
+            lines.append(f"FTP = {ftp}")
+        lines.append("MINUTES WATTS" if self.unit == "watts" else "MINUTES PERCENT")
+        lines.append("[END COURSE HEADER]")
+        lines.append("[COURSE DATA]")
+        lines.extend(f"{minutes_text(t)}\t{value_text(v)}" for t, v in course.points)
+        lines.append("[END COURSE DATA]")
+        cue_lines = list(self._cue_lines(course, diags))
+        if cue_lines:
+            # Golden Cheetah accepts the file only if the *last* section
+            # marker is an END marker: [END COURSE TEXT] closes it.
+            lines += ["[COURSE TEXT]", *cue_lines, "[END COURSE TEXT]"]
+        newline = "\r\n" if options.crlf else "\n"
+        return (newline.join(lines) + newline).encode("utf-8")
+
+    def _header_text(self, key: str, text: str, diags: _Diagnostics) -> str:
+        safe, reasons = reader_safe(text, cue=False)
+        if reasons:
+            diags.add("W455", f"the {key} {text!r} is written {safe!r}: {'; '.join(reasons)}", None)
+        return safe
+
+    def _cue_lines(self, course: _Course, diags: _Diagnostics) -> Iterator[str]:
+        # sorted() is stable: cues at the same second keep their written order.
+        for at_s, text, span in sorted(course.cues, key=lambda c: c[0]):
+            safe, reasons = reader_safe(text, cue=True)
+            if not safe:
+                diags.add("W455", "an empty cue is left out: Golden Cheetah would read its line as a data row", span)
+                continue
+            if reasons:
+                diags.add("W455", f"the cue {text!r} is written {safe!r}: {'; '.join(reasons)}", span)
+            yield f"{at_s}\t{safe}\t{CUE_DURATION_S}"
+
+
+def _steps(workout: Workout) -> Iterator[tuple[int, Step, Span | None]]:
+    """Each step with its start in whole seconds and the span to report at.
+
+    A drill's default recovery has no span of its own; it is reported at the
+    drill just before it.
+    """
+    last_span: Span | None = None
+    for seg in workout.timeline():
+        last_span = seg.step.span or last_span
+        yield round(seg.start_s), seg.step, last_span
+
+
+class ErgBackend(_CourseBackend):
+    name = "erg"
+    suffix = ".erg"
+    description = "ERG course file: minutes and watts (Golden Cheetah, TrainerRoad, PerfPRO, ...)"
+    unit: Unit = "watts"
+
+
+class MrcBackend(_CourseBackend):
+    name = "mrc"
+    suffix = ".mrc"
+    description = "MRC course file: minutes and percent of FTP (Golden Cheetah, TrainerRoad, ...)"
+    unit: Unit = "percent"
