@@ -1,0 +1,529 @@
+"""Reading ERG and MRC course files into the model.
+
+Files as they exist in the wild: CRLF, LF or CR line endings, tabs or
+spaces, ``KEY = value`` or ``KEY=value``, decimal minutes, ``;`` comment
+lines, ``[COURSE TEXT]`` cues, Golden Cheetah's ``LAP`` rows.  The rules
+follow Golden Cheetah's reader (``src/Train/ErgFile.cpp``,
+``ErgFile::parseComputrainer``), which accepts most of what is out there,
+except where it stays silent about a broken file: a row it cannot read is
+an error here, with its line, and nothing is written.
+
+Points become steps: two points at the same time mark a step boundary, a
+flat stretch is a steady step, a slope a ramp, and points on one straight
+line without a boundary between them are one step.  Then
+:func:`nmdsl.compress.compress` folds the repetitions back into ``Nx``
+repeats.  ERG with ``FTP`` gives %FTP targets (Golden Cheetah scales such a
+file to the rider's FTP: the watts are relative to it), ERG without it
+watts, MRC percent.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Literal
+
+from ..checks import MAX_DURATION_S, MAX_EXPANDED_STEPS
+from ..compress import compress
+from ..diagnostics import Code, Report, Severity, Span, register
+from ..model import Cue, FreeTarget, Item, Metadata, PercentTarget, RampTarget, Repeat, Step, WattsTarget, Workout
+from . import ReadOptions
+
+E, W = Severity.ERROR, Severity.WARNING
+
+register(
+    Code("E520", E, "no course data"),
+    Code("E521", E, "section without its END marker"),
+    Code("E522", E, "time goes backwards"),
+    Code("E523", E, "malformed data row"),
+    Code("E524", E, "malformed cue row"),
+    Code("E525", E, "distance course, not a workout"),
+    Code("E526", E, "percent point in a watts file without FTP"),
+    Code("E527", E, "implausible power"),
+    Code("W520", W, "times rounded to whole seconds"),
+    Code("W521", W, "lap marker dropped"),
+    Code("W522", W, "no MINUTES line"),
+    Code("W523", W, "cue outside the workout dropped"),
+    Code("W524", W, "zero power read as free ride"),
+    Code("W525", W, "FTP not understood"),
+    Code("W526", W, "line not understood, ignored"),
+    Code("W527", W, "file is not UTF-8"),
+)
+
+Unit = Literal["watts", "percent"]
+
+#: The language's limits (builder.MAX_PERCENT, MAX_WATTS): an imported step
+#: beyond them would be written as text that does not compile.
+MAX_PERCENT = 1000.0
+MAX_WATTS = 3000.0
+
+#: A time within this many seconds of a whole second is on it.  nmdsl writes
+#: minutes rounded up at 5 decimals, up to 0.4 ms late (backends/erg.py).
+_ON_THE_SECOND_S = 0.001
+
+_MARKER = re.compile(r"\[\s*(END\s+)?COURSE\s+(HEADER|DATA|TEXT)\s*\]", re.IGNORECASE)
+_FORMAT = re.compile(r"MINUTES\s+(WATTS|PERCENT|FTP)\b", re.IGNORECASE)
+_DISTANCE_FORMAT = re.compile(r"DISTANCE\s+GRADE\b", re.IGNORECASE)
+_SETTING = re.compile(r"([^=]*)=(.*)")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+# Golden Cheetah: ^[ \t]*([0-9\.]+)[ \t]*LAP[ \t\n]*(.*)$, any case.
+_LAP = re.compile(r"([0-9.]+)\s*LAP\b.*", re.IGNORECASE)
+# seconds, text, optional duration (seconds): the last number is the duration,
+# as in Golden Cheetah's ^([0-9\.]+)[ \t]*(.*)[ \t]([0-9]+)[ \t\n]*$.
+_CUE = re.compile(r"(?P<at>\S+)\s+(?P<text>.*?)(?:\s+(?P<duration>[0-9]+))?")
+
+
+@dataclass
+class _Point:
+    line: int
+    minutes: float
+    value: float
+    #: True for a ``50%`` row (Golden Cheetah's relative-watts form).
+    percent: bool
+
+
+@dataclass
+class _Course:
+    settings: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: "watts" / "percent" from the MINUTES line, None without one.
+    unit: Unit | None = None
+    points: list[_Point] = field(default_factory=list)
+    #: (line, seconds, text)
+    cues: list[tuple[int, float, str]] = field(default_factory=list)
+    saw_data_section: bool = False
+    #: Where a MINUTES line belongs: the [END COURSE HEADER] line, or 1.
+    header_end_line: int = 1
+
+
+class _CourseImporter:
+    name: str
+    suffixes: tuple[str, ...]
+    #: What the values are when the file has no MINUTES line.
+    default_unit: Unit
+
+    def read(self, data: bytes, report: Report, options: ReadOptions) -> Workout | None:
+        text = _decode(data, report)
+        course = _parse(text, report)
+        if course is None:
+            return None
+        file_unit, unit, ftp = self._unit(course, report)
+        steps = _steps(course, file_unit, unit, ftp, report)
+        if steps is None:
+            return None
+        steps = _attach_cues(steps, course.cues, report)
+        items = _label(compress(_join(compress(steps))))
+        meta = _metadata(course, ftp if unit == "percent" else None, options)
+        return Workout(meta=meta, steps=tuple(items))
+
+    def _unit(self, course: _Course, report: Report) -> tuple[Unit, Unit, float | None]:
+        """The unit of the file's values, that of the imported targets, and the FTP relating them to watts."""
+        ftp = _ftp(course, report)
+        file_unit = course.unit or self.default_unit
+        if course.unit is None and file_unit == "percent":
+                report.add(
+                    "W522",
+                    "the header has no 'MINUTES PERCENT' line: the values are read as %FTP because the "
+                    "file is .mrc (Golden Cheetah would read them as watts)",
+                    Span.point(course.header_end_line, 1),
+                    "add 'MINUTES PERCENT' to the header",
+                )
+        # Golden Cheetah scales an ERG file with FTP to the rider's own FTP:
+        # its watts mean "this fraction of FTP".
+        unit: Unit = "percent" if file_unit == "percent" or ftp is not None else "watts"
+        return file_unit, unit, ftp
+
+
+class ErgImporter(_CourseImporter):
+    name = "erg"
+    suffixes = (".erg",)
+    default_unit: Unit = "watts"
+
+
+class MrcImporter(_CourseImporter):
+    name = "mrc"
+    suffixes = (".mrc",)
+    default_unit: Unit = "percent"
+
+
+# -- text -> course -------------------------------------------------------------
+
+
+def _decode(data: bytes, report: Report) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        report.add(
+            "W527",
+            "the file is not UTF-8: it is read as Windows-1252",
+            Span.point(line, 1),
+            "check the accented letters in the imported names and cues",
+        )
+        return data.decode("cp1252", errors="replace")
+
+
+def _lines(text: str) -> list[str]:
+    # Golden Cheetah splits what Qt's readLine gives on '\r' too, for old
+    # Macintosh files; CRLF counts as one line break.
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _parse(text: str, report: Report) -> _Course | None:
+    course = _Course()
+    section: str | None = None
+    #: The last section marker: (line, is_end, name).
+    last_marker: tuple[int, bool, str] | None = None
+    lines = _lines(text)
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith(";"):
+            continue
+        marker = _MARKER.search(line)
+        if marker is not None:
+            is_end = marker.group(1) is not None
+            name = marker.group(2).upper()
+            last_marker = (number, is_end, name)
+            section = None if is_end else name
+            course.saw_data_section = course.saw_data_section or name == "DATA"
+            if is_end and name == "HEADER":
+                course.header_end_line = number
+            continue
+        if section == "DATA":
+            _data_row(line, raw, number, course, report)
+        elif section == "TEXT":
+            _cue_row(line, raw, number, course, report)
+        elif not _header_row(line, number, course, report):
+            return None
+    if report.has_errors:
+        return None
+    end = Span.point(max(len(lines) - (1 if lines and lines[-1] == "" else 0), 1), 1)
+    if not course.saw_data_section:
+        report.add("E520", "the file has no [COURSE DATA] section", end, "an ERG/MRC file lists its points in [COURSE DATA]")
+        return None
+    if last_marker is not None and not last_marker[1]:
+        at, _, name = last_marker
+        report.add(
+            "E521",
+            f"[COURSE {name}] is never closed: the file ends without [END COURSE {name}]",
+            Span.point(at, 1),
+            "the file may be cut short; Golden Cheetah refuses it too",
+        )
+        return None
+    if len(course.points) < 2 or course.points[-1].minutes == course.points[0].minutes:
+        at = course.points[0].line if course.points else end.line
+        report.add(
+            "E520",
+            "the course data has no duration: it needs at least two points at different times",
+            Span.point(at, 1),
+        )
+        return None
+    return course
+
+
+def _header_row(line: str, number: int, course: _Course, report: Report) -> bool:
+    """Read a line outside the data and text sections; False: stop reading the file."""
+    fmt = _FORMAT.match(line)
+    if fmt is not None:
+        course.unit = "watts" if fmt.group(1).upper() == "WATTS" else "percent"
+    elif _DISTANCE_FORMAT.match(line):
+        report.add(
+            "E525",
+            "this is a distance course (DISTANCE GRADE WIND), not a workout: it sets slopes, not power",
+            Span.point(number, 1),
+        )
+        return False
+    elif (setting := _SETTING.fullmatch(line)) is not None:
+        key = " ".join(setting.group(1).split()).upper()
+        course.settings[key] = (setting.group(2).strip(), number)
+    else:
+        report.add("W526", f"line {line!r} is not a setting: ignored", Span.point(number, 1))
+    return True
+
+
+def _column(raw: str, token: str) -> int:
+    return raw.find(token) + 1
+
+
+def _data_row(line: str, raw: str, number: int, course: _Course, report: Report) -> None:
+    if _LAP.fullmatch(line):
+        report.add(
+            "W521",
+            "a LAP marker is dropped: nmdsl has no laps (the steps around it are kept)",
+            Span.point(number, 1),
+        )
+        return
+    tokens = line.split()
+    if len(tokens) != 2:
+        report.add(
+            "E523",
+            f"a data row is 'minutes value', got {line!r}",
+            Span.point(number, 1, len(raw.rstrip())),
+            "points are two numbers separated by a tab or spaces, e.g. '6.5 150'",
+        )
+        return
+    time_text, value_text = tokens
+    percent = value_text.endswith("%")
+    value_number = value_text[:-1] if percent else value_text
+    for token, what in ((time_text, "time in minutes"), (value_number, "value")):
+        if not _NUMBER.fullmatch(token):
+            report.add(
+                "E523",
+                f"the {what} {token!r} is not a plain number",
+                Span.point(number, _column(raw, token), len(token)),
+                "numbers are written with digits and a '.', without sign or exponent",
+            )
+            return
+    point = _Point(number, float(time_text), float(value_number), percent)
+    if course.points and point.minutes < course.points[-1].minutes:
+        before = course.points[-1]
+        report.add(
+            "E522",
+            f"time goes backwards: {time_text} min after {before.minutes:g} min (line {before.line})",
+            Span.point(number, _column(raw, time_text), len(time_text)),
+            "points are listed in time order",
+        )
+    course.points.append(point)
+
+
+def _cue_row(line: str, raw: str, number: int, course: _Course, report: Report) -> None:
+    first = line.split()[0]
+    if not _NUMBER.fullmatch(first):
+        report.add(
+            "E524",
+            f"a cue row is 'seconds text duration'; {first!r} is not a number of seconds",
+            Span.point(number, _column(raw, first), len(first)),
+        )
+        return
+    match = _CUE.fullmatch(line)
+    if match is None:
+        report.add("W526", f"cue row {line!r} has no text: ignored", Span.point(number, 1))
+        return
+    course.cues.append((number, float(match.group("at")), match.group("text")))
+
+
+def _ftp(course: _Course, report: Report) -> float | None:
+    if "FTP" not in course.settings:
+        return None
+    text, line = course.settings["FTP"]
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*W?", text, re.IGNORECASE)
+    ftp = float(m.group(1)) if m else 0.0
+    if ftp <= 0:
+        report.add(
+            "W525",
+            f"FTP {text!r} is not a number of watts: ignored, the values are read as written",
+            Span.point(line, 1),
+        )
+        return None
+    return ftp
+
+
+# -- course -> steps --------------------------------------------------------------
+
+
+def _value(point: _Point, file_unit: Unit, unit: Unit, ftp: float | None, report: Report) -> float:
+    """The point's value in the imported unit, to the 2 decimals the writer keeps."""
+    if point.percent or file_unit == "percent":
+        if unit == "watts":
+            report.add(
+                "E526",
+                f"'{point.value:g}%' is a percentage, but this is a watts file without FTP",
+                Span.point(point.line, 1),
+                "add 'FTP = 250' (the FTP the file was written for) to the header, or 'MINUTES PERCENT'",
+            )
+        value = point.value
+    elif unit == "percent":
+        assert ftp is not None
+        value = point.value * 100 / ftp
+    else:
+        value = point.value
+    value = round(value, 2)
+    limit, sign = (MAX_PERCENT, "%") if unit == "percent" else (MAX_WATTS, " W")
+    if value > limit:
+        report.add(
+            "E527",
+            f"{value:g}{sign} is more than nmdsl's limit of {limit:g}{sign}",
+            Span.point(point.line, 1),
+            "check the MINUTES line: WATTS or PERCENT" if unit == "percent" else None,
+        )
+    return value
+
+
+def _seconds(points: list[_Point], report: Report) -> list[int]:
+    """Each point's time in whole seconds: nmdsl steps last whole seconds."""
+    exact = [p.minutes * 60 for p in points]
+    whole = [round(t) for t in exact]
+    off = [i for i, (t, w) in enumerate(zip(exact, whole)) if abs(t - w) > _ON_THE_SECOND_S]
+    if off:
+        first = points[off[0]]
+        others = len(off) - 1
+        report.add(
+            "W520",
+            f"{first.minutes:g} min is {exact[off[0]]:.3f} s, not a whole second: rounded to {whole[off[0]]} s"
+            + (f" ({others} more point{'s' if others != 1 else ''} too)" if others else ""),
+            Span.point(first.line, 1),
+            "nmdsl steps last whole seconds; a point moves by at most half a second",
+        )
+    return whole
+
+
+def _collinear(times: list[int], values: list[float], a: int, b: int, c: int) -> bool:
+    """Whether point c lies on the line through points a and b."""
+    cross = (values[c] - values[a]) * (times[b] - times[a]) - (values[b] - values[a]) * (times[c] - times[a])
+    return abs(cross) < 1e-6 * (times[c] - times[a])
+
+
+def _steps(course: _Course, file_unit: Unit, unit: Unit, ftp: float | None, report: Report) -> list[Step] | None:
+    values = [_value(p, file_unit, unit, ftp, report) for p in course.points]
+    if report.has_errors:
+        return None
+    times = _seconds(course.points, report)
+    # A step is (first point, last point).  Two points at one time are a
+    # boundary, as nmdsl writes them; segments sharing a point merge while
+    # they lie on one straight line, so 0 50 / 5 50 / 10 50 is one step.
+    bounds: list[tuple[int, int]] = []
+    for i in range(len(times) - 1):
+        if times[i + 1] == times[i]:
+            continue
+        if bounds and bounds[-1][1] == i and _collinear(times, values, bounds[-1][0], i, i + 1):
+            bounds[-1] = (bounds[-1][0], i + 1)
+        else:
+            bounds.append((i, i + 1))
+    # The language's limits (nmdsl.checks), reported where the file passes them.
+    too_long = next((i for i, t in enumerate(times) if t > MAX_DURATION_S), None)
+    if too_long is not None:
+        report.add("E305", "the workout lasts more than 24 hours", Span.point(course.points[too_long].line, 1))
+        return None
+    if len(bounds) > MAX_EXPANDED_STEPS:
+        at = course.points[bounds[MAX_EXPANDED_STEPS][0]].line
+        report.add("E305", f"the workout has more than {MAX_EXPANDED_STEPS:,} steps", Span.point(at, 1))
+        return None
+    return [_step(times[a], times[b], values[a], values[b], unit, course.points[a].line, report) for a, b in bounds]
+
+
+def _step(t0: int, t1: int, v0: float, v1: float, unit: Unit, line: int, report: Report) -> Step:
+    if v0 != v1:
+        return Step(duration_s=t1 - t0, target=RampTarget(start=v0, end=v1, unit=unit))
+    if v0 == 0:
+        # nmdsl has no steady 0 (@0W is an error): no power is ERG off.
+        report.add("W524", "a steady 0 is read as 'free' (no target)", Span.point(line, 1))
+        return Step(duration_s=t1 - t0, target=FreeTarget())
+    if unit == "percent":
+        return Step(duration_s=t1 - t0, target=PercentTarget(low_pct=v0, high_pct=v0))
+    return Step(duration_s=t1 - t0, target=WattsTarget(low_w=v0, high_w=v0))
+
+
+def _attach_cues(steps: list[Step], cues: list[tuple[int, float, str]], report: Report) -> list[Step]:
+    """Each cue on the step it falls in, at its offset within that step."""
+    starts: list[int] = []
+    total = 0
+    for step in steps:
+        starts.append(total)
+        total += step.duration_s or 0
+    extra: dict[int, list[Cue]] = {}
+    for line, at, text in cues:
+        at_s = round(at)
+        if at_s >= total:
+            report.add(
+                "W523",
+                f"the cue at {at:g} s comes after the workout's end ({total} s): dropped",
+                Span.point(line, 1),
+            )
+            continue
+        i = bisect.bisect_right(starts, at_s) - 1
+        extra.setdefault(i, []).append(Cue(text=text, offset_s=at_s - starts[i]))
+    out = list(steps)
+    for i, added in extra.items():
+        # sorted() is stable: cues at one offset keep the file's order.
+        out[i] = steps[i].model_copy(update={"cues": tuple(sorted(added, key=lambda c: c.offset_s))})
+    return out
+
+
+def _join(items: list[Item]) -> list[Item]:
+    """Join neighbouring steady steps of one value, inside and outside repeats.
+
+    A boundary between two equal steady steps is nothing the rider feels, and
+    files have them by accident (Golden Cheetah's WarmUp.erg repeats a point:
+    ``2x 2m30s @60%`` is ``5m @60%``).  This runs after :func:`compress`, so
+    the boundaries that make a repeat (``3x 10s @110% / 50s @55%`` then
+    ``4m @55%``) stay where nmdsl wrote them.
+    """
+    out: list[Item] = []
+    for item in items:
+        if isinstance(item, Repeat):
+            body = _join(list(item.steps))
+            only = body[0]
+            if len(body) == 1 and isinstance(only, Step) and not only.cues and _steady(only):
+                item = only.model_copy(update={"duration_s": (only.duration_s or 0) * item.count})
+            else:
+                item = item.model_copy(update={"steps": tuple(body)})
+        before = out[-1] if out else None
+        if isinstance(before, Step) and isinstance(item, Step) and _steady(item) and item.target == before.target:
+            shift = before.duration_s or 0
+            moved = tuple(c.model_copy(update={"offset_s": c.offset_s + shift}) for c in item.cues)
+            out[-1] = before.model_copy(
+                update={"duration_s": shift + (item.duration_s or 0), "cues": before.cues + moved}
+            )
+        else:
+            out.append(item)
+    return out
+
+
+def _steady(step: Step) -> bool:
+    return isinstance(step.target, (PercentTarget, WattsTarget, FreeTarget))
+
+
+def _effort(step: Step) -> float:
+    t = step.target
+    if isinstance(t, PercentTarget):
+        return t.low_pct
+    if isinstance(t, WattsTarget):
+        return t.low_w
+    if isinstance(t, RampTarget):
+        return (t.start + t.end) / 2
+    return -1.0  # free: the easiest
+
+
+def _label(items: list[Item]) -> list[Item]:
+    """Intensities the file implies: warmup, cooldown, recoveries in repeats.
+
+    ERG has no intensities; these make the imported text idiomatic
+    (``6x 30s @150% / 30s @50%``) without changing what is ridden.
+    """
+    out = [_label_repeat(i) if isinstance(i, Repeat) else i for i in items]
+    if len(out) < 2:
+        return out  # a lone ramp is the workout (a ramp test), not its warmup
+    first, last = out[0], out[-1]
+    if isinstance(first, Step) and isinstance(first.target, RampTarget) and first.target.end > first.target.start:
+        out[0] = first.model_copy(update={"intensity": "warmup"})
+    if isinstance(last, Step) and isinstance(last.target, RampTarget) and last.target.end < last.target.start:
+        out[-1] = last.model_copy(update={"intensity": "cooldown"})
+    return out
+
+
+def _label_repeat(repeat: Repeat) -> Repeat:
+    inner = [_label_repeat(i) if isinstance(i, Repeat) else i for i in repeat.steps]
+    plain = [s for s in inner if isinstance(s, Step)]
+    if len(plain) == len(inner) >= 2 and all(_effort(s) < _effort(plain[0]) for s in plain[1:]):
+        inner = [plain[0], *(s.model_copy(update={"intensity": "recovery"}) for s in plain[1:])]
+    return repeat.model_copy(update={"steps": tuple(inner)})
+
+
+def _metadata(course: _Course, ftp: float | None, options: ReadOptions) -> Metadata:
+    """``FILE NAME`` (without its suffix) is the name, ``DESCRIPTION`` the description.
+
+    nmdsl writes them so; Golden Cheetah's own files do the same
+    (``FILE NAME = 260WFTPRider_WarmUp.erg``).  Without a file name, the name
+    is the imported file's.
+    """
+    file_name = course.settings.get("FILE NAME", ("", 0))[0]
+    file_name = re.sub(r"\.(erg|mrc)$", "", file_name, flags=re.IGNORECASE).strip()
+    description = course.settings.get("DESCRIPTION", ("", 0))[0] or None
+    stem = PurePath(options.filename).stem if options.filename != "<input>" else ""
+    name = file_name or stem or description
+    return Metadata(
+        name=name or None,
+        description=description if description != name else None,
+        ftp_w=ftp,
+    )
