@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -429,3 +430,20 @@ def test_schema_describes_the_json_output(tmp_path: Path) -> None:
     data = json.loads(nmdsl.compile(GOOD, "json"))
     assert set(data) <= set(schema["properties"])
     assert set(data["meta"]) <= set(schema["$defs"]["Metadata"]["properties"])
+
+
+def test_check_hostile_files_never_traceback(tmp_path: Path) -> None:
+    from nmdsl.api import MAX_FILE_BYTES
+
+    (tmp_path / "binary.nm").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "huge.nm").write_bytes(b"# padding\n" * (MAX_FILE_BYTES // 10 + 1))
+    write(tmp_path / "deep.nm", "".join(" " * i + "2x:\n" for i in range(40)) + " " * 40 + "1s @50%\n")
+    write(tmp_path / "bomb.nm", "999999999x:\n  999999999x 1h @50% / 1h @40%\n")
+    write(tmp_path / "quotes.nm", '"""\n"\n5m @50% "a\n')
+    write(tmp_path / "empty.nm", "")
+    r = run("check", str(tmp_path))
+    assert r.exit_code == 1
+    assert "checked 6 files" in r.stderr
+    for name, code in [("binary", "E006"), ("huge", "E009"), ("deep", "E306"), ("bomb", "E305"),
+                       ("quotes", "E007"), ("empty", "E010")]:
+        assert re.search(rf"{name}\.nm(:\d+:\d+)?: error\[{code}\]", r.stderr), (name, code)
