@@ -123,7 +123,8 @@ def test_cadence_with_a_target() -> None:  # 30s @150% 110rpm
     s = step("30s @150% 110rpm")
     assert s.duration_s == 30
     assert isinstance(s.target, PercentTarget) and s.target.low_pct == 150
-    assert s.cadence == CadenceTarget(low_rpm=110, high_rpm=110, span=s.cadence.span if s.cadence else None)
+    assert isinstance(s.cadence, CadenceTarget)
+    assert (s.cadence.low_rpm, s.cadence.high_rpm) == (110, 110)
 
 
 @pytest.mark.parametrize("text", ["100-110rpm", "100rpm-110rpm"])

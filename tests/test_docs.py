@@ -1,0 +1,94 @@
+"""The docs and the code say the same thing: zone bounds and drill defaults.
+
+The tables are written in nmdsl syntax, so they are checked by parsing them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+import nmdsl
+from nmdsl import drills
+from nmdsl.model import Step, ZoneTarget
+
+from .conftest import PATHS
+
+
+def _doc(name: str) -> str:
+    path = PATHS.docs / name
+    assert path.is_file(), f"{path} is missing"
+    return path.read_text(encoding="utf-8")
+
+
+def _step(src: str) -> Step:
+    w = nmdsl.parse(src)
+    (s,) = w.steps
+    assert isinstance(s, Step)
+    return s
+
+
+def _plain(node: Any) -> Any:
+    """A node's content without source spans (defaults have none)."""
+    if node is None:
+        return None
+
+    def strip(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k != "span"}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+
+    return strip(node.model_dump())
+
+
+@pytest.mark.parametrize("zone", range(1, 8))
+def test_zone_table_matches_the_code(zone: int) -> None:
+    rows = [line for line in _doc("language.md").splitlines() if line.startswith(f"| `@Z{zone}` |")]
+    assert rows, f"docs/language.md has no table row for @Z{zone}"
+    m = re.search(r"\|\s*(\d+)-(\d+)%\s*\|\s*$", rows[0])
+    assert m, rows[0]
+    target = _step(f"1m @Z{zone}").target
+    assert isinstance(target, ZoneTarget)
+    assert (target.low_pct, target.high_pct) == (float(m[1]), float(m[2]))
+
+
+DEFAULT_ROW = re.compile(
+    r"^\| `(?P<drill>\w+)` \| (?P<sport>bike|run) \| `(?P<target>[^`]+)`[^|]*\| "
+    r"(?:`(?P<cadence>[^`]+)`|none) \| `(?P<recovery>[^`]+)`"
+)
+
+
+def _default_rows() -> dict[tuple[str, str], dict[str, str | None]]:
+    rows = {}
+    for line in _doc("drills.md").splitlines():
+        m = DEFAULT_ROW.match(line)
+        if m:
+            rows[(m["drill"], m["sport"])] = m.groupdict()
+    return rows
+
+
+def test_every_drill_default_is_in_the_docs_table() -> None:
+    documented = set(_default_rows())
+    in_code = {(d, s) for s, table in drills.DEFAULTS.items() for d in table}
+    assert documented == in_code
+
+
+@pytest.mark.parametrize(("drill", "sport"), [(d, s) for s, table in drills.DEFAULTS.items() for d in table])
+def test_drill_defaults_table_matches_the_code(drill: str, sport: str) -> None:
+    row = _default_rows().get((drill, sport))
+    assert row is not None, f"docs/drills.md has no row for {drill} ({sport})"
+    d = drills.defaults(drill, sport)  # type: ignore[arg-type]
+    assert d is not None
+    header = f"sport: {sport}\n"
+    assert _plain(_step(f"{header}1m {row['target']}").target) == _plain(d.target)
+    if row["cadence"] is None:
+        assert d.cadence is None
+    else:
+        assert _plain(_step(f"1m @50% {row['cadence']}").cadence) == _plain(d.cadence)
+    recovery = _step(f"{header}{row['recovery']}")
+    assert recovery.duration_s == d.recovery.duration_s
+    assert _plain(recovery.target) == _plain(d.recovery.target)
