@@ -77,8 +77,8 @@ DESCRIPTION_BYTES = 200
 #: A "50 steps per workout" rule circulates without a source; nmdsl warns past
 #: it rather than refuse (W465).  Repeat steps count: they are messages.
 DEVICE_STEP_LIMIT = 50
-#: message_index is a uint16 (0xFFFF is its invalid value).
-MAX_MESSAGES = 0xFFFF
+#: message_index and num_valid_steps are uint16s, whose 0xFFFF means "invalid".
+MAX_MESSAGES = 0xFFFE
 
 #: Ramps: at most this many stairs, about one per minute (or per 200 m) of
 #: ramp, at least two so the direction survives a round trip.
@@ -148,6 +148,7 @@ class _Emitter:
     report: Report
     options: EmitOptions
     steps: list[_StepMsg] = field(default_factory=list)
+    said: set[tuple[Span | None, str]] = field(default_factory=set)
 
     @property
     def meta(self) -> Metadata:
@@ -256,7 +257,7 @@ class _Emitter:
         if len(self.steps) >= MAX_MESSAGES:
             self.report.add(
                 "E460",
-                f"more than {MAX_MESSAGES - 1:,} FIT steps: message_index is a 16-bit number",
+                f"more than {MAX_MESSAGES:,} FIT steps: message_index is a 16-bit number",
                 msg.span,
                 "use repeats instead of spelling steps out",
             )
@@ -281,7 +282,7 @@ class _Emitter:
             msg.duration_value = step.duration_s * 1000  # ms
         elif step.distance_m is not None:
             msg.duration_type = fc.Duration.DISTANCE
-            msg.duration_value = self._round(step.distance_m * 100, step, "the distance", "cm")
+            msg.duration_value = _cm(step.distance_m)
         else:
             # A step with neither is not something the parser makes.
             self.report.add("E460", "a step without a duration or a distance", step.span)
@@ -348,12 +349,11 @@ class _Emitter:
 
     def _round(self, value: float, step: Step, what: str, unit: str) -> int:
         n = math.floor(value + 0.5)
-        if abs(value - n) > 1e-6:
-            self.report.add(
-                "W461",
-                f"{what} {value:g} {unit} is rounded to {n} {unit} (FIT stores whole numbers)",
-                step.span,
-            )
+        message = f"{what} {value:g}{unit} is rounded to {n}{unit} (FIT stores whole numbers)"
+        if abs(value - n) > 1e-6 and (step.span, message) not in self.said:
+            # Once per step and value: a single value is both ends of a range.
+            self.said.add((step.span, message))
+            self.report.add("W461", message, step.span)
         return n
 
     def _pct(self, step: Step, pct: float) -> int:
@@ -363,7 +363,7 @@ class _Emitter:
         return n
 
     def _watts(self, step: Step, watts: float) -> int:
-        n = self._round(watts, step, "the power", "W")
+        n = self._round(watts, step, "the power", " W")
         if n < 1:
             self._range(step, f"{watts:g} W", "FIT watts are 1 W or more")
         return n + fc.POWER_WATTS_OFFSET
@@ -398,7 +398,7 @@ class _Emitter:
             n = min(MAX_RAMP_STAIRS, max(2, total // RAMP_STAIR_S), total)
         else:
             assert step.distance_m is not None
-            total = self._round(step.distance_m * 100, step, "the distance", "cm")
+            total = _cm(step.distance_m)
             n = min(MAX_RAMP_STAIRS, max(2, int(step.distance_m // RAMP_STAIR_M)), max(total, 1))
         base, extra = divmod(total, n)
         parts = [base + (1 if k < extra else 0) for k in range(n)]
@@ -496,6 +496,12 @@ class _Emitter:
             "shorten it",
         )
         return cut
+
+
+def _cm(metres: float) -> int:
+    # Whole centimetres: a mile is 160934.4 cm, and 4 mm is below anything a
+    # device measures, so this rounding is not reported.
+    return math.floor(metres * 100 + 0.5)
 
 
 def _fallback_name(filename: str) -> str:

@@ -1,0 +1,167 @@
+"""Hypothesis strategies for the FIT tests: workouts FIT can carry whole.
+
+Generated sessions use every target kind, drills, cues (offsets too), ramps,
+distances and nested repeats, but never what FIT is documented to lose (a
+third target on a step, a ramp of paces), so that ``import(compile(S))`` must
+give back S's timeline exactly.  No tests live here.
+"""
+
+from __future__ import annotations
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from nmdsl import drills
+from nmdsl.model import (
+    CadenceTarget,
+    Cue,
+    FreeTarget,
+    HeartRateTarget,
+    IntensityTarget,
+    Item,
+    MaxTarget,
+    Metadata,
+    Pace,
+    PaceTarget,
+    PercentTarget,
+    RampTarget,
+    Repeat,
+    Sport,
+    Step,
+    WattsTarget,
+    Workout,
+    ZoneTarget,
+)
+
+ZONES = {1: (40, 55), 2: (56, 75), 3: (76, 90), 4: (91, 105), 5: (106, 120), 6: (121, 150), 7: (151, 200)}
+INTENSITIES = ("active", "recovery", "rest", "warmup", "cooldown")
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéAZ,.!", min_size=1, max_size=8)
+
+
+@st.composite
+def ranges(draw: st.DrawFn, low: int, high: int) -> tuple[int, int]:
+    a = draw(st.integers(low, high))
+    b = draw(st.integers(low, high))
+    return min(a, b), max(a, b)
+
+
+@st.composite
+def cues(draw: st.DrawFn, duration_s: int | None) -> tuple[Cue, ...]:
+    out = []
+    for _ in range(draw(st.integers(0, 2))):
+        text = " ".join(draw(st.lists(WORDS, min_size=1, max_size=4)))
+        offset = 0
+        if duration_s is not None and duration_s > 1 and draw(st.booleans()):
+            offset = draw(st.integers(1, duration_s - 1))
+        out.append(Cue(text=text, offset_s=offset))
+    return tuple(out)
+
+
+@st.composite
+def paces(draw: st.DrawFn) -> PaceTarget:
+    per = draw(st.sampled_from(["km", "mi"]))
+    lo, hi = (150, 600) if per == "km" else (240, 960)
+    fast, slow = draw(ranges(lo, hi))
+    return PaceTarget(fast=Pace(seconds=fast, per=per), slow=Pace(seconds=slow, per=per))
+
+
+@st.composite
+def intensity_targets(draw: st.DrawFn, sport: Sport, ramp_ok: bool) -> IntensityTarget | None:
+    if sport == "bike":
+        kinds = ["percent", "watts", "zone", "max", "free", "none"] + (["ramp"] if ramp_ok else [])
+    else:
+        kinds = ["pace", "threshold", "max", "free", "none"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "percent":
+        lo, hi = draw(ranges(1, 400))
+        return PercentTarget(low_pct=lo, high_pct=hi)
+    if kind == "threshold":
+        lo, hi = draw(ranges(50, 130))
+        return PercentTarget(low_pct=lo, high_pct=hi, of="threshold_speed")
+    if kind == "watts":
+        lo, hi = draw(ranges(1, 1500))
+        return WattsTarget(low_w=lo, high_w=hi)
+    if kind == "zone":
+        zone = draw(st.integers(1, 7))
+        return ZoneTarget(zone=zone, low_pct=ZONES[zone][0], high_pct=ZONES[zone][1])
+    if kind == "ramp":
+        if draw(st.booleans()):
+            return RampTarget(start=draw(st.integers(20, 300)), end=draw(st.integers(20, 300)))
+        return RampTarget(start=draw(st.integers(50, 600)), end=draw(st.integers(50, 600)), unit="watts")
+    if kind == "pace":
+        return draw(paces())
+    if kind == "max":
+        return MaxTarget()
+    if kind == "free":
+        return FreeTarget()
+    return None
+
+
+@st.composite
+def steps(draw: st.DrawFn, sport: Sport) -> Step:
+    drill = draw(st.sampled_from([None, None, None, "sprint", "strides", "accel", "spinup"]))
+    if drill is not None and (drills.defaults(drill, sport) is None or (sport == "run" and drill == "accel")):
+        drill = None  # a run accel is a ramp of paces: not carried whole
+    distance_m: float | None = None
+    duration_s: int | None = None
+    if sport == "run" and draw(st.booleans()):
+        distance_m = float(draw(st.integers(50, 5000)))
+    else:
+        duration_s = draw(st.integers(1, 900))
+    intensity = draw(st.sampled_from(INTENSITIES))
+    cadence: CadenceTarget | None = None
+    heart_rate: HeartRateTarget | None = None
+    if drill is not None:
+        d = drills.defaults(drill, sport)
+        assert d is not None
+        target: IntensityTarget | None = d.target
+        cadence = d.cadence
+        if isinstance(target, RampTarget):
+            duration_s = max(duration_s or 2, 2)
+    else:
+        target = draw(intensity_targets(sport, ramp_ok=duration_s is not None and duration_s >= 2))
+    # FIT carries two targets: an intensity one and one more, or cadence and heart rate.
+    has_slot = not isinstance(target, (MaxTarget, FreeTarget, type(None)))
+    room = 1 if has_slot else 2
+    if drill is None and sport == "bike" and room and draw(st.booleans()):
+        lo, hi = draw(ranges(40, 150))
+        cadence = CadenceTarget(low_rpm=lo, high_rpm=hi)
+    room -= cadence is not None
+    if room and draw(st.booleans()):
+        lo, hi = draw(ranges(60, 200))
+        heart_rate = HeartRateTarget(low_bpm=lo, high_bpm=hi)
+    if target is None and cadence is None and heart_rate is None:
+        target = FreeTarget()
+    return Step(
+        intensity=intensity,
+        duration_s=duration_s,
+        distance_m=distance_m,
+        target=target,
+        cadence=cadence,
+        heart_rate=heart_rate,
+        drill=drill,
+        cues=draw(cues(duration_s)),
+    )
+
+
+@st.composite
+def items(draw: st.DrawFn, sport: Sport, depth: int) -> Item:
+    if depth >= 2 or draw(st.integers(0, 2)):
+        return draw(steps(sport))
+    body = draw(st.lists(items(sport, depth + 1), min_size=1, max_size=3))
+    return Repeat(count=draw(st.integers(1, 6)), steps=tuple(body))
+
+
+@st.composite
+def workouts(draw: st.DrawFn) -> Workout:
+    sport: Sport = draw(st.sampled_from(["bike", "run"]))
+    meta = Metadata(
+        name=draw(st.sampled_from(["Session", "30/30s", "Rønnestad"])),
+        sport=sport,
+        ftp_w=250.0 if sport == "bike" else None,
+        threshold_pace=Pace(seconds=draw(st.integers(200, 330))) if sport == "run" else None,
+    )
+    workout = Workout(meta=meta, steps=tuple(draw(st.lists(items(sport, 0), min_size=1, max_size=5))))
+    timeline = workout.timeline()
+    assume(len(timeline) <= 5000 and workout.totals().duration_s <= 20 * 3600)
+    return workout
