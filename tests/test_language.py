@@ -713,6 +713,12 @@ def test_quoted_header_value_then_comment() -> None:
     assert m.name == "Session #2"
 
 
+def test_hash_inside_quotes_in_an_unquoted_header_value_is_not_a_comment() -> None:
+    # '#' starts a comment "except inside a "..." string", in a header value too.
+    m = parse('description: Tom & "Jerry #1"   # the comment\n10m @60%\n').meta
+    assert m.description == 'Tom & "Jerry #1"'
+
+
 def test_partly_quoted_header_value_is_taken_as_written() -> None:
     m = parse('name: "Big" day\n10m @60%\n').meta
     assert m.name == '"Big" day'
