@@ -6,7 +6,8 @@
     1740.0
     >>> zwo_or_json = nmdsl.compile(workout, "json")
 
-Names are imported on first use (PEP 562), so ``import nmdsl`` and the CLI's
+The timeline is `workout.timeline()` (the submodule `nmdsl.timeline` would
+shadow a function of that name).  Names are imported on first use (PEP 562), so ``import nmdsl`` and the CLI's
 start-up stay cheap; type checkers see them through the TYPE_CHECKING block.
 """
 
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
         ZoneTarget,
     )
     from .backends import EmitOptions
-    from .timeline import Segment, Totals, timeline
+    from .timeline import Segment, Totals
     from .writer import write
 
 _EXPORTS = {
@@ -63,7 +64,7 @@ _EXPORTS = {
         "Workout",
         "ZoneTarget",
     ),
-    "timeline": ("Segment", "Totals", "timeline"),
+    "timeline": ("Segment", "Totals"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 

@@ -57,11 +57,13 @@ CADENCE_LIMITS_RPM = (30, 200)
 HEART_RATE_LIMITS_BPM = (30, 240)
 MAX_PERCENT = 1000.0
 MAX_WATTS = 3000.0
-#: Faster than 2:00/km is beyond any human (the 100 m world record is ~1:36/km).
+#: Faster than 1:30/km is beyond any human (the 100 m world record is ~1:36/km).
 FASTEST_PACE_S_PER_KM = 90
 
-BIKE_ONLY = {"WATTS": "watts", "ZONE": "power zones", "CADENCE": "cadence (rpm)"}
-RUN_ONLY = {"PACE": "pace", "DISTANCE": "distances"}
+STEP_WORDS = ("warmup", "cooldown", "rest", "sprint", "strides", "accel", "spinup")
+
+BIKE_ONLY = {"WATTS": "watts", "ZONE": "power zones", "CADENCE": "cadence targets (rpm)"}
+RUN_ONLY = {"PACE": "pace targets", "DISTANCE": "distances"}
 
 
 class Builder:
@@ -69,6 +71,7 @@ class Builder:
         self.report = report
         self.default_ftp_w = ftp_w
         self.sport: Sport = "bike"
+        self.meta = Metadata()
 
     # -- header ---------------------------------------------------------
 
@@ -89,6 +92,7 @@ class Builder:
             else:
                 body.append(node)
         meta = self._metadata(headers)
+        self.meta = meta
         self.sport = meta.sport
         steps = self._items(body, depth=0)
         return Workout(meta=meta, steps=tuple(steps))
@@ -100,7 +104,14 @@ class Builder:
             key = str(h.key)
             span = span_of(h.key)
             if key not in HEADER_KEYS:
-                if key.lower() in HEADER_KEYS:
+                if key in STEP_WORDS:
+                    self.report.add(
+                        "E101",
+                        f"'{key}:' looks like a header line, but '{key}' starts a step",
+                        span,
+                        f"steps take no ':': write '{key} 10m ...'",
+                    )
+                elif key.lower() in HEADER_KEYS:
                     self.report.add(
                         "E102",
                         f"header keys are lowercase: '{key}'",
@@ -148,7 +159,13 @@ class Builder:
                     out.append(Repeat(count=count, steps=tuple(body), block=True, span=node.span))
             elif isinstance(node, StepLine):
                 out.extend(self._step_line(node))
-            # Header lines inside blocks cannot happen: they are not indented.
+            else:
+                self.report.add(
+                    "E105",
+                    f"the header line '{node.key}:' is inside a block",
+                    span_of(node.key),
+                    "header lines go at the top of the file, before the steps",
+                )
         return out
 
     def _count(self, tok: Token) -> int | None:
@@ -188,6 +205,8 @@ class Builder:
         if raw.word is not None and raw.word.type == "INTENSITY":
             intensity = word  # type: ignore[assignment]
         elif raw.word is not None:
+            # A drill is work wherever it stands, after a '/' too.
+            intensity = "active"
             drill = word
             if drills.defaults(drill, self.sport) is None:  # type: ignore[arg-type]
                 self.report.add(
@@ -274,10 +293,12 @@ class Builder:
                 if at_s is None:
                     continue
                 offset = at_s
-                if duration is not None and offset >= duration:
+                limit = duration if duration is not None else self._estimated_s(distance, target)
+                if limit is not None and offset >= limit:
                     self.report.add(
                         "E209",
-                        f"the cue is at {c.at}, but the step lasts {raw.amount}",
+                        f"the cue is at {c.at}, but the step lasts "
+                        + (str(raw.amount) if duration is not None else f"about {limit:.0f}s"),
                         span_of(c.at),
                         "a cue's offset must be smaller than its step's duration",
                     )
@@ -297,6 +318,15 @@ class Builder:
             cues=tuple(cues),
             span=raw.span,
         )
+
+    def _estimated_s(self, distance: float | None, target: Any) -> float | None:
+        """The estimated time of a distance step (for checking cue offsets)."""
+        if distance is None or target is None:
+            return None
+        from .timeline import step_seconds
+
+        probe = Step(distance_m=distance, target=target)
+        return step_seconds(probe, self.meta)[0]
 
     def _value(self, tok: Token, fn: Callable[[str], Any]) -> Any:
         try:
@@ -319,7 +349,7 @@ class Builder:
         else:
             self.report.add(
                 "E301",
-                f"{what} {'are' if what.endswith('s') else 'is'} for bike sessions; this is a run session",
+                f"{what} are for bike sessions; this is a run session",
                 span,
                 "runs take %, pace (@4:30/km), heart rate, max and free",
             )
@@ -409,7 +439,7 @@ def _header_value(key: str, value: str) -> tuple[str, Any]:
         return key, value
     if key == "sport":
         if value not in ("bike", "run"):
-            guess = {"cycling": "bike", "ride": "bike", "bicycle": "bike", "running": "run"}.get(value.lower())
+            guess = {"cycling": "bike", "ride": "bike", "bicycle": "bike", "running": "run", "bike": "bike", "run": "run"}.get(value.lower())
             raise Problem(
                 "E106",
                 f"unknown sport {value!r}",
@@ -424,7 +454,7 @@ def _header_value(key: str, value: str) -> tuple[str, Any]:
             ftp = float(v)
         except ValueError:
             raise Problem("E106", f"ftp {value!r} is not a number of watts", "write it like 'ftp: 250' or 'ftp: 250W'") from None
-        if not 0 < ftp <= 1000:
+        if not 1 <= ftp <= 1000:
             raise Problem("E106", f"ftp {value} is not a plausible FTP", "an FTP in watts, between 1 and 1000")
         return "ftp_w", ftp
     if key == "threshold-pace":

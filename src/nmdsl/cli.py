@@ -202,6 +202,7 @@ def compile_cmd(
         raise click.UsageError(f"-o {output} is a file, but there are {len(inputs)} inputs: give a folder")
     if inputs.count("-") > 1:
         raise click.UsageError("stdin ('-') can be read only once")
+    _refuse_collisions(inputs, output, suffix)
     failed = 0
     for path in inputs:
         result = _check_one(path, ftp_w)
@@ -233,7 +234,22 @@ def compile_cmd(
     sys.exit(1 if failed else 0)
 
 
-def _destination(path: str, output: str | None, suffix: str, several: bool) -> Path | None:
+def _refuse_collisions(inputs: tuple[str, ...], output: str | None, suffix: str) -> None:
+    """Two inputs must not write one output file (a/x.nm and b/x.nm into -o out/)."""
+    seen: dict[Path, str] = {}
+    for path in inputs:
+        dest = _destination(path, output, suffix, several=len(inputs) > 1, create=False)
+        if dest is None:
+            continue
+        key = Path(os.path.abspath(dest))
+        if key in seen:
+            raise click.UsageError(f"{seen[key]} and {path} would both be written to {dest}")
+        if path != "-" and Path(os.path.abspath(path)) == key:
+            raise click.UsageError(f"{path} would be overwritten by its own output")
+        seen[key] = path
+
+
+def _destination(path: str, output: str | None, suffix: str, several: bool, create: bool = True) -> Path | None:
     """Where one input's output goes; None means stdout."""
     if output == "-" or (output is None and path == "-"):
         return None
@@ -242,7 +258,8 @@ def _destination(path: str, output: str | None, suffix: str, several: bool) -> P
         return Path(path).with_suffix(suffix)
     out = Path(output)
     if several or out.is_dir() or output.endswith(("/", os.sep)):
-        out.mkdir(parents=True, exist_ok=True)
+        if create:
+            out.mkdir(parents=True, exist_ok=True)
         return out / (stem + suffix)
     return out
 
@@ -286,6 +303,7 @@ def import_cmd(inputs: tuple[str, ...], output: str | None, strict: bool) -> Non
 
     if len(inputs) > 1 and output is not None and output != "-" and os.path.isfile(output):
         raise click.UsageError(f"-o {output} is a file, but there are {len(inputs)} inputs: give a folder")
+    _refuse_collisions(inputs, output, ".nm")
     failed = 0
     for path in inputs:
         result = load(path, strict=strict)

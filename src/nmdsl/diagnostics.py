@@ -222,7 +222,12 @@ def render(d: Diagnostic, source: str | None = None) -> str:
     """
     out = [d.short()]
     if d.span is not None and source is not None:
-        lines = source.splitlines()
+        # The parser's own line splitting (LF, CRLF, CR only), so the line
+        # shown is the line the span counts; str.splitlines() also splits
+        # on form feeds and U+2028.
+        from .lexer import split_lines
+
+        lines = split_lines(source)
         if 1 <= d.span.line <= len(lines):
             text = lines[d.span.line - 1].replace("\t", " ")
             gutter = str(d.span.line)

@@ -56,10 +56,8 @@ def decode(data: bytes, report: Report) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", "replace")) + 1
+        lines = split_lines(data[: exc.start].decode("utf-8", "replace"))
+        line, column = len(lines), len(lines[-1]) + 1
         report.add(
             "E006",
             f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
@@ -111,8 +109,10 @@ def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
     if m:
         _header_tokens(line, m, col0, report)
         return
+    previous = ""
     for start, item in _items(line, report):
         col = col0 + start + 1
+        after_ramp, previous = previous == "ramp", item
         if item.startswith('"'):
             line.tokens.append(_tok("STRING", item, line.number, col))
             continue
@@ -127,6 +127,12 @@ def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
         if kind is None:
             line.ok = False
             message, hint = explain_unknown(item)
+            if after_ramp and "-" not in item:
+                message = f"a ramp needs both ends, from-to: {item!r}"
+                hint = "write ramp 50%-70% (rising) or ramp 70%-50% (falling)"
+            elif after_ramp:
+                message = f"the two ends of the ramp {item!r} need the same unit"
+                hint = "write ramp 45%-70% or ramp 150W-250W"
             report.add("E002", message, Span.point(line.number, col, len(item)), hint)
             continue
         line.tokens.append(_tok(kind, item, line.number, col))
@@ -157,13 +163,28 @@ def _header_tokens(line: Line, m: re.Match[str], col0: int, report: Report) -> N
         value = quoted.group(1)
         width = len(quoted.group(0).split('"')[1]) + 2
     else:
-        value = stripped.split("#", 1)[0].rstrip(" \t")
+        value = strip_comment(stripped).rstrip(" \t")
         width = len(value)
     line.tokens.append(_tok("HEADER_KEY", key, line.number, col0 + 1))
     line.tokens.append(_tok("COLON", ":", line.number, col0 + m.end()))
     tok = _tok("HEADER_VALUE", value, line.number, value_col)
     tok.end_column = value_col + max(width, 1)
     line.tokens.append(tok)
+
+
+def strip_comment(text: str) -> str:
+    """``text`` up to a ``#`` comment; a ``#`` inside a closed "..." is text."""
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "#":
+            return text[:i]
+        if c == '"':
+            end = text.find('"', i + 1)
+            if end >= 0:
+                i = end
+        i += 1
+    return text
 
 
 def _items(line: Line, report: Report) -> Iterator[tuple[int, str]]:

@@ -99,7 +99,10 @@ _WORDS = {
     "RAMP_RANGE": "the ramp's range (45%-70%)",
     "$END": "the end of the line",
     "HEADER_VALUE": "a value",
+    "HEADER_KEY": "a header line (name: ...)",
 }
+#: Terminals that are one fixed word: "found 'at'", not "found 'at' 'at'".
+_LITERALS = {"AT", "SLASH", "COLON", "RAMP", "MAX", "FREE"}
 _TARGETS = {"POWER_PCT", "WATTS", "ZONE", "PACE", "BPM", "CADENCE", "RAMP", "MAX", "FREE"}
 _TARGET_WORDS = "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm)"
 
@@ -147,6 +150,8 @@ def parse_cst(text: str, report: Report) -> list[CstNode]:
                 Span.point(number, lead.index("\t") + 1),
                 "indent with spaces only",
             )
+            # The block above has a body, even if this line of it is unreadable.
+            pending = None
             previous_failed = True
             continue
         indent = len(lead)
@@ -169,10 +174,11 @@ def parse_cst(text: str, report: Report) -> list[CstNode]:
                 )
             # Go on at this level, so only the first line of the run is reported.
             stack.append((indent, []))
+        closed: list[int] = []
         while indent < stack[-1][0]:
-            stack.pop()
+            closed.append(stack.pop()[0])
         if indent != stack[-1][0]:
-            levels = " or ".join(str(level) for level, _ in stack)
+            levels = " or ".join(str(level) for level in sorted({lvl for lvl, _ in stack} | set(closed)))
             report.add(
                 "E004",
                 "this line's indentation matches no enclosing block",
@@ -232,7 +238,10 @@ def _syntax_message(exc: UnexpectedToken, line: Line) -> tuple[str, Span, str | 
         what = "found the end of the line"
     else:
         span = span_of(tok)
-        what = f"found {describe(tok.type)} {str(tok)!r}"
+        if tok.type in _LITERALS:
+            what = f"found {str(tok)!r}"
+        else:
+            what = f"found {describe(tok.type)} {str(tok)!r}"
     hint: str | None = None
     if tok.type == "AT":
         hint = "'at D' follows the cue it places: \"Last minute!\" at 4m"

@@ -186,6 +186,10 @@ def step_text(step: Step, sport: Sport, *, recovery_position: bool = False) -> s
     return " ".join(words)
 
 
+def _is_drill(step: Step, sport: Sport) -> bool:
+    return step.drill is not None and drills.defaults(step.drill, sport) is not None
+
+
 def _one_line(repeat: Repeat, sport: Sport) -> str | None:
     """``Nx a / b / c`` when that reads back to the same steps, else None."""
     steps = repeat.steps
@@ -201,20 +205,23 @@ def _one_line(repeat: Repeat, sport: Sport) -> str | None:
         and first.intensity == "active"
     ):
         return f"{repeat.count}x {step_text(first, sport)}"
-    if not _reads_back(plain):
+    if not _reads_back(plain, sport):
         return None
     parts = [step_text(s, sport, recovery_position=i > 0) for i, s in enumerate(plain)]
     return f"{repeat.count}x " + " / ".join(parts)
 
 
-def _reads_back(steps: Sequence[Step]) -> bool:
+def _reads_back(steps: Sequence[Step], sport: Sport) -> bool:
     """Intensities on a ``/`` line: first active (or a keyword), later recovery (or a keyword)."""
     for i, s in enumerate(steps):
+        if s.implicit:
+            return False
         if s.intensity in ("warmup", "cooldown", "rest"):
             continue
-        if s.intensity != ("recovery" if i > 0 else "active"):
-            return False
-        if s.implicit:
+        drill = _is_drill(s, sport)
+        # After a '/' a step is a recovery, unless it is a drill (always work).
+        expected = "recovery" if i > 0 and not drill else "active"
+        if s.intensity != expected:
             return False
     # A lone drill on a line with a count would get a default recovery added.
     if len(steps) == 1 and steps[0].drill is not None:
@@ -242,7 +249,7 @@ def _items(items: Sequence[Item], sport: Sport, depth: int) -> list[str]:
         j = i + 1
         while j < len(items):
             nxt = items[j]
-            if not isinstance(nxt, Step) or nxt.intensity != "recovery":
+            if not isinstance(nxt, Step) or nxt.intensity != "recovery" or _is_drill(nxt, sport):
                 break
             group.append(nxt)
             j += 1

@@ -47,10 +47,10 @@ def suffixes() -> list[str]:
 
 
 def for_suffix(suffix: str) -> Importer:
-    try:
-        module, cls = _REGISTRY[suffix.lower()]
-    except KeyError:
-        raise KeyError(f"cannot import {suffix!r} files; known: {', '.join(suffixes())}") from None
+    entry = _REGISTRY.get(suffix.lower())
+    if entry is None or importlib.util.find_spec(entry[0]) is None:
+        raise KeyError(f"cannot import {suffix or 'suffix-less'!r} files; known: {', '.join(suffixes())}")
+    module, cls = entry
     importer: Importer = getattr(importlib.import_module(module), cls)()
     return importer
 
