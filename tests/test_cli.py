@@ -385,6 +385,15 @@ def test_compile_several_next_to_inputs(tmp_path: Path) -> None:
     assert not (tmp_path / "bad.json").exists()
 
 
+def test_compile_refuses_two_inputs_writing_one_output(tmp_path: Path) -> None:
+    a = write(tmp_path / "a" / "x.nm", GOOD)
+    b = write(tmp_path / "b" / "x.nm", GOOD)
+    out = tmp_path / "out"
+    r = run("compile", str(a), str(b), "-f", "json", "-o", str(out))
+    assert r.exit_code == 2
+    assert not (out / "x.json").exists()
+
+
 def test_compile_overwrites_a_previous_output(tmp_path: Path) -> None:
     src = write(tmp_path / "s.nm", GOOD)
     write(tmp_path / "s.json", "stale")

@@ -332,6 +332,23 @@ def test_cue_offset_outside_its_step(src: str, expected: list[tuple[str, int, in
     assert where(src) == expected
 
 
+@pytest.mark.parametrize(
+    ("src", "ok"),
+    [
+        ('sport: run\n1km @4:00/km "x" at 3m', True),  # about 240 s
+        ('sport: run\n1km @4:00/km "x" at 5m', False),
+        ('sport: run\n2km @4:00-5:00/km "x" at 8m59s', True),  # about 540 s
+        ('sport: run\n2km @4:00-5:00/km "x" at 9m', False),
+    ],
+)
+def test_cue_offset_on_a_distance_step_uses_its_estimated_time(src: str, ok: bool) -> None:
+    r = nmdsl.check(src)
+    if ok:
+        assert r.ok, [d.short() for d in r.diagnostics]
+    else:
+        assert [(d.code, d.span.line if d.span else 0) for d in r.diagnostics] == [("E209", 2)]
+
+
 def test_cue_offset_just_inside_is_fine() -> None:
     assert nmdsl.check('5m @90% "x" at 4:59').ok
 

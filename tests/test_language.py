@@ -574,6 +574,18 @@ def test_drill_overrides_target_and_recovery() -> None:  # 8x strides 20s @110% 
     assert rec.duration_s == 60 and isinstance(rec.target, FreeTarget)
 
 
+def test_drill_after_a_slash_is_work() -> None:
+    # later '/' steps are recoveries "unless they say otherwise": a drill word does
+    r = only("4x 3m @60% / sprint 10s")
+    assert isinstance(r, Repeat)
+    easy, sprint = r.steps
+    assert isinstance(easy, Step) and isinstance(sprint, Step)
+    assert (sprint.drill, sprint.intensity) == ("sprint", "active")
+    assert isinstance(sprint.target, MaxTarget)
+    # two steps: no default recovery added
+    assert parse("4x 3m @60% / sprint 10s").totals().duration_s == 4 * 190
+
+
 def test_lone_drill_gets_no_recovery() -> None:  # sprint 10s
     w = parse("sprint 10s")
     (s,) = w.steps
