@@ -726,3 +726,39 @@ def test_round_trip_strategies_cover_the_mapping() -> None:
 
     collect()
     assert {"SteadyState", "Warmup", "Cooldown", "Ramp", "IntervalsT", "MaxEffort", "FreeRide"} <= seen
+
+
+# -- docs and codes ---------------------------------------------------------------------------------------------------------
+
+DOC = PATHS.docs / "format-zwo.md"
+
+
+def _zwo_codes() -> list[str]:
+    import nmdsl.importers.zwo  # noqa: F401  (registers the importer's codes)
+    from nmdsl.diagnostics import CODES
+
+    return sorted(c for c in CODES if c[1:3] in ("40", "41", "50", "51"))
+
+
+def test_every_zwo_code_has_a_heading_in_the_docs() -> None:
+    headings = [line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    codes = _zwo_codes()
+    assert len(codes) == 22
+    missing = [c for c in codes if not any(c in h for h in headings)]
+    assert not missing, f"codes without a heading in {DOC}: {missing}"
+
+
+def test_every_backend_code_is_triggered_here() -> None:
+    source = Path(__file__).read_text(encoding="utf-8")
+    backend = [c for c in _zwo_codes() if c[1] == "4"]
+    assert backend and all(f'"{c}"' in source for c in backend), backend
+
+
+def test_docs_example_is_real_output() -> None:
+    import re
+
+    doc = DOC.read_text(encoding="utf-8")
+    source = re.search(r"## An example\n\n```\n(.*?)```", doc, re.S)
+    xml = re.search(r"compiles to\n\n```xml\n(.*?)```", doc, re.S)
+    assert source and xml
+    assert nmdsl.compile(source.group(1), "zwo").decode("utf-8") == xml.group(1)

@@ -67,9 +67,9 @@ register(
 #: (``calculateSpeed``) and QZ (``zwiftworkout.cpp``, ``speedFromPace``) agree
 #: on 0 = 1 mile, 1 = 5 km, 2 = 10 km, 3 = half marathon, 4 = marathon race
 #: pace.  nmdsl's run percentages are of threshold speed (about the pace one
-#: holds for an hour); for runners whose 10 km takes 40-60 minutes that is
-#: within 2% of 10 km race pace, closer than any other zone.  docs/format-zwo.md
-#: gives the numbers.
+#: holds for an hour); for runners whose 10 km takes 40 minutes or more, 10 km
+#: race pace is within 2.5% of it, closer than any other zone (Riegel's
+#: formula; docs/format-zwo.md gives the numbers).
 RUN_PACE_ZONE = 2
 
 #: Code points XML 1.0 cannot carry (lxml refuses them): C0 controls but tab,
@@ -393,7 +393,8 @@ class _Emitter:
                 "W401",
                 "ZWO has no heart-rate targets: this step's heart-rate target is dropped",
                 step.heart_rate.span or step.span,
-                "the step keeps its other targets",
+                "the step keeps its other targets" if step.target is not None
+                else "with no other target the step is a free ride (ERG off)",
             )
 
     def _cadence_attrs(
