@@ -415,6 +415,10 @@ class _Reader:
                     continue
             elif target is None:
                 target = got
+                if isinstance(got, (PercentTarget, ZoneTarget)):
+                    self.mixed_units.add("percent")
+                elif isinstance(got, WattsTarget):
+                    self.mixed_units.add("watts")
                 if slot == 0:
                     ramp_kind, ramp_range = _native(got)
                 continue
@@ -464,7 +468,7 @@ class _Reader:
         dtype, value = m.get_int(1), m.get_int(2)
         if dtype in _TIME_TYPES and value is not None:
             seconds = max(1, (value + 500) // 1000)
-            if value % 1000:
+            if value % 1000 or value == 0:
                 self.report.add("W545", f"{where} lasts {value / 1000:g} s; nmdsl steps are whole seconds: {seconds} s")
             return seconds, None, None
         if dtype == fc.Duration.DISTANCE and value is not None:
@@ -517,20 +521,17 @@ class _Reader:
                         "W544",
                         f"{where}: power zone {value} refers to the device's zones; read as Coggan Z{value} ({lo:g}-{hi:g}% FTP)",
                     )
-                    self.mixed_units.add("percent")
                     return ZoneTarget(zone=value, low_pct=lo, high_pct=hi)
                 return drop(f"is zone {value}, not a custom range" if value else "has no range")
             assert low is not None and high is not None
             if high <= fc.POWER_WATTS_OFFSET:
                 if low < 1:
                     return drop(f"starts at {low}% FTP")
-                self.mixed_units.add("percent")
                 return PercentTarget(low_pct=low, high_pct=high)
             if low > fc.POWER_WATTS_OFFSET:
                 lo_w, hi_w = low - fc.POWER_WATTS_OFFSET, high - fc.POWER_WATTS_OFFSET
                 if hi_w > _MAX_WATTS:
                     return drop(f"reaches {hi_w} W (nmdsl's limit is {_MAX_WATTS} W)")
-                self.mixed_units.add("watts")
                 return WattsTarget(low_w=lo_w, high_w=hi_w)
             return drop(f"mixes %FTP ({low}) and watts ({high - fc.POWER_WATTS_OFFSET} W) in one range")
         if kind in _SPEED_TYPES:
@@ -600,13 +601,18 @@ class _Reader:
                 continue
             k, n = node.label.ramp
             group = [x for x in nodes[i : i + n] if isinstance(x, _StepNode)]
-            why = _ramp_problem(group, k, n)
-            if why is not None:
-                self.report.add("W549", f"step {node.start + 1} is named 'ramp {k}/{n}' but {why}: read as separate steps")
+            broken = _ramp_broken(group, k, n)
+            if broken is not None:
+                self.report.add("W549", f"step {node.start + 1} is named 'ramp {k}/{n}' but {broken}: read as a step")
                 out.append(node)
                 i += 1
                 continue
-            out.append(self._ramp_step(group))
+            why = _ramp_problem(group)
+            if why is not None:
+                self.report.add("W549", f"the ramp at step {node.start + 1} {why}: its {n} stairs are read as steps")
+                out.extend(group)
+            else:
+                out.append(self._ramp_step(group))
             i += n
         return out
 
@@ -634,16 +640,22 @@ class _Reader:
         return _StepNode(first.start, step, _Label(drill=first.label.drill))
 
 
-def _ramp_problem(group: Sequence[_StepNode], k: int, n: int) -> str | None:
+def _ramp_broken(group: Sequence[_StepNode], k: int, n: int) -> str | None:
+    """Why ``ramp k/n`` does not start n stairs in a row, or None."""
     if k != 1:
         return "it is not the first stair of a ramp"
     if len(group) != n or any(x.label.ramp != (j + 1, n) for j, x in enumerate(group)):
         return f"the {n} stairs of the ramp do not follow each other"
+    return None
+
+
+def _ramp_problem(group: Sequence[_StepNode]) -> str | None:
+    """Why the stairs cannot be one nmdsl ramp, or None."""
     first = group[0]
     if first.ramp_kind is None:
-        return "it has no power target"
+        return "has no power target"
     if first.ramp_kind == "speed":
-        return "nmdsl ramps are % or W, not paces"
+        return "is a ramp of paces (nmdsl ramps are % or W)"
     for x in group[1:]:
         same = (
             x.ramp_kind == first.ramp_kind
@@ -654,7 +666,7 @@ def _ramp_problem(group: Sequence[_StepNode], k: int, n: int) -> str | None:
             and x.step.heart_rate == first.step.heart_rate
         )
         if not same:
-            return "its stairs differ in more than their power"
+            return "has stairs that differ in more than their power"
     return None
 
 
