@@ -289,7 +289,8 @@ class Builder:
         for c in raw.cues:
             offset = 0
             if c.at is not None:
-                at_s = self._value(c.at, duration_s)
+                # 'at 0s' is the step's start, the same as no 'at'.
+                at_s = self._value(c.at, lambda t: duration_s(t, allow_zero=True))
                 if at_s is None:
                     continue
                 offset = at_s

@@ -24,7 +24,7 @@ class Problem(Exception):
 _COMPOUND = re.compile(r"(?:([0-9]+)h)?(?:([0-9]+)(min|m))?(?:([0-9]+)s)?")
 
 
-def duration_s(text: str) -> int:
+def duration_s(text: str, *, allow_zero: bool = False) -> int:
     """``30s``, ``10m``, ``10min``, ``1h30m``, ``1:30``, ``1:00:00`` -> seconds."""
     if ":" in text:
         parts = [int(p) for p in text.split(":")]
@@ -49,7 +49,7 @@ def duration_s(text: str) -> int:
         assert match is not None, text
         hours, minutes, _, seconds = match.groups()
         total = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0)
-    if total <= 0:
+    if total <= 0 and not allow_zero:
         raise Problem("E201", f"the duration {text!r} is zero", "a step lasts at least one second")
     return total
 
