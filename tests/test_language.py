@@ -804,3 +804,9 @@ def test_spans_point_at_the_source() -> None:
 def test_ftp_option_only_when_header_sets_none() -> None:
     assert parse("10m @60%", ftp_w=250).meta.ftp_w == 250
     assert parse("ftp: 200\n10m @60%\n", ftp_w=250).meta.ftp_w == 200
+
+
+def test_a_cue_at_0s_fires_at_the_start() -> None:
+    (step,) = parse('5m @50% "go" at 0s "half" at 2m30s\n').steps
+    assert isinstance(step, Step)
+    assert [(c.text, c.offset_s) for c in step.cues] == [("go", 0), ("half", 150)]
