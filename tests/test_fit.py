@@ -20,6 +20,7 @@ The importer, the hostile files and the round trip are in
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -271,7 +272,7 @@ def _assert_ramp(steps: Sequence[dict[int, Any]], step: Step, meta: Metadata) ->
     ends = [(s[5], s[6]) if end >= start else (s[6], s[5]) for s in stairs]
     assert all(s[3] == kind_t for s in stairs)
     assert ends[0][0] == round(start) and ends[-1][1] == round(end)
-    assert all(a[1] == b[0] for a, b in zip(ends, ends[1:]))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ends))
     for s in stairs:
         rest = slots(step, meta, (s[3], s[5], s[6]))
         assert_targets(s, rest)

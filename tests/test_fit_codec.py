@@ -241,4 +241,5 @@ def test_corpus_files_decode_as_the_sdk_decodes_them(name: str) -> None:
     assert errors == []
     steps = [m.named() for m in ours.messages if m.number == fc.Mesg.WORKOUT_STEP]
     assert steps == sdk["workout_step_mesgs"]
-    assert [m.named() for m in ours.messages if m.number == fc.Mesg.WORKOUT][0]["wkt_name"] == sdk["workout_mesgs"][0]["wkt_name"]
+    workout = next(m for m in ours.messages if m.number == fc.Mesg.WORKOUT)
+    assert workout.named()["wkt_name"] == sdk["workout_mesgs"][0]["wkt_name"]

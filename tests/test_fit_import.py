@@ -29,7 +29,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nmdsl
-from nmdsl import builder, fitcodec as fc
+from nmdsl import builder
+from nmdsl import fitcodec as fc
 from nmdsl.backends import EmitOptions
 from nmdsl.backends.fit import FitBackend
 from nmdsl.cli import main
@@ -53,7 +54,6 @@ from nmdsl.model import (
 )
 from nmdsl.writer import write
 
-from .conftest import PATHS
 from .test_fit import COMPILE_CASES, examples
 from .test_fit_strategies import workouts
 
@@ -200,24 +200,24 @@ def test_run_ramp_comes_back_as_steps_W549() -> None:
 
 CORPUS_EXPECTED = {
     "WorkoutIndividualSteps.fit": (
-        'name: Example 1\n\nwarmup 1m free "_A_"\n5m @Z5 "B1_" "for 500 m"\n5m @Z3 "B2_" "for 500 m"\n'
-        'cooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n',
+        ('name: Example 1\n\nwarmup 1m free "_A_"\n5m @Z5 "B1_" "for 500 m"\n5m @Z3 "B2_" "for 500 m"\n'
+         'cooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'),
         ["W541", "W541", "W541", "W543", "W544", "W544", "W544"],
     ),
     "WorkoutCustomTargetValues.fit": (
-        'name: Example 1\n\nwarmup 1m free "_A_"\n5m @300-310W "B1_" "for 500 m"\n5m @260-270W "B2_" "for 500 m"\n'
-        'cooldown 5m @220-230W "_C_" "until heart rate is below 125 bpm"\n',
+        ('name: Example 1\n\nwarmup 1m free "_A_"\n5m @300-310W "B1_" "for 500 m"\n5m @260-270W "B2_" "for 500 m"\n'
+         'cooldown 5m @220-230W "_C_" "until heart rate is below 125 bpm"\n'),
         ["W541", "W541", "W541", "W543"],
     ),
     "WorkoutRepeatSteps.fit": (
-        'name: Example 2\n\nwarmup 1m free "_A_"\n3x:\n  5m @Z5 "B1_" "for 500 m"\n  5m @Z3 "B2_" "for 500 m"\n'
-        'cooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n',
+        ('name: Example 2\n\nwarmup 1m free "_A_"\n3x:\n  5m @Z5 "B1_" "for 500 m"\n  5m @Z3 "B2_" "for 500 m"\n'
+         'cooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'),
         ["W540", "W541", "W541", "W541", "W543", "W544", "W544", "W544"],
     ),
     "WorkoutRepeatGreaterThanStep.fit": (
-        'name: Example 2\n\nwarmup 1m free "_A_"\n1x:\n'
-        '  5m @Z5 "repeat until heart rate is above 80% of max heart rate" "B1_" "for 500 m"\n'
-        '  5m @Z3 "B2_" "for 500 m"\ncooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n',
+        ('name: Example 2\n\nwarmup 1m free "_A_"\n1x:\n'
+         '  5m @Z5 "repeat until heart rate is above 80% of max heart rate" "B1_" "for 500 m"\n'
+         '  5m @Z3 "B2_" "for 500 m"\ncooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'),
         ["W540", "W541", "W541", "W541", "W542", "W543", "W544", "W544", "W544"],
     ),
 }

@@ -29,7 +29,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 #: FIT ``date_time`` counts seconds from 1989-12-31T00:00:00Z (Unix 631065600).
 FIT_EPOCH_UNIX = 631_065_600
@@ -157,7 +157,7 @@ class FileType:
 
     ACTIVITY = 4
     WORKOUT = 5
-    NAMES = {1: "device", 2: "settings", 3: "sport", 4: "activity", 5: "workout", 6: "course",
+    NAMES: ClassVar[dict[int, str]] = {1: "device", 2: "settings", 3: "sport", 4: "activity", 5: "workout", 6: "course",
              7: "schedules", 9: "weight", 10: "totals", 11: "goals", 14: "blood_pressure",
              15: "monitoring_a", 20: "activity_summary", 28: "monitoring_daily", 32: "monitoring_b",
              34: "segment", 35: "segment_list", 40: "exd_configuration"}
@@ -212,8 +212,8 @@ class Duration:
     REPS = 29
     TIME_ONLY = 31
     #: Every repeat kind: the step's duration_value names the first repeated step.
-    REPEATS = frozenset({6, 7, 8, 9, 10, 11, 12, 13, 17, 18, 27})
-    NAMES = {0: "time", 1: "distance", 2: "hr_less_than", 3: "hr_greater_than", 4: "calories",
+    REPEATS: ClassVar[frozenset[int]] = frozenset({6, 7, 8, 9, 10, 11, 12, 13, 17, 18, 27})
+    NAMES: ClassVar[dict[int, str]] = {0: "time", 1: "distance", 2: "hr_less_than", 3: "hr_greater_than", 4: "calories",
              5: "open", 6: "repeat_until_steps_cmplt", 7: "repeat_until_time", 8: "repeat_until_distance",
              9: "repeat_until_calories", 10: "repeat_until_hr_less_than",
              11: "repeat_until_hr_greater_than", 12: "repeat_until_power_less_than",
@@ -243,7 +243,7 @@ class Target:
     SWIM_STROKE = 11
     SPEED_LAP = 12
     HEART_RATE_LAP = 13
-    NAMES = {0: "speed", 1: "heart_rate", 2: "open", 3: "cadence", 4: "power", 5: "grade",
+    NAMES: ClassVar[dict[int, str]] = {0: "speed", 1: "heart_rate", 2: "open", 3: "cadence", 4: "power", 5: "grade",
              6: "resistance", 7: "power_3s", 8: "power_10s", 9: "power_30s", 10: "power_lap",
              11: "swim_stroke", 12: "speed_lap", 13: "heart_rate_lap"}
 
@@ -642,9 +642,8 @@ def _read_value(data: bytes, pos: int, fd: _FieldDef, big: bool) -> Value | None
     for b in bits:
         if b == base.invalid:
             items.append(None)
-        elif base.code in ("f", "d"):
-            items.append(struct.unpack(order + base.code, struct.pack(order + unsigned, b))[0])
-        elif base.code.islower():
+        elif base.code in ("f", "d") or base.code.islower():
+            # Floats and signed integers: reinterpret the unsigned bits.
             items.append(struct.unpack(order + base.code, struct.pack(order + unsigned, b))[0])
         else:
             items.append(b)
