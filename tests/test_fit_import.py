@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import struct
 import time
 import tracemalloc
@@ -725,3 +726,17 @@ def test_labels() -> None:
     # spinup is a bike drill: on a run the name is text.
     run = expect_warnings(make_fit([timed(10, wkt_step_name="spinup")], sport=1)).steps[0]
     assert isinstance(run, Step) and run.drill is None and run.cues[0].text == "spinup"
+
+
+def test_every_fit_code_is_documented_and_triggered_by_a_test() -> None:
+    from nmdsl.backends import fit as _backend  # noqa: F401  (registers the backend's codes)
+    from nmdsl.diagnostics import CODES
+
+    fit_codes = sorted(c for c in CODES if c[1:3] in ("46", "47", "54", "55"))
+    assert len(fit_codes) == 26
+    here = Path(__file__).resolve().parent
+    docs = (here.parent / "docs" / "format-fit.md").read_text(encoding="utf-8")
+    tests = "".join((here / name).read_text(encoding="utf-8") for name in ("test_fit.py", "test_fit_import.py"))
+    for code in fit_codes:
+        assert re.search(rf"^#+ {code} — ", docs, re.MULTILINE), f"{code} has no heading in docs/format-fit.md"
+        assert re.search(rf"""(["']{code}["']|_{code}_)""", tests), f"no test triggers {code}"

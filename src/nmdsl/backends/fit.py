@@ -408,7 +408,7 @@ class _Emitter:
             f"FIT has no ramps: ramp {ramp.start:g}{unit}-{ramp.end:g}{unit} becomes {n} steps"
             + (", each a range covering its part of the ramp" if n > 1 else ""),
             ramp.span or step.span,
-            "devices in ERG mode hold the middle of each range: the average power is kept",
+            "the stairs are named 'ramp 1/n' ... 'ramp n/n', so nmdsl import rebuilds the ramp",
         )
         threshold: float | None = None
         if ramp.unit == "percent" and ramp.of == "threshold_speed":
