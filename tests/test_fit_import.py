@@ -506,6 +506,42 @@ def test_cli_writes_nothing_for_a_bad_file(tmp_path: Path) -> None:
     assert not (tmp_path / "out.nm").exists()
 
 
+def _hostile() -> dict[str, tuple[bytes, str]]:
+    big_header = bytearray(GOOD)
+    big_header[4:8] = struct.pack("<I", 10**9)
+    big_header[12:14] = struct.pack("<H", fc.crc16(big_header[:12]))
+    return {
+        "random": (bytes(range(256)) * 4, "E540"),
+        "truncated": (GOOD[:-5], "E541"),
+        "data-size": (bytes(big_header), "E541"),
+        "file-crc": (GOOD[:-1] + bytes([GOOD[-1] ^ 1]), "E542"),
+        "activity": (activity(), "E544"),
+        "forward": (make_fit([timed(), repeat(2, 3), timed()]), "E545"),
+        "itself": (make_fit([timed(), repeat(1, 3)]), "E545"),
+        "absurd": (make_fit([timed(1), repeat(0, 0xFFFFFFFE)]), "E546"),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_hostile()))
+def test_cli_writes_nothing_for_any_hostile_file(case: str, tmp_path: Path) -> None:
+    data, code = _hostile()[case]
+    path = tmp_path / f"{case}.fit"
+    path.write_bytes(data)
+    result = CliRunner().invoke(main, ["import", str(path)])
+    assert result.exit_code == 1 and f"error[{code}]" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_many_repeats_fold_in_linear_time() -> None:
+    steps: list[dict[int, int | str]] = []
+    for i in range(4999):
+        steps += [timed(1), repeat(2 * i, 1)]
+    began = time.perf_counter()
+    workout, diagnostics = read(make_fit(steps))
+    assert workout is not None and diagnostics == []
+    assert time.perf_counter() - began < 5.0
+
+
 def test_cli_import_writes_nm_next_to_the_file(tmp_path: Path) -> None:
     src = tmp_path / "s.nm"
     src.write_text("name: S\n4x 30s @150% 100rpm / 30s @50%\n", encoding="utf-8")

@@ -181,6 +181,9 @@ class _Reader:
     sport: Sport = "bike"
     pace_per: Literal["km", "mi"] = "km"
     mixed_units: set[str] = field(default_factory=set)
+    #: What the steps read so far expand to (repeats multiplied out, capped).
+    expanded_steps: int = 0
+    expanded_s: float = 0.0
 
     # -- file ------------------------------------------------------------
 
@@ -321,9 +324,12 @@ class _Reader:
             if dtype in fc.Duration.REPEATS:
                 self._repeat(pos, m, dtype, seq, index_of)
             else:
-                seq.append(self._step(pos, m))
-        if sum(n.seconds for n in seq) > MAX_DURATION_S:
-            raise self.fail("E546", "the workout lasts more than 24 hours", "nmdsl refuses larger sessions")
+                node = self._step(pos, m)
+                seq.append(node)
+                self.expanded_steps += 1
+                self.expanded_s += node.seconds
+            if self.expanded_s > MAX_DURATION_S:
+                raise self.fail("E546", "the workout lasts more than 24 hours", "nmdsl refuses larger sessions")
         return seq
 
     def _repeat(self, pos: int, m: fc.DecodedMessage, dtype: int | None, seq: list[_Node], index_of: dict[int, int]) -> None:
@@ -373,9 +379,10 @@ class _Reader:
         node.steps = min(count * inner_steps, MAX_EXPANDED_STEPS + 1)
         node.seconds = min(count * inner_seconds, MAX_DURATION_S + 1.0)
         seq[i:] = [node]
-        total_steps = sum(n.steps for n in seq)
-        total_seconds = sum(n.seconds for n in seq)
-        if total_steps > MAX_EXPANDED_STEPS or total_seconds > MAX_DURATION_S:
+        # Running totals, so a file of many repeats is folded in linear time.
+        self.expanded_steps += node.steps - inner_steps
+        self.expanded_s += node.seconds - inner_seconds
+        if self.expanded_steps > MAX_EXPANDED_STEPS or self.expanded_s > MAX_DURATION_S:
             raise self.fail(
                 "E546",
                 f"{where} repeats {count:,} times: the workout would expand to more than "
