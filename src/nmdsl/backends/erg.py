@@ -67,9 +67,10 @@ Unit = Literal["watts", "percent"]
 #: millisecond needs 30000 * 10**-d < 0.5 ms, i.e. d >= 5; and rounding *up*
 #: (see :func:`minutes_text`) keeps the error in [0, 0.4 ms], so readers that
 #: round and readers that truncate (to the millisecond or the second) all land
-#: on the exact second.  tests/test_erg.py checks every second of 24 hours.
+#: on the exact second (binary floating point adds a sixth decimal to about
+#: 1% of them: see :func:`minutes_text`).  tests/test_erg.py checks every
+#: second of 24 hours.
 MINUTE_DECIMALS = 5
-_SCALE = 10**MINUTE_DECIMALS
 
 #: How long a cue stays on screen, in seconds: the model has no duration for
 #: a cue, and the third column is required by Golden Cheetah's cue pattern
@@ -78,17 +79,31 @@ CUE_DURATION_S = 10
 
 
 def minutes_text(seconds: int) -> str:
-    """``0.00``, ``0.50``, ``0.33334`` (20 s), ``10.00``: at least 2 decimals, at most 5.
+    """``0.00``, ``0.50``, ``0.33334`` (20 s), ``10.00``: at least 2 decimals, usually at most 5.
 
-    Computed with integers: ceil(seconds / 60) at 5 decimals, then trailing
-    zeros dropped down to the customary two.
+    Computed with integers.  A time that is no exact decimal of a minute is
+    rounded up at 5 decimals (0.2 or 0.4 ms late).  An exact one is written
+    as it is, unless its double falls a hair short once multiplied:
+    ``2.05 * 60`` is 122.99999999999999 in binary floating point, which a
+    reader that truncates takes for 122 s.  Those (about 1% of all seconds)
+    get a sixth decimal, one unit up: ``2.050001``, 0.06 ms late.
     """
     if seconds < 0:
         raise ValueError(f"negative time {seconds}")
-    units = -(-seconds * _SCALE // 60)  # ceiling division
-    whole, frac = divmod(units, _SCALE)
-    digits = f"{frac:0{MINUTE_DECIMALS}d}".rstrip("0").ljust(2, "0")
-    return f"{whole}.{digits}"
+    units, rest = divmod(seconds * 10**MINUTE_DECIMALS, 60)
+    if rest:
+        return _decimal(units + 1, MINUTE_DECIMALS)
+    text = _decimal(units, MINUTE_DECIMALS)
+    minutes = float(text)
+    if minutes * 60 >= seconds and minutes * 60000 >= seconds * 1000:
+        return text
+    return _decimal(seconds * 10 ** (MINUTE_DECIMALS + 1) // 60 + 1, MINUTE_DECIMALS + 1)
+
+
+def _decimal(units: int, decimals: int) -> str:
+    """``units / 10**decimals`` written with at least two decimals."""
+    whole, frac = divmod(units, 10**decimals)
+    return f"{whole}.{f'{frac:0{decimals}d}'.rstrip('0').ljust(2, '0')}"
 
 
 def value_text(x: float) -> str:
@@ -105,7 +120,7 @@ def value_text(x: float) -> str:
 
 # -- text the readers won't misread -------------------------------------------
 
-_SECTION_MARKER = re.compile(r"\[(\s*(?:end\s+)?course\s+(?:header|data|text)\s*)\]", re.IGNORECASE)
+_SECTION_MARKER = re.compile(r"\[([ \t]*(?:end[ \t]+)?course[ \t]+(?:header|data|text)[ \t]*)\]", re.IGNORECASE)
 _LEADING_LAP = re.compile(r"lap", re.IGNORECASE)
 _NUMERIC_ONLY = re.compile(r"[-0-9.]+")
 
@@ -131,7 +146,7 @@ def reader_safe(text: str, *, cue: bool) -> tuple[str, list[str]]:
     if re.search(r"[\t\r\n]", out):
         out = re.sub(r"[\t\r\n]+", " ", out)
         reasons.append("a tab or line break would split the line into columns")
-    out = out.strip()
+    out = out.strip(" ")
     if "=" in out:
         out = out.replace("=", ":")
         reasons.append("Golden Cheetah reads a line with '=' as a setting")
@@ -157,9 +172,8 @@ class _Course:
     points: list[tuple[int, float]] = field(default_factory=list)
     #: (seconds from the start, text, where the cue is written)
     cues: list[tuple[int, str, Span | None]] = field(default_factory=list)
-    #: The first step that needs an FTP nobody gave, and the lines of all such steps.
-    ftp_missing_at: Span | None = None
-    ftp_missing_lines: set[int] = field(default_factory=set)
+    #: Where the steps that need an FTP nobody gave are, and the first one's unit.
+    ftp_missing: list[Span | None] = field(default_factory=list)
     ftp_missing_from: Unit = "percent"
 
 
@@ -203,7 +217,7 @@ class _CourseBackend:
         course = _Course()
         for start_s, step, span in _steps(workout):
             self._step(course, start_s, step, span, diags, options)
-        if course.ftp_missing_at is not None:
+        if course.ftp_missing:
             self._ftp_missing(course, report)
         if report.has_errors:
             return b""
@@ -318,10 +332,9 @@ class _CourseBackend:
             return values
         ftp = options.ftp_w
         if ftp is None:
-            if course.ftp_missing_at is None:
-                course.ftp_missing_at = span
+            if not course.ftp_missing:
                 course.ftp_missing_from = unit
-            course.ftp_missing_lines.add(span.line if span is not None else 0)
+            course.ftp_missing.append(span)
             return None
         if self.unit == "watts":
             return values[0] * ftp / 100, values[1] * ftp / 100
@@ -331,12 +344,13 @@ class _CourseBackend:
         fmt = self.name.upper()
         have = "%FTP" if course.ftp_missing_from == "percent" else "watts"
         want = "watts" if self.unit == "watts" else "%FTP"
-        more = len(course.ftp_missing_lines) - 1
+        first = course.ftp_missing[0]
+        more = len({span.line for span in course.ftp_missing if span is not None and span != first})
         report.add(
             "E450",
             f"{fmt} files are in {want} and this step is in {have}, but the session has no FTP"
             + (f" ({more} more line{'s' if more != 1 else ''} too)" if more > 0 else ""),
-            course.ftp_missing_at,
+            course.ftp_missing[0],
             "add 'ftp: 250' (your FTP in watts) to the header, or pass --ftp 250",
         )
 
