@@ -63,16 +63,19 @@ MAX_WATTS = 3000.0
 #: minutes rounded up at 5 decimals, up to 0.4 ms late (backends/erg.py).
 _ON_THE_SECOND_S = 0.001
 
-_MARKER = re.compile(r"\[\s*(END\s+)?COURSE\s+(HEADER|DATA|TEXT)\s*\]", re.IGNORECASE)
-_FORMAT = re.compile(r"MINUTES\s+(WATTS|PERCENT|FTP)\b", re.IGNORECASE)
-_DISTANCE_FORMAT = re.compile(r"DISTANCE\s+GRADE\b", re.IGNORECASE)
+# Blanks are spaces and tabs, as in Golden Cheetah's [ \t]: a no-break
+# space or a form feed is text, not a separator.
+_BLANKS = " \t"
+_MARKER = re.compile(r"\[[ \t]*(END[ \t]+)?COURSE[ \t]+(HEADER|DATA|TEXT)[ \t]*\]", re.IGNORECASE)
+_FORMAT = re.compile(r"MINUTES[ \t]+(WATTS|PERCENT|FTP)\b", re.IGNORECASE)
+_DISTANCE_FORMAT = re.compile(r"DISTANCE[ \t]+GRADE\b", re.IGNORECASE)
 _SETTING = re.compile(r"([^=]*)=(.*)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 # Golden Cheetah: ^[ \t]*([0-9\.]+)[ \t]*LAP[ \t\n]*(.*)$, any case.
-_LAP = re.compile(r"([0-9.]+)\s*LAP\b.*", re.IGNORECASE)
+_LAP = re.compile(r"([0-9.]+)[ \t]*LAP\b.*", re.IGNORECASE)
 # seconds, text, optional duration (seconds): the last number is the duration,
 # as in Golden Cheetah's ^([0-9\.]+)[ \t]*(.*)[ \t]([0-9]+)[ \t\n]*$.
-_CUE = re.compile(r"(?P<at>\S+)\s+(?P<text>.*?)(?:\s+(?P<duration>[0-9]+))?")
+_CUE = re.compile(r"(?P<at>[^ \t]+)[ \t]+(?P<text>.*?)(?:[ \t]+(?P<duration>[0-9]+))?")
 
 
 @dataclass
@@ -177,7 +180,7 @@ def _parse(text: str, report: Report) -> _Course | None:
     last_marker: tuple[int, bool, str] | None = None
     lines = _lines(text)
     for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
+        line = raw.strip(_BLANKS)
         if not line or line.startswith(";"):
             continue
         marker = _MARKER.search(line)
@@ -235,11 +238,15 @@ def _header_row(line: str, number: int, course: _Course, report: Report) -> bool
         )
         return False
     elif (setting := _SETTING.fullmatch(line)) is not None:
-        key = " ".join(setting.group(1).split()).upper()
-        course.settings[key] = (setting.group(2).strip(), number)
+        key = " ".join(_split(setting.group(1))).upper()
+        course.settings[key] = (setting.group(2).strip(_BLANKS), number)
     else:
         report.add("W526", f"line {line!r} is not a setting: ignored", Span.point(number, 1))
     return True
+
+
+def _split(text: str) -> list[str]:
+    return [t for t in re.split(r"[ \t]+", text) if t]
 
 
 def _column(raw: str, token: str) -> int:
@@ -254,12 +261,12 @@ def _data_row(line: str, raw: str, number: int, course: _Course, report: Report)
             Span.point(number, 1),
         )
         return
-    tokens = line.split()
+    tokens = _split(line)
     if len(tokens) != 2:
         report.add(
             "E523",
             f"a data row is 'minutes value', got {line!r}",
-            Span.point(number, 1, len(raw.rstrip())),
+            Span.point(number, 1, len(raw.rstrip(_BLANKS))),
             "points are two numbers separated by a tab or spaces, e.g. '6.5 150'",
         )
         return
@@ -288,7 +295,7 @@ def _data_row(line: str, raw: str, number: int, course: _Course, report: Report)
 
 
 def _cue_row(line: str, raw: str, number: int, course: _Course, report: Report) -> None:
-    first = line.split()[0]
+    first = _split(line)[0]
     if not _NUMBER.fullmatch(first):
         report.add(
             "E524",
@@ -300,14 +307,15 @@ def _cue_row(line: str, raw: str, number: int, course: _Course, report: Report) 
     if match is None:
         report.add("W526", f"cue row {line!r} has no text: ignored", Span.point(number, 1))
         return
-    course.cues.append((number, float(match.group("at")), match.group("text")))
+    # A tab inside the text would be a column separator to most readers.
+    course.cues.append((number, float(match.group("at")), match.group("text").replace("\t", " ")))
 
 
 def _ftp(course: _Course, report: Report) -> float | None:
     if "FTP" not in course.settings:
         return None
     text, line = course.settings["FTP"]
-    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*W?", text, re.IGNORECASE)
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)[ \t]*W?", text, re.IGNORECASE)
     ftp = float(m.group(1)) if m else 0.0
     if ftp <= 0:
         report.add(
@@ -518,7 +526,7 @@ def _metadata(course: _Course, ftp: float | None, options: ReadOptions) -> Metad
     is the imported file's.
     """
     file_name = course.settings.get("FILE NAME", ("", 0))[0]
-    file_name = re.sub(r"\.(erg|mrc)$", "", file_name, flags=re.IGNORECASE).strip()
+    file_name = re.sub(r"\.(erg|mrc)$", "", file_name, flags=re.IGNORECASE).strip(_BLANKS)
     description = course.settings.get("DESCRIPTION", ("", 0))[0] or None
     stem = PurePath(options.filename).stem if options.filename != "<input>" else ""
     name = file_name or stem or description
