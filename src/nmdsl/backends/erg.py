@@ -345,12 +345,13 @@ class _CourseBackend:
         have = "%FTP" if course.ftp_missing_from == "percent" else "watts"
         want = "watts" if self.unit == "watts" else "%FTP"
         first = course.ftp_missing[0]
-        more = len({span.line for span in course.ftp_missing if span is not None and span != first})
+        lines = {span.line for span in course.ftp_missing if span is not None}
+        more = len(lines - {first.line}) if first is not None else len(lines)
         report.add(
             "E450",
             f"{fmt} files are in {want} and this step is in {have}, but the session has no FTP"
             + (f" ({more} more line{'s' if more != 1 else ''} too)" if more > 0 else ""),
-            course.ftp_missing[0],
+            first,
             "add 'ftp: 250' (your FTP in watts) to the header, or pass --ftp 250",
         )
 
@@ -364,12 +365,12 @@ class _CourseBackend:
             lines.append(f"DESCRIPTION = {self._header_text('description', description, diags)}")
         if meta.name:
             lines.append(f"FILE NAME = {self._header_text('name', meta.name, diags)}{self.suffix}")
-        if self.unit == "watts" and meta.ftp_w is not None:
-            ftp = round(meta.ftp_w)
-            if ftp != meta.ftp_w:
+        if self.unit == "watts" and options.ftp_w is not None:
+            ftp = round(options.ftp_w)
+            if ftp != options.ftp_w:
                 diags.add(
                     "W456",
-                    f"ftp {value_text(meta.ftp_w)} W is written as FTP = {ftp}: Golden Cheetah reads FTP as "
+                    f"ftp {value_text(options.ftp_w)} W is written as FTP = {ftp}: Golden Cheetah reads FTP as "
                     "a whole number (a decimal one becomes 0); the watts are computed from the exact FTP",
                     None,
                 )
