@@ -54,8 +54,9 @@ register(
 
 Unit = Literal["watts", "percent"]
 
-#: The language's limits (builder.MAX_PERCENT, MAX_WATTS): an imported step
-#: beyond them would be written as text that does not compile.
+#: The language's limits (builder.MAX_PERCENT, MAX_WATTS; copied rather than
+#: imported because nmdsl.builder loads lark; a test keeps them in step): an
+#: imported step beyond them would be written as text that does not compile.
 MAX_PERCENT = 1000.0
 MAX_WATTS = 3000.0
 
@@ -71,8 +72,8 @@ _FORMAT = re.compile(r"MINUTES[ \t]+(WATTS|PERCENT|FTP)\b", re.IGNORECASE)
 _DISTANCE_FORMAT = re.compile(r"DISTANCE[ \t]+GRADE\b", re.IGNORECASE)
 _SETTING = re.compile(r"([^=]*)=(.*)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
-# Golden Cheetah: ^[ \t]*([0-9\.]+)[ \t]*LAP[ \t\n]*(.*)$, any case.
-_LAP = re.compile(r"([0-9.]+)[ \t]*LAP\b.*", re.IGNORECASE)
+# Golden Cheetah: ^[ \t]*([0-9\.]+)[ \t]*LAP[ \t\n]*(.*)$, any case ("4 LAPS" too).
+_LAP = re.compile(r"([0-9.]+)[ \t]*LAP.*", re.IGNORECASE)
 # seconds, text, optional duration (seconds): the last number is the duration,
 # as in Golden Cheetah's ^([0-9\.]+)[ \t]*(.*)[ \t]([0-9]+)[ \t\n]*$.
 _CUE = re.compile(r"(?P<at>[^ \t]+)[ \t]+(?P<text>.*?)(?:[ \t]+(?P<duration>[0-9]+))?")
@@ -125,13 +126,13 @@ class _CourseImporter:
         ftp = _ftp(course, report)
         file_unit = course.unit or self.default_unit
         if course.unit is None and file_unit == "percent":
-                report.add(
-                    "W522",
-                    "the header has no 'MINUTES PERCENT' line: the values are read as %FTP because the "
-                    "file is .mrc (Golden Cheetah would read them as watts)",
-                    Span.point(course.header_end_line, 1),
-                    "add 'MINUTES PERCENT' to the header",
-                )
+            report.add(
+                "W522",
+                "the header has no 'MINUTES PERCENT' line: the values are read as %FTP because the "
+                "file is .mrc (Golden Cheetah would read them as watts)",
+                Span.point(course.header_end_line, 1),
+                "add 'MINUTES PERCENT' to the header",
+            )
         # Golden Cheetah scales an ERG file with FTP to the rider's own FTP:
         # its watts mean "this fraction of FTP".
         unit: Unit = "percent" if file_unit == "percent" or ftp is not None else "watts"
@@ -157,7 +158,7 @@ def _decode(data: bytes, report: Report) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = len(_lines(data[: exc.start].decode("utf-8")))
         report.add(
             "W527",
             "the file is not UTF-8: it is read as Windows-1252",
@@ -181,7 +182,12 @@ def _parse(text: str, report: Report) -> _Course | None:
     lines = _lines(text)
     for number, raw in enumerate(lines, start=1):
         line = raw.strip(_BLANKS)
-        if not line or line.startswith(";"):
+        if line.startswith(";"):
+            # A comment, except that Golden Cheetah's format pattern
+            # ^[;]*(MINUTES[ \t]+WATTS) takes ';MINUTES WATTS' all the same.
+            _format(line.lstrip(";"), course)
+            continue
+        if not line:
             continue
         marker = _MARKER.search(line)
         if marker is not None:
@@ -227,22 +233,30 @@ def _parse(text: str, report: Report) -> _Course | None:
 
 def _header_row(line: str, number: int, course: _Course, report: Report) -> bool:
     """Read a line outside the data and text sections; False: stop reading the file."""
-    fmt = _FORMAT.match(line)
-    if fmt is not None:
-        course.unit = "watts" if fmt.group(1).upper() == "WATTS" else "percent"
-    elif _DISTANCE_FORMAT.match(line):
+    if _format(line, course):
+        return True
+    if _DISTANCE_FORMAT.match(line):
         report.add(
             "E525",
             "this is a distance course (DISTANCE GRADE WIND), not a workout: it sets slopes, not power",
             Span.point(number, 1),
         )
         return False
-    elif (setting := _SETTING.fullmatch(line)) is not None:
+    setting = _SETTING.fullmatch(line)
+    if setting is None:
+        report.add("W526", f"line {line!r} is not a setting: ignored", Span.point(number, 1))
+    else:
         key = " ".join(_split(setting.group(1))).upper()
         course.settings[key] = (setting.group(2).strip(_BLANKS), number)
-    else:
-        report.add("W526", f"line {line!r} is not a setting: ignored", Span.point(number, 1))
     return True
+
+
+def _format(line: str, course: _Course) -> bool:
+    """Read a ``MINUTES WATTS|PERCENT|FTP`` line; False if it is not one."""
+    fmt = _FORMAT.match(line)
+    if fmt is not None:
+        course.unit = "watts" if fmt.group(1).upper() == "WATTS" else "percent"
+    return fmt is not None
 
 
 def _split(text: str) -> list[str]:
