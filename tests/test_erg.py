@@ -312,7 +312,7 @@ def test_golden(source: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPa
     _compare(source.with_suffix(".log"), "\n".join(log).encode("utf-8"), update_goldens)
 
 
-def check_reader_sees(data: bytes, fmt: str, workout: Workout, options: EmitOptions | None = None) -> None:
+def check_reader_sees(data: bytes, fmt: str, workout: Workout) -> None:
     """Golden Cheetah accepts the file, reads every row as we meant it, and every cue as written."""
     gc = gc_read(data)
     assert gc.valid and gc.format == fmt
@@ -669,8 +669,8 @@ def tolerance_w(ftp_w: float) -> float:
 
 @given(workouts, options)
 def test_round_trip_erg_and_mrc(workout: Workout, opts: EmitOptions) -> None:
-    from nmdsl.importers import ReadOptions, for_suffix
     from nmdsl.diagnostics import Report
+    from nmdsl.importers import ReadOptions, for_suffix
 
     assert workout.meta.ftp_w is not None
     expected = ride(workout, workout.meta.ftp_w, opts.max_effort_pct, opts.free_ride_pct)
@@ -693,8 +693,8 @@ def test_round_trip_erg_and_mrc(workout: Workout, opts: EmitOptions) -> None:
 
 @given(st.lists(st.tuples(st.integers(1, 600), watts_values), min_size=1, max_size=20))
 def test_round_trip_watts_without_ftp(pairs: list[tuple[int, float]]) -> None:
-    from nmdsl.importers import ReadOptions, for_suffix
     from nmdsl.diagnostics import Report
+    from nmdsl.importers import ReadOptions, for_suffix
 
     workout = Workout(steps=tuple(Step(duration_s=d, target=WattsTarget(low_w=w, high_w=w)) for d, w in pairs))
     out = nmdsl.emit(workout, "erg")

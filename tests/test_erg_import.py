@@ -214,8 +214,10 @@ def test_real_world_spellings() -> None:
     variants = [
         "[course header]\r\nFTP=200\r\nminutes   watts\r\n[end course header]\r\n[course data]\r\n0\t100\r\n1.0  100\r\n[end course data]\r\n",
         "[COURSE HEADER]\rFTP = 200\rMINUTES WATTS\r[END COURSE HEADER]\r[COURSE DATA]\r0.00 100\r1 100\r[END COURSE DATA]",
-        "\ufeff; comment\n[COURSE HEADER]\n  FTP =  200  \nMINUTES PERCENT\n;MINUTES WATTS\n[END COURSE HEADER]\n\n"
-        "[COURSE DATA]\n; a comment\n .0 \t 100 \n1. 100\n2 LAPS\n[END COURSE DATA]\n",
+        (
+            "\ufeff; comment\n[COURSE HEADER]\n  FTP =  200  \nMINUTES PERCENT\n;MINUTES WATTS\n[END COURSE HEADER]\n\n"
+            "[COURSE DATA]\n; a comment\n .0 \t 100 \n1. 100\n2 LAPS\n[END COURSE DATA]\n"
+        ),
     ]
     for text in variants:
         workout, found = read(text.encode("utf-8"))
@@ -315,11 +317,11 @@ def reference_points(text: str) -> tuple[list[tuple[float, float]], float | None
     """(seconds, value) points, the FTP and whether values are percent: a reader of a few lines."""
     points, ftp, percent, section = [], None, False, ""
     for line in re.split(r"\r\n|\r|\n", text):
-        if m := re.search(r"\[(END )?COURSE (\w+)\]", line, re.I):
+        if m := re.search(r"\[(END )?COURSE (\w+)\]", line, re.IGNORECASE):
             section = "" if m.group(1) else m.group(2).upper()
-        elif m := re.fullmatch(r"\s*FTP\s*=\s*(\d+)\s*", line, re.I):
+        elif m := re.fullmatch(r"\s*FTP\s*=\s*(\d+)\s*", line, re.IGNORECASE):
             ftp = float(m.group(1))
-        elif re.match(r"\s*MINUTES\s+PERCENT", line, re.I):
+        elif re.match(r"\s*MINUTES\s+PERCENT", line, re.IGNORECASE):
             percent = True
         elif section == "DATA" and (m := re.fullmatch(r"\s*([\d.]+)\s+([\d.]+)\s*", line)):
             points.append((float(m.group(1)) * 60, float(m.group(2))))

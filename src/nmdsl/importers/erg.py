@@ -28,7 +28,18 @@ from typing import Literal
 from ..checks import MAX_DURATION_S, MAX_EXPANDED_STEPS
 from ..compress import compress
 from ..diagnostics import Code, Report, Severity, Span, register
-from ..model import Cue, FreeTarget, Item, Metadata, PercentTarget, RampTarget, Repeat, Step, WattsTarget, Workout
+from ..model import (
+    Cue,
+    FreeTarget,
+    Item,
+    Metadata,
+    PercentTarget,
+    RampTarget,
+    Repeat,
+    Step,
+    WattsTarget,
+    Workout,
+)
 from . import ReadOptions
 
 E, W = Severity.ERROR, Severity.WARNING
