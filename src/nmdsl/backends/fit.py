@@ -96,7 +96,8 @@ _INTENSITY = {
     "rest": fc.Intensity.REST,
     "warmup": fc.Intensity.WARMUP,
     "cooldown": fc.Intensity.COOLDOWN,
-    # "recovery" (4) came later than 0-3; older readers may show it as active.
+    # "recovery" (4) came later than 0-3 in the profile; which older devices
+    # do not know it is unverified (docs/format-fit.md).
     "recovery": fc.Intensity.RECOVERY,
 }
 
