@@ -197,14 +197,13 @@ def test_ftp_gives_percent_and_no_ftp_watts() -> None:
     with_ftp, _ = read(data("0 130", "1 130"))
     assert with_ftp is not None and with_ftp.meta.ftp_w == 200
     assert with_ftp.steps == (Step(duration_s=60, target=PercentTarget(low_pct=65, high_pct=65)),)
-    watts, _ = read(data("0 130", "1 130", head="[COURSE HEADER]\nMINUTES WATTS\n[END COURSE HEADER]\n"))
-    assert text_of(watts) == "1m @130W\n"
+    no_ftp = data("0 130", "1 130", head="[COURSE HEADER]\nMINUTES WATTS\n[END COURSE HEADER]\n")
+    assert text_of(read(no_ftp)[0]) == "1m @130W\n"
     mrc, _ = read(data("0 130", "1 30", head=MRC_HEAD), ".mrc")
     assert mrc is not None and mrc.meta.ftp_w is None
     assert mrc.steps == (Step(duration_s=60, target=RampTarget(start=130, end=30)),)
     # Content wins over the suffix: an .mrc saying MINUTES WATTS is watts.
-    assert text_of(read(watts_file := data("0 130", "1 130", head="[COURSE HEADER]\nMINUTES WATTS\n[END COURSE HEADER]\n"), ".mrc")[0]) == "1m @130W\n"
-    assert watts_file
+    assert text_of(read(no_ftp, ".mrc")[0]) == "1m @130W\n"
     # Golden Cheetah's relative rows: '50%' in an ERG with FTP.
     rel, _ = read(data("0 50%", "1 50%"))
     assert text_of(rel) == "ftp: 200\n\n1m @50%\n"

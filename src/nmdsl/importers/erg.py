@@ -128,6 +128,8 @@ class _CourseImporter:
         if steps is None:
             return None
         steps = _attach_cues(steps, course.cues, report)
+        # Fold, join equal neighbours the folding left apart, fold again:
+        # joining can make a longer pattern repeat (L345Pyramid.erg's sets).
         items = _label(compress(_join(compress(steps))))
         meta = _metadata(course, ftp if unit == "percent" else None, options)
         return Workout(meta=meta, steps=tuple(items))
