@@ -33,7 +33,7 @@ from nmdsl.model import (
     ZoneTarget,
 )
 
-ZONES = {1: (40, 55), 2: (56, 75), 3: (76, 90), 4: (91, 105), 5: (106, 120), 6: (121, 150), 7: (151, 200)}
+from nmdsl.limits import ZONES  # noqa: E402
 INTENSITIES = ("active", "recovery", "rest", "warmup", "cooldown")
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéAZ,.!", min_size=1, max_size=8)
 

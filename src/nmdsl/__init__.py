@@ -18,29 +18,53 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
-if TYPE_CHECKING:
-    from .api import Output, Result, check, check_file, compile, emit, load, parse, parse_file, read
-    from .diagnostics import CODES, Diagnostic, NmdslError, Severity, Span
-    from .model import (
-        CadenceTarget,
-        Cue,
-        FreeTarget,
-        HeartRateTarget,
-        MaxTarget,
-        Metadata,
-        Pace,
-        PaceTarget,
-        PercentTarget,
-        RampTarget,
-        Repeat,
-        Step,
-        WattsTarget,
-        Workout,
-        ZoneTarget,
+if TYPE_CHECKING:  # explicit "as" re-exports, for mypy --strict in users' code
+    from .api import (
+        Output as Output,
+        Result as Result,
+        check as check,
+        check_file as check_file,
+        compile as compile,
+        emit as emit,
+        load as load,
+        parse as parse,
+        parse_file as parse_file,
+        read as read,
     )
-    from .backends import EmitOptions
-    from .timeline import Segment, Totals
-    from .writer import write
+    from .diagnostics import (
+        CODES as CODES,
+        Diagnostic as Diagnostic,
+        NmdslError as NmdslError,
+        Severity as Severity,
+        Span as Span,
+    )
+    from .model import (
+        CadenceTarget as CadenceTarget,
+        Cue as Cue,
+        FreeTarget as FreeTarget,
+        HeartRateTarget as HeartRateTarget,
+        MaxTarget as MaxTarget,
+        Metadata as Metadata,
+        Pace as Pace,
+        PaceTarget as PaceTarget,
+        PercentTarget as PercentTarget,
+        RampTarget as RampTarget,
+        Repeat as Repeat,
+        Step as Step,
+        WattsTarget as WattsTarget,
+        Workout as Workout,
+        ZoneTarget as ZoneTarget,
+    )
+    from .backends import (
+        EmitOptions as EmitOptions,
+    )
+    from .timeline import (
+        Segment as Segment,
+        Totals as Totals,
+    )
+    from .writer import (
+        write as write,
+    )
 
 _EXPORTS = {
     "api": ("Output", "Result", "check", "check_file", "compile", "emit", "load", "parse", "parse_file", "read"),

@@ -19,8 +19,7 @@ from .model import Workout
 if TYPE_CHECKING:
     from .backends import EmitOptions
 
-#: Files larger than this are refused (E009) before they are read whole.
-MAX_FILE_BYTES = 5 * 1024 * 1024
+from .limits import MAX_FILE_BYTES  # noqa: E402  (re-exported)
 
 
 @dataclass

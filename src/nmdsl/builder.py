@@ -39,26 +39,14 @@ from .model import (
 from .parser import BlockLine, CstNode, HeaderLine, StepLine, StepNode, TargetNode, span_of
 from .values import Problem, distance_m, duration_s, number_range, ordered, pace, pace_range
 
-#: Coggan's power zones as %FTP ranges.  Z1 and Z7 are open-ended in the
-#: model; as *targets* they need two ends: Z1 starts at 40% (an easy spin
-#: still worth holding in ERG), Z7 is capped at 200% (where all-out work
-#: would rather be written ``max``).  See docs/language.md#zones.
-ZONES: dict[int, tuple[float, float]] = {
-    1: (40, 55),
-    2: (56, 75),
-    3: (76, 90),
-    4: (91, 105),
-    5: (106, 120),
-    6: (121, 150),
-    7: (151, 200),
-}
-
-CADENCE_LIMITS_RPM = (30, 200)
-HEART_RATE_LIMITS_BPM = (30, 240)
-MAX_PERCENT = 1000.0
-MAX_WATTS = 3000.0
-#: Faster than 1:30/km is beyond any human (the 100 m world record is ~1:36/km).
-FASTEST_PACE_S_PER_KM = 90
+from .limits import (  # noqa: E402  (re-exported: builder.ZONES is public)
+    CADENCE_LIMITS_RPM,
+    FASTEST_PACE_S_PER_KM,
+    HEART_RATE_LIMITS_BPM,
+    MAX_PERCENT,
+    MAX_WATTS,
+    ZONES,
+)
 
 STEP_WORDS = ("warmup", "cooldown", "rest", "sprint", "strides", "accel", "spinup")
 

@@ -12,10 +12,7 @@ from .diagnostics import Report, Span
 from .model import Item, Metadata, PercentTarget, RampTarget, Step, WattsTarget, Workout, ZoneTarget
 from .timeline import step_seconds
 
-#: A workout may expand to at most this many steps ...
-MAX_EXPANDED_STEPS = 10_000
-#: ... and last at most this long.
-MAX_DURATION_S = 24 * 3600
+from .limits import MAX_DURATION_S, MAX_EXPANDED_STEPS  # noqa: E402  (re-exported)
 
 
 def run_checks(workout: Workout, report: Report) -> None:

@@ -20,8 +20,7 @@ from . import _grammar
 from .diagnostics import Report, Span
 from .lexer import Line, split_lines, tokenize_line
 
-#: Deepest nesting of ``Nx:`` blocks accepted (also keeps recursion bounded).
-MAX_DEPTH = 16
+from .limits import MAX_DEPTH  # noqa: E402  (re-exported)
 
 
 def span_of(first: Token, last: Token | None = None) -> Span:

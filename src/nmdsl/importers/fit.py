@@ -27,7 +27,17 @@ from typing import Literal
 
 from .. import drills
 from .. import fitcodec as fc
-from ..checks import MAX_DURATION_S, MAX_EXPANDED_STEPS
+from ..limits import (
+    CADENCE_LIMITS_RPM,
+    FASTEST_PACE_S_PER_KM,
+    HEART_RATE_LIMITS_BPM,
+    MAX_DEPTH,
+    MAX_DURATION_S,
+    MAX_EXPANDED_STEPS,
+    MAX_PERCENT,
+    MAX_WATTS,
+    ZONES,
+)
 from ..diagnostics import Code, Report, Severity, register
 from ..model import (
     METRES_PER_MILE,
@@ -84,25 +94,12 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_STEP_MESSAGES = MAX_EXPANDED_STEPS
 #: Messages of any kind (an activity has thousands; a workout a few dozen).
 MAX_MESSAGES = 50_000
-#: The language's nesting limit (parser.MAX_DEPTH): deeper would not read back.
-MAX_DEPTH = 16
 #: What a step that ends on something nmdsl cannot say (lap button, heart
 #: rate, calories) lasts in the imported session; a warning says to edit it.
 PLACEHOLDER_S = 300
 
-# The language's plausibility limits (builder.py); an imported target outside
-# them is dropped with a warning so the imported text always checks.
-_CADENCE_RPM = (30, 200)
-_HEART_RATE_BPM = (30, 240)
-_MAX_PERCENT = 1000
-_MAX_WATTS = 3000
-_FASTEST_S_PER_KM = 90
-
-#: Coggan zones as builder.ZONES resolves them.
-_ZONES: dict[int, tuple[float, float]] = {
-    1: (40, 55), 2: (56, 75), 3: (76, 90), 4: (91, 105), 5: (106, 120), 6: (121, 150), 7: (151, 200),
-}
-
+# The language's own limits (nmdsl.limits): an imported target outside them
+# is dropped with a warning so the imported text always checks.
 _INTENSITY: dict[int, Intensity] = {
     fc.Intensity.ACTIVE: "active",
     fc.Intensity.REST: "rest",
@@ -523,7 +520,7 @@ class _Reader:
                 self.report.add("W543", f"{where}: its {name} target is read as plain power (the averaging is lost)")
             if not custom:
                 if value is not None and 1 <= value <= 7:
-                    lo, hi = _ZONES[value]
+                    lo, hi = ZONES[value]
                     self.report.add(
                         "W544",
                         f"{where}: power zone {value} refers to the device's zones; read as Coggan Z{value} ({lo:g}-{hi:g}% FTP)",
@@ -537,8 +534,8 @@ class _Reader:
                 return PercentTarget(low_pct=low, high_pct=high)
             if low > fc.POWER_WATTS_OFFSET:
                 lo_w, hi_w = low - fc.POWER_WATTS_OFFSET, high - fc.POWER_WATTS_OFFSET
-                if hi_w > _MAX_WATTS:
-                    return drop(f"reaches {hi_w} W (nmdsl's limit is {_MAX_WATTS} W)")
+                if hi_w > MAX_WATTS:
+                    return drop(f"reaches {hi_w} W (nmdsl's limit is {MAX_WATTS} W)")
                 return WattsTarget(low_w=lo_w, high_w=hi_w)
             return drop(f"mixes %FTP ({low}) and watts ({high - fc.POWER_WATTS_OFFSET} W) in one range")
         if kind in _SPEED_TYPES:
@@ -550,7 +547,7 @@ class _Reader:
             if low < 1:
                 return drop("has a speed of 0")
             slow, fast = self._pace(low), self._pace(high)
-            if fast.s_per_km < _FASTEST_S_PER_KM:
+            if fast.s_per_km < FASTEST_PACE_S_PER_KM:
                 return drop(f"is faster than any human runs ({fast})")
             if kind != fc.Target.SPEED:
                 self.report.add("W543", f"{where}: its {name} target is read as plain speed (the averaging is lost)")
@@ -562,8 +559,8 @@ class _Reader:
             if low <= fc.HR_BPM_OFFSET:
                 return drop(f"is {low}-{high}% of max heart rate; nmdsl heart rates are bpm")
             lo_b, hi_b = low - fc.HR_BPM_OFFSET, high - fc.HR_BPM_OFFSET
-            if lo_b < _HEART_RATE_BPM[0] or hi_b > _HEART_RATE_BPM[1]:
-                return drop(f"is {lo_b}-{hi_b} bpm, outside {_HEART_RATE_BPM[0]}-{_HEART_RATE_BPM[1]} bpm")
+            if lo_b < HEART_RATE_LIMITS_BPM[0] or hi_b > HEART_RATE_LIMITS_BPM[1]:
+                return drop(f"is {lo_b}-{hi_b} bpm, outside {HEART_RATE_LIMITS_BPM[0]}-{HEART_RATE_LIMITS_BPM[1]} bpm")
             if kind != fc.Target.HEART_RATE:
                 self.report.add("W543", f"{where}: its {name} target is read as plain heart rate (the averaging is lost)")
             return HeartRateTarget(low_bpm=lo_b, high_bpm=hi_b)
@@ -573,8 +570,8 @@ class _Reader:
             if not custom:
                 return drop(f"is cadence zone {value}, which has no nmdsl form" if value else "has no range")
             assert low is not None and high is not None
-            if low < _CADENCE_RPM[0] or high > _CADENCE_RPM[1]:
-                return drop(f"is {low}-{high} rpm, outside {_CADENCE_RPM[0]}-{_CADENCE_RPM[1]} rpm")
+            if low < CADENCE_LIMITS_RPM[0] or high > CADENCE_LIMITS_RPM[1]:
+                return drop(f"is {low}-{high} rpm, outside {CADENCE_LIMITS_RPM[0]}-{CADENCE_LIMITS_RPM[1]} rpm")
             return CadenceTarget(low_rpm=low, high_rpm=high)
         return drop("has no nmdsl form")
 

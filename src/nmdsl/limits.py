@@ -1,0 +1,38 @@
+"""The language's numbers: power zones and every limit, in one place.
+
+Importers use these too (a FIT or ZWO file must not smuggle in a step the
+language itself would refuse), so this module imports nothing heavy.
+docs/language.md explains each number.
+"""
+
+from __future__ import annotations
+
+#: Coggan's power zones as %FTP ranges.  Z1 and Z7 are open-ended in
+#: Coggan's table; as *targets* they need two ends: Z1 starts at 40% (an easy
+#: spin still worth holding in ERG), Z7 is capped at 200% (all-out work is
+#: better written ``max``).
+ZONES: dict[int, tuple[float, float]] = {
+    1: (40, 55),
+    2: (56, 75),
+    3: (76, 90),
+    4: (91, 105),
+    5: (106, 120),
+    6: (121, 150),
+    7: (151, 200),
+}
+
+CADENCE_LIMITS_RPM = (30, 200)
+HEART_RATE_LIMITS_BPM = (30, 240)
+MAX_PERCENT = 1000.0
+MAX_WATTS = 3000.0
+#: Faster than 1:30/km is beyond any human (the 100 m world record is ~1:36/km).
+FASTEST_PACE_S_PER_KM = 90
+
+#: A workout may expand to at most this many steps ...
+MAX_EXPANDED_STEPS = 10_000
+#: ... and last at most this long.
+MAX_DURATION_S = 24 * 3600
+#: Deepest nesting of ``Nx:`` blocks (also keeps recursion bounded).
+MAX_DEPTH = 16
+#: Source files larger than this are refused before they are read whole.
+MAX_FILE_BYTES = 5 * 1024 * 1024
