@@ -616,7 +616,7 @@ def targets(draw: st.DrawFn) -> Any:
         lo, hi = sorted((draw(watts_values), draw(watts_values)))
         return WattsTarget(low_w=lo, high_w=hi)
     if kind == "zone":
-        from nmdsl.builder import ZONES
+        from nmdsl.limits import ZONES
 
         z = draw(st.integers(1, 7))
         return ZoneTarget(zone=z, low_pct=ZONES[z][0], high_pct=ZONES[z][1])

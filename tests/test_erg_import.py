@@ -122,13 +122,6 @@ TRIGGERS: dict[str, tuple[str | bytes, str, int]] = {
 }
 
 
-def test_limits_are_the_languages() -> None:
-    from nmdsl import builder
-    from nmdsl.importers import erg
-
-    assert (erg.MAX_PERCENT, erg.MAX_WATTS) == (builder.MAX_PERCENT, builder.MAX_WATTS)
-
-
 def test_every_importer_code_has_a_trigger() -> None:
     assert set(TRIGGERS) == importer_codes()
 

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal
 
-from ..checks import MAX_DURATION_S, MAX_EXPANDED_STEPS
 from ..compress import compress
 from ..diagnostics import Code, Report, Severity, Span, register
+from ..limits import MAX_DURATION_S, MAX_EXPANDED_STEPS, MAX_PERCENT, MAX_WATTS
 from ..model import (
     Cue,
     FreeTarget,
@@ -64,12 +64,6 @@ register(
 )
 
 Unit = Literal["watts", "percent"]
-
-#: The language's limits (builder.MAX_PERCENT, MAX_WATTS; copied rather than
-#: imported because nmdsl.builder loads lark; a test keeps them in step): an
-#: imported step beyond them would be written as text that does not compile.
-MAX_PERCENT = 1000.0
-MAX_WATTS = 3000.0
 
 #: A time within this many seconds of a whole second is on it.  nmdsl writes
 #: minutes rounded up at 5 decimals, up to 0.4 ms late (backends/erg.py).
@@ -358,7 +352,10 @@ def _ftp(course: _Course, report: Report) -> float | None:
 
 
 def _value(point: _Point, file_unit: Unit, unit: Unit, ftp: float | None, report: Report) -> float:
-    """The point's value in the imported unit, to the 2 decimals the writer keeps."""
+    """The point's value in the imported unit, to the 2 decimals the writer keeps.
+
+    Beyond the language's limits (E527) the imported text would not compile.
+    """
     if point.percent or file_unit == "percent":
         if unit == "watts":
             report.add(
@@ -425,7 +422,7 @@ def _steps(course: _Course, file_unit: Unit, unit: Unit, ftp: float | None, repo
             bounds[-1] = (bounds[-1][0], i + 1)
         else:
             bounds.append((i, i + 1))
-    # The language's limits (nmdsl.checks), reported where the file passes them.
+    # The language's limits (nmdsl.limits), reported where the file passes them.
     too_long = next((i for i, t in enumerate(times) if t > MAX_DURATION_S), None)
     if too_long is not None:
         report.add("E305", "the workout lasts more than 24 hours", Span.point(course.points[too_long].line, 1))
