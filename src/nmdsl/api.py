@@ -83,18 +83,24 @@ def check(
 
 def check_file(path: str | os.PathLike[str], *, ftp_w: float | None = None) -> Result:
     """``check`` a file; an unreadable or oversized file is a diagnostic, not an exception."""
-    name = str(path)
-    report = Report(file=name)
+    report = Report(file=str(path))
+    data = _read_bytes(path, report)
+    if data is None:
+        return Result(report.file, None, report.sorted())
+    return check(data, filename=report.file, ftp_w=ftp_w)
+
+
+def _read_bytes(path: str | os.PathLike[str], report: Report) -> bytes | None:
+    """The file's bytes, or None with E008 (unreadable) or E009 (too large) reported."""
     try:
         size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
             report.add("E009", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-            return Result(name, None, report.sorted())
-        data = Path(path).read_bytes()
+            return None
+        return Path(path).read_bytes()
     except OSError as exc:
         report.add("E008", f"cannot read the file: {exc.strerror or exc}")
-        return Result(name, None, report.sorted())
-    return check(data, filename=name, ftp_w=ftp_w)
+        return None
 
 
 def parse(source: str | bytes, *, filename: str = "<input>", ftp_w: float | None = None) -> Workout:
@@ -195,14 +201,8 @@ def load(path: str | os.PathLike[str], *, strict: bool = False) -> Result:
     except KeyError as exc:
         report.add("E008", str(exc.args[0]), None, "nmdsl imports " + ", ".join(importers.suffixes()))
         return Result(name, None, report.sorted())
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            report.add("E009", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-            return Result(name, None, report.sorted())
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        report.add("E008", f"cannot read the file: {exc.strerror or exc}")
+    data = _read_bytes(path, report)
+    if data is None:
         return Result(name, None, report.sorted())
     workout = importer.read(data, report, ReadOptions(filename=name))
     diagnostics = _strictly(report.sorted()) if strict else report.sorted()
