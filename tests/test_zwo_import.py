@@ -15,9 +15,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import nmdsl
 from nmdsl.cli import main
@@ -536,3 +539,94 @@ def test_free_and_max_carry_no_power() -> None:
     workout, _ = read(zwo('<FreeRide Duration="60" Power="0.5"/><MaxEffort Duration="10" Cadence="100"/>'))
     assert workout is not None
     assert [s.target for s in workout.steps if isinstance(s, Step)] == [FreeTarget(), MaxTarget()]
+
+
+# -- fuzzing: any file gives diagnostics or a workout whose text parses back ---------------------------------------------------
+
+_BAD = st.sampled_from(["0", "-1", "abc", "", "1e3", "nan", "0.0", "2.5"])
+_KINDS = {
+    "duration": st.sampled_from(["30", "60", "90.5", "600", "1"]),
+    "power": st.sampled_from(["1", "0.5", "1.15", "0.75449997", "3.0", "0.55"]),
+    "cadence": st.sampled_from(["90", "100", "0", "250"]),
+    "count": st.sampled_from(["1", "3", "10"]),
+    "pace": st.sampled_from(["0", "1", "2", "4", "9"]),
+}
+_ATTRS = {
+    "Duration": "duration", "OnDuration": "duration", "OffDuration": "duration", "timeoffset": "duration",
+    "Power": "power", "PowerLow": "power", "PowerHigh": "power", "OnPower": "power", "OffPower": "power",
+    "PowerOnLow": "power", "PowerOffHigh": "power", "Cadence": "cadence", "CadenceLow": "cadence",
+    "CadenceHigh": "cadence", "CadenceResting": "cadence", "Repeat": "count", "pace": "pace",
+}
+_TAGS = st.sampled_from(
+    ["SteadyState", "Warmup", "Cooldown", "Ramp", "IntervalsT", "FreeRide", "Freeride", "MaxEffort", "textevent",
+     "SolidState", "gameplayevent"]
+)
+_TEXT = st.text(alphabet='ab #"\'<>&,é\t\n:', max_size=12)
+
+
+def _value(draw: st.DrawFn, name: str) -> str:
+    return draw(_BAD) if draw(st.integers(0, 19)) == 0 else draw(_KINDS[_ATTRS[name]])
+
+
+@st.composite
+def _element(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(_TAGS)
+    names = draw(st.lists(st.sampled_from(sorted(_ATTRS)), max_size=4, unique=True))
+    if tag == "IntervalsT":
+        names += ["OnDuration", "OffDuration", "OnPower", "OffPower"]
+    elif draw(st.integers(0, 9)):
+        names += ["Duration", "Power"]
+    attrs = {n: _value(draw, n) for n in names}
+    text = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
+    children = ""
+    if depth == 0 and draw(st.booleans()):
+        children = "".join(
+            f"<textevent timeoffset={quoteattr(_value(draw, 'timeoffset'))} message={quoteattr(draw(_TEXT))}/>"
+            for _ in range(draw(st.integers(0, 3)))
+        )
+    return f"<{tag}{text}>{children}</{tag}>"
+
+
+@st.composite
+def _file(draw: st.DrawFn) -> str:
+    header = "".join(
+        f"<{k}>{escape(draw(_TEXT))}</{k}>"
+        for k in draw(st.lists(st.sampled_from(["name", "author", "description"]), unique=True))
+    )
+    if draw(st.booleans()):
+        header += f"<sportType>{draw(st.sampled_from(['bike', 'run', 'swim', '']))}</sportType>"
+    if draw(st.booleans()):
+        header += "<tags>" + "".join(f"<tag name={quoteattr(draw(_TEXT))}/>" for _ in range(2)) + "</tags>"
+    body = "\n".join(draw(st.lists(_element(), max_size=6)))
+    return zwo(body, header)
+
+
+@given(_file())
+def test_any_file_imports_or_explains(data: str) -> None:
+    workout, diags = read(data)
+    if workout is None:
+        assert any(code.startswith("E") for code, _ in diags), diags
+        return
+    text = write(workout)
+    again = nmdsl.parse(text)  # the written text is valid nmdsl
+    assert_same(samples(workout), samples(again))
+    # ... and compiles to a file with the same timeline.
+    assert_same(samples(workout), zwo_samples(nmdsl.compile(workout, "zwo")))
+
+
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_raise(data: bytes) -> None:
+    workout, diags = read(data)
+    assert workout is not None or diags
+
+
+def test_what_the_text_cannot_say_is_adjusted() -> None:
+    # nmdsl's cadence targets are for bikes: dropped on a run (W507).
+    workout, diags = read(zwo('<SteadyState Duration="60" Power="0.8" Cadence="180"/>', "<sportType>run</sportType>"))
+    assert workout is not None and diags == [("W507", 3)]
+    # Tags are comma-separated; a value of nothing but quotes reads back empty.
+    workout, diags = read(zwo('<SteadyState Duration="60" Power="0.8"/>',
+                              '<name>""</name><tags><tag name="a,b"/><tag name=\'""\'/></tags>'))
+    assert workout is not None and diags == []
+    assert workout.meta.tags == ("a b",) and workout.meta.name == "test"
+    nmdsl.parse(write(workout))

@@ -26,9 +26,10 @@ from typing import Literal
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
-from ..checks import MAX_EXPANDED_STEPS, run_checks
+from ..checks import run_checks
 from ..compress import compress
 from ..diagnostics import Code, Report, Severity, Span, register
+from ..limits import CADENCE_LIMITS_RPM, MAX_EXPANDED_STEPS, MAX_FILE_BYTES, MAX_PERCENT
 from ..model import (
     METRES_PER_MILE,
     CadenceTarget,
@@ -71,12 +72,9 @@ register(
 )
 
 #: Larger files are refused (the same limit as nmdsl's own files).
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES
 #: A ZWO file is four levels deep (workout_file/workout/SteadyState/textevent).
 MAX_DEPTH = 16
-#: What nmdsl can say (the language's own limits, nmdsl.builder).
-MAX_PERCENT = 1000.0
-CADENCE_RPM = (30, 200)
 
 #: Header elements of Zwift's own files (h4l/zwift-workout-file-reference)
 #: and of zwo-editor and QZ that carry nothing nmdsl keeps: skipped quietly.
@@ -302,7 +300,9 @@ class _Reader:
     def _header_element(self, el: etree._Element, tag: str) -> None:
         text = " ".join((el.text or "").split())
         if tag in ("name", "author", "description"):
-            if text:
+            # A value of nothing but quotes (`""`) cannot be written as an
+            # nmdsl header value (it reads back empty): it is dropped.
+            if text.strip('" '):
                 self.header.text[tag] = text
         elif tag == "sporttype":
             sport = text.lower()
@@ -327,8 +327,9 @@ class _Reader:
                     self._skip(t)
                     continue
                 # Zwift writes <tag name="X"/>; Golden Cheetah <tag>X</tag>.
-                value = " ".join((t.get("name") or t.text or "").split())
-                if value and value not in tags:
+                # nmdsl's tags are comma-separated: a comma inside one is a space.
+                value = " ".join((t.get("name") or t.text or "").replace(",", " ").split())
+                if value.strip('" ') and value not in tags:
                     tags.append(value)
             self.header.tags = tuple(tags)
         elif tag == "thresholdsecperkm":
@@ -464,7 +465,9 @@ class _Reader:
                     self._moved(e, "is placed by distance; nmdsl places cues by time, so it is shown at the start of its step")
                 cue = Cue(text=e.text, offset_s=0)
             else:
-                cue = Cue(text=e.text, offset_s=math.floor(offset + 0.5))
+                # Rounding may reach the part's end: nmdsl wants it inside.
+                last = int(parts[part][1]) - 1
+                cue = Cue(text=e.text, offset_s=min(math.floor(offset + 0.5), last))
             per_rep.setdefault(int(k), [[] for _ in parts])[part].append(cue)
         if not per_rep:
             uniform = True
@@ -695,10 +698,18 @@ class _Reader:
             return None
         if a == 0 and b == 0:
             return None  # zwo-editor writes no cadence as 0
-        if a < CADENCE_RPM[0] or b > CADENCE_RPM[1]:
+        if self.header.sport == "run":
             self.report.add(
                 "W507",
-                f"cadence {a}-{b} rpm is outside {CADENCE_RPM[0]}-{CADENCE_RPM[1]} rpm; it is dropped",
+                f"cadence {a}-{b} on a run is dropped: nmdsl's cadence targets are for bike sessions",
+                self._span(el),
+                None,
+            )
+            return None
+        if a < CADENCE_LIMITS_RPM[0] or b > CADENCE_LIMITS_RPM[1]:
+            self.report.add(
+                "W507",
+                f"cadence {a}-{b} rpm is outside {CADENCE_LIMITS_RPM[0]}-{CADENCE_LIMITS_RPM[1]} rpm; it is dropped",
                 self._span(el),
                 None,
             )
