@@ -630,3 +630,13 @@ def test_what_the_text_cannot_say_is_adjusted() -> None:
     assert workout is not None and diags == []
     assert workout.meta.tags == ("a b",) and workout.meta.name == "test"
     nmdsl.parse(write(workout))
+
+
+def test_too_many_segments_are_refused_quickly() -> None:
+    import time
+
+    body = "\n".join(f'<SteadyState Duration="1" Power="0.{i % 9 + 1}"/>' for i in range(50_000))
+    start = time.perf_counter()
+    workout, diags = read(zwo(body))
+    assert workout is None and diags == [("E305", 3 + 10_000)]
+    assert time.perf_counter() - start < 5  # refused before building 50,000 steps (about 0.3 s)

@@ -162,10 +162,7 @@ class _Reader:
         if root is None:
             return None
         workout = self._workout(root)
-        if workout is None or self.report.has_errors:
-            return None
-        run_checks(workout, self.report)
-        return None if self.report.has_errors else workout
+        return None if workout is None or self.report.has_errors else workout
 
     def _decode(self, data: bytes) -> str:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -279,8 +276,14 @@ class _Reader:
         if not items:
             self.report.add("E507", "the workout has no segments", self._span(segments), "there is nothing to import")
             return None
-        folded = _mark_recoveries(compress(items))
         meta = self._metadata()
+        # The language's whole-session checks (size, 24 hours, distance
+        # steps without a time) first, on the flat list: a 5 MB file of
+        # tiny segments is refused before folding spends time on it.
+        run_checks(Workout(meta=meta, steps=tuple(items)), self.report)
+        if self.report.has_errors:
+            return None
+        folded = _mark_recoveries(compress(items))
         return Workout(meta=meta, steps=tuple(folded))
 
     def _metadata(self) -> Metadata:
@@ -368,7 +371,18 @@ class _Reader:
         loose: list[_TextEvent] = []
         if (workout.text or "").strip():
             self._stray(workout, workout.text or "")
-        for el in _elements(workout):
+        children = _elements(workout)
+        if len(children) > MAX_EXPANDED_STEPS:
+            # Refused before 10,000 models are built for nothing (E305, the
+            # language's own size limit).
+            self.report.add(
+                "E305",
+                f"the workout has more than {MAX_EXPANDED_STEPS:,} segments",
+                self._span(children[MAX_EXPANDED_STEPS]),
+                "nmdsl refuses larger sessions",
+            )
+            return []
+        for el in children:
             tag = _local(el)
             if tag in ("steadystate", "warmup", "cooldown", "ramp", "freeride", "free ride", "maxeffort"):
                 step = self._step(el, tag)
