@@ -64,44 +64,33 @@ def main() -> None:
 @click.option(
     "--format",
     "out_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github", "sarif"]),
     default="text",
     show_default=True,
-    help="How to report: text for people, json for tools.",
+    help="text for people (stderr); json for tools, github for workflow annotations, "
+    "sarif for code-scanning dashboards (stdout).",
 )
-def check(paths: tuple[str, ...], ftp_w: float | None, strict: bool, out_format: str) -> None:
-    """Validate .nm files (folders are searched for *.nm recursively)."""
-    results = [_check_one(p, ftp_w) for p in _expand(paths)]
-    if strict:
-        results = [_strict(r) for r in results]
-    errors = sum(len(r.errors) for r in results)
-    warnings = sum(len(r.warnings) for r in results)
-    if out_format == "json":
-        import json
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: the machine's cores).",
+)
+def check(paths: tuple[str, ...], ftp_w: float | None, strict: bool, out_format: str, jobs: int | None) -> None:
+    """Validate .nm files: parse, compile to the configured formats, lint.
 
-        payload = {
-            "files": [
-                {
-                    "file": r.file,
-                    "ok": r.ok,
-                    "diagnostics": [d.model_dump(mode="json") for d in r.diagnostics],
-                }
-                for r in results
-            ],
-            "summary": {"files": len(results), "errors": errors, "warnings": warnings},
-        }
-        click.echo(json.dumps(payload, indent=2))
-    else:
-        for r in results:
-            _print_diagnostics(r.diagnostics, r.source)
-        bad = sum(1 for r in results if not r.ok)
-        click.echo(
-            f"checked {_plural(len(results), 'file')}: "
-            f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-            + (f" in {_plural(bad, 'file')}" if bad else ""),
-            err=True,
-        )
-    sys.exit(1 if errors else 0)
+    Folders are searched for *.nm recursively. Settings come from [tool.nmdsl]
+    in pyproject.toml or from nmdsl.toml, found upward from each path.
+    """
+    from .library import check_library
+    from .reports import RENDERERS
+
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    result = check_library(paths, ftp_w=ftp_w, strict=strict, jobs=jobs, stdin=stdin)
+    rendered = RENDERERS[out_format](result)
+    click.echo(rendered, nl=False, err=out_format == "text")
+    sys.exit(1 if result.errors else 0)
 
 
 def _strict(r: Result) -> Result:
@@ -114,19 +103,6 @@ def _strict(r: Result) -> Result:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _expand(paths: Iterable[str]) -> Iterator[str]:
-    """Files as given; folders searched for *.nm, sorted, hidden folders skipped."""
-    for p in paths:
-        if p != "-" and os.path.isdir(p):
-            found = sorted(
-                f for f in Path(p).rglob("*.nm")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-            yield from (str(f) for f in found)
-        else:
-            yield p
 
 
 def _check_one(path: str, ftp_w: float | None) -> Result:

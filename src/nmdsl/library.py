@@ -1,0 +1,389 @@
+"""Checking a workout library: many files, configured, in parallel.
+
+``check_library`` is what ``nmdsl check`` runs: for every ``.nm`` file it
+parses and validates, compiles in memory to the configured formats, runs the
+coaching lints, checks the required header keys, applies the file's
+``# nmdsl: disable=CODE`` comments and the configured rule severities; then
+it adds the library-wide checks (duplicate workout names, file names).
+
+Files are independent: a broken file never stops the others.  Work is spread
+over a process pool; results come back in the order of the sorted file list,
+so the output is the same whatever ``jobs`` is.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config as config_mod
+from .config import Config
+from .diagnostics import Code, Diagnostic, Report, Severity, Span, register, sort_diagnostics
+
+register(
+    Code("W103", Severity.WARNING, "unknown code in a disable comment"),
+    Code("E107", Severity.ERROR, "required header key missing"),
+    Code("W701", Severity.WARNING, "two files with the same workout name"),
+    Code("W702", Severity.WARNING, "file name does not match the configured pattern"),
+)
+
+#: Formats that can only carry bike sessions.
+BIKE_ONLY_FORMATS = frozenset({"erg", "mrc"})
+#: What ``check`` compiles to when the configuration names no targets:
+#: every format that can carry the session ...
+DEFAULT_TARGETS = ("zwo", "erg", "mrc", "fit")
+#: ... where these errors mean "this format cannot carry this session" (ERG and
+#: MRC need an FTP to convert %FTP to watts or back, and carry no run, distance
+#: or pace).  Named in the configuration's ``targets``, a format must compile.
+CANNOT_CARRY = {"erg": frozenset({"E450", "E451", "E452", "E453"})}
+CANNOT_CARRY["mrc"] = CANNOT_CARRY["erg"]
+
+DISABLE_RE = re.compile(r"#\s*nmdsl:\s*disable=([^#]*)")
+
+
+@dataclass
+class FileResult:
+    """One file's outcome: its diagnostics (sorted) and the text to render them."""
+
+    file: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: str | None = None
+    #: The workout's name, for the library-wide duplicate check.
+    name: str | None = None
+    name_span: Span | None = None
+    #: Codes silenced by ``# nmdsl: disable=...`` comments in the file.
+    disabled: frozenset[str] = frozenset()
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if not d.is_error)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+
+@dataclass
+class LibraryResult:
+    files: list[FileResult]
+    #: Problems with the configuration itself (E011).
+    config_diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.errors for f in self.files) + sum(1 for d in self.config_diagnostics if d.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.warnings for f in self.files)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker process needs for one file (picklable)."""
+
+    path: str
+    config: Config
+    ftp_w: float | None
+    strict: bool
+
+
+# -- finding files ----------------------------------------------------------------
+
+
+def discover(paths: Iterable[str]) -> Iterator[tuple[str, Config, list[Diagnostic]]]:
+    """(file, its config, config problems) for each file to check, in a stable order.
+
+    A folder is searched for ``*.nm`` recursively (hidden folders skipped, the
+    config's ``exclude`` globs honoured); a file named on the command line is
+    always checked.
+    """
+    configs: dict[Path | None, tuple[Config, list[Diagnostic]]] = {}
+
+    def config_for(p: str) -> tuple[Config, list[Diagnostic]]:
+        where = config_mod.find(Path(p)) if p != "-" else config_mod.find(Path.cwd())
+        if where not in configs:
+            report = Report(file=str(where))
+            cfg = config_mod.load(where, report) if where is not None else Config()
+            configs[where] = (cfg, report.items)
+            return configs[where]
+        return (configs[where][0], [])
+
+    for p in paths:
+        cfg, problems = config_for(p)
+        if p != "-" and os.path.isdir(p):
+            root = Path(p)
+            found = sorted(
+                f
+                for f in root.rglob("*.nm")
+                if f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(root).parts)
+                and not _excluded(f, cfg)
+            )
+            if not found:
+                yield "", cfg, problems  # nothing to check, but say what is wrong with the config
+            for i, f in enumerate(found):
+                yield str(f), cfg, problems if i == 0 else []
+        else:
+            yield p, cfg, problems
+
+
+def _excluded(path: Path, cfg: Config) -> bool:
+    if not cfg.exclude or cfg.root is None:
+        return False
+    try:
+        rel = path.resolve().relative_to(cfg.root.resolve()).as_posix()
+    except ValueError:
+        return False
+    return any(fnmatch.fnmatch(rel, pattern) for pattern in cfg.exclude)
+
+
+# -- one file ----------------------------------------------------------------------
+
+
+def check_one(job: Job, stdin: bytes | None = None) -> FileResult:
+    """Check one file completely (runs in a worker process)."""
+    from .api import check, check_file
+
+    cfg = job.config
+    ftp_w = job.ftp_w if job.ftp_w is not None else cfg.ftp_w
+    if job.path == "-":
+        result = check(stdin or b"", filename="<stdin>", ftp_w=ftp_w)
+    else:
+        result = check_file(job.path, ftp_w=ftp_w)
+    diagnostics = list(result.diagnostics)
+    out = FileResult(result.file, source=result.source)
+    workout = result.workout
+    if workout is not None:
+        out.name = workout.meta.name
+        diagnostics += _compile_all(workout, cfg, result.file)
+        diagnostics += _lints(workout, cfg, result.file)
+        diagnostics += _required(workout, cfg, result.file, result.source or "")
+        out.name_span = _header_span(result.source or "", "name")
+    if cfg.file_name_pattern and job.path != "-":
+        stem = Path(job.path).stem
+        if not re.search(cfg.file_name_pattern, stem):
+            diagnostics.append(
+                _diag(
+                    "W702",
+                    f"the file name '{stem}' does not match the pattern {cfg.file_name_pattern!r}",
+                    result.file,
+                    None,
+                    f"rename the file (pattern from {cfg.path})",
+                )
+            )
+    out.disabled, problems = disable_comments(result.source or "", result.file)
+    diagnostics = [d for d in diagnostics if d.is_error or d.code not in out.disabled] + problems
+    out.diagnostics = sort_diagnostics(apply_rules(diagnostics, cfg, strict=job.strict))
+    return out
+
+
+def _diag(code: str, message: str, file: str, span: Span | None, hint: str | None = None) -> Diagnostic:
+    report = Report(file=file)
+    report.add(code, message, span, hint)
+    return report.items[0]
+
+
+def targets_for(sport: str, cfg: Config) -> list[str]:
+    wanted = cfg.targets if cfg.targets is not None else DEFAULT_TARGETS
+    return [t for t in wanted if not (sport != "bike" and t in BIKE_ONLY_FORMATS)]
+
+
+def _compile_all(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
+    from .api import emit
+    from .diagnostics import NmdslError
+    from .model import Workout
+
+    assert isinstance(workout, Workout)
+    found: list[Diagnostic] = []
+    seen: set[tuple[str, str, int, int]] = set()
+    for fmt in targets_for(workout.meta.sport, cfg):
+        try:
+            diagnostics = emit(workout, fmt, filename=file).diagnostics
+        except NmdslError as exc:
+            diagnostics = exc.diagnostics
+            if cfg.targets is None and {d.code for d in diagnostics if d.is_error} <= CANNOT_CARRY.get(fmt, set()):
+                continue
+        for d in diagnostics:
+            # What a format loses (a ramp as steps in FIT, a range as its middle
+            # in ERG) is compile's news, not a library problem: check reports
+            # it only when the configuration asks for that code by name.
+            if not d.is_error and d.code not in cfg.rules:
+                continue
+            # Say which format a problem is about, once per message and place.
+            key = (d.code, d.message, d.span.line if d.span else 0, d.span.column if d.span else 0)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(d.model_copy(update={"message": f"{d.message} [{fmt}]"}))
+    return found
+
+
+def _lints(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
+    try:
+        from . import lint
+    except ImportError:  # pragma: no cover - the lint module is part of the package
+        return []
+    settings = lint_settings(cfg)
+    found: list[Diagnostic] = lint.lint(workout, settings, filename=file)  # type: ignore[arg-type]
+    return found
+
+
+def lint_settings(cfg: Config) -> object:
+    from . import lint
+
+    return lint.LintSettings(**{k.replace("-", "_"): v for k, v in cfg.lint.items()})
+
+
+def _header_span(source: str, key: str) -> Span | None:
+    from .lexer import split_lines
+
+    for number, line in enumerate(split_lines(source), start=1):
+        if line.startswith(f"{key}:"):
+            return Span.point(number, 1, len(key))
+    return None
+
+
+def _required(workout: object, cfg: Config, file: str, source: str) -> list[Diagnostic]:
+    from .model import Workout
+
+    assert isinstance(workout, Workout)
+    meta = workout.meta
+    present = {
+        "name": meta.name,
+        "author": meta.author,
+        "description": meta.description,
+        "sport": _header_span(source, "sport"),
+        "tags": meta.tags or None,
+        "ftp": _header_span(source, "ftp"),
+        "threshold-pace": meta.threshold_pace,
+        "lthr": meta.lthr_bpm,
+        "max-hr": meta.max_hr_bpm,
+    }
+    return [
+        _diag(
+            "E107",
+            f"the header has no '{key}:', which this library requires",
+            file,
+            Span.point(1, 1),
+            f"add a '{key}: ...' line at the top (required by {cfg.path})",
+        )
+        for key in cfg.required
+        if not present.get(key)
+    ]
+
+
+def disable_comments(source: str, file: str) -> tuple[frozenset[str], list[Diagnostic]]:
+    """The codes a file silences with ``# nmdsl: disable=W601,W602``, and W103s."""
+    from .diagnostics import all_codes
+    from .lexer import split_lines, strip_comment
+
+    disabled: set[str] = set()
+    problems: list[Diagnostic] = []
+    codes = None
+    for number, line in enumerate(split_lines(source), start=1):
+        if "nmdsl:" not in line:
+            continue
+        m = DISABLE_RE.match(line, len(strip_comment(line)))
+        if m is None:
+            continue
+        codes = codes or all_codes()
+        col = m.start(1) + 1
+        for part in m.group(1).split(","):
+            code = part.strip()
+            if code and code in codes and codes[code].severity is not Severity.ERROR:
+                disabled.add(code)
+            elif code:
+                why = "is an error: errors cannot be disabled" if code in codes else "is not a diagnostic code"
+                problems.append(
+                    _diag(
+                        "W103",
+                        f"'{code}' {why}",
+                        file,
+                        Span.point(number, col + len(part) - len(part.lstrip()), len(code)),
+                        "see docs/diagnostics.md and docs/lints.md for the codes",
+                    )
+                )
+            col += len(part) + 1
+    return frozenset(disabled), problems
+
+
+def apply_rules(diagnostics: list[Diagnostic], cfg: Config, *, strict: bool) -> list[Diagnostic]:
+    """Configured severities (off / warning / error), then ``--strict``."""
+    out: list[Diagnostic] = []
+    for d in diagnostics:
+        level = cfg.rules.get(d.code)
+        if level == "off":
+            continue
+        if level == "error" or (strict and not d.is_error):
+            d = d.model_copy(update={"severity": Severity.ERROR})
+        out.append(d)
+    return out
+
+
+# -- the whole library --------------------------------------------------------------
+
+
+def check_library(
+    paths: Sequence[str],
+    *,
+    ftp_w: float | None = None,
+    strict: bool = False,
+    jobs: int | None = None,
+    stdin: bytes | None = None,
+) -> LibraryResult:
+    """Check every file under ``paths``; the result is in a stable order."""
+    config_problems: list[Diagnostic] = []
+    work: list[Job] = []
+    for path, cfg, problems in discover(paths):
+        config_problems += problems
+        if path:
+            work.append(Job(path, cfg, ftp_w, strict))
+    results = _run(work, jobs, stdin)
+    _library_wide(results, work)
+    return LibraryResult(results, config_problems)
+
+
+def _run(work: list[Job], jobs: int | None, stdin: bytes | None) -> list[FileResult]:
+    jobs = jobs or os.cpu_count() or 1
+    # A pool costs tens of milliseconds to start: worth it only for many files.
+    if jobs <= 1 or len(work) < 8 * jobs:
+        return [check_one(j, stdin) for j in work]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(check_one, work, chunksize=max(1, min(64, len(work) // (jobs * 4)))))
+
+
+def _library_wide(results: list[FileResult], work: list[Job]) -> None:
+    by_name: dict[str, list[FileResult]] = {}
+    for r in results:
+        if r.name:
+            by_name.setdefault(r.name.casefold(), []).append(r)
+    cfg_of = {j.path: j.config for j in work}
+    for same in by_name.values():
+        if len(same) < 2:
+            continue
+        for r in same:
+            others = [o.file for o in same if o is not r]
+            d = _diag(
+                "W701",
+                f"another file has the workout name {r.name!r}: {', '.join(others)}",
+                r.file,
+                r.name_span,
+                "give every workout in the library its own name",
+            )
+            if d.code in r.disabled:
+                continue
+            cfg = cfg_of.get(r.file, Config())
+            strict = any(j.strict for j in work)
+            r.diagnostics = sort_diagnostics(r.diagnostics + apply_rules([d], cfg, strict=strict))
+
