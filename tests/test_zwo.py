@@ -72,10 +72,10 @@ def samples(workout: Workout) -> list[Sample]:
         step = seg.step
         if by_distance:
             assert step.distance_m is not None
-            n = int(round(step.distance_m))
+            n = round(step.distance_m)
         else:
             assert seg.duration_s is not None
-            n = int(round(seg.duration_s))
+            n = round(seg.duration_s)
         t = step.target
         for i in range(n):
             match t:
@@ -221,9 +221,7 @@ def test_golden(source: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPa
 
 
 def test_header() -> None:
-    data = compile_zwo(
-        "name: N & <M>\nauthor: A\ndescription: D \"q\"\ntags: x, y z\n10m @60%\n"
-    )
+    data = compile_zwo('name: N & <M>\nauthor: A\ndescription: D "q"\ntags: x, y z\n10m @60%\n')
     assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<workout_file>\n')
     assert data.endswith(b"</workout_file>\n")
     root = etree.fromstring(data)
@@ -336,9 +334,15 @@ def test_intervals_with_ranges() -> None:
 def test_intervals_cues_count_from_the_block_start() -> None:
     el = one('3x 30s @150% "On" "Half" at 15s / 1m @50% "Off"\n')
     assert [(e.get("timeoffset"), e.get("message")) for e in el] == [
-        ("0", "On"), ("15", "Half"), ("30", "Off"),
-        ("90", "On"), ("105", "Half"), ("120", "Off"),
-        ("180", "On"), ("195", "Half"), ("210", "Off"),
+        ("0", "On"),
+        ("15", "Half"),
+        ("30", "Off"),
+        ("90", "On"),
+        ("105", "Half"),
+        ("120", "Off"),
+        ("180", "On"),
+        ("195", "Half"),
+        ("210", "Off"),
     ]
 
 
@@ -383,14 +387,16 @@ def test_integer_durations_only() -> None:
 # -- power values ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("pct", "text"), [(50, "0.5"), (100, "1.0"), (150, "1.5"), (115, "1.1500001"), (7, "0.07")])
+@pytest.mark.parametrize(
+    ("pct", "text"), [(50, "0.5"), (100, "1.0"), (150, "1.5"), (115, "1.1500001"), (7, "0.07")]
+)
 def test_power_text(pct: float, text: str) -> None:
     assert power_text(pct) == text
 
 
 def test_every_whole_percent_survives_truncating_readers() -> None:
     # Golden Cheetah: int(100.0 * value).
-    for pct in range(0, 1001):
+    for pct in range(1001):
         text = power_text(pct)
         assert int(100.0 * float(text)) == pct, (pct, text)
         assert abs(float(text) - pct / 100) < 1e-6
@@ -457,7 +463,7 @@ def test_run_mixing_time_and_distance() -> None:
     source = "sport: run\nthreshold-pace: 4:00/km\n10m @80%\n1km @4:00/km\n"
     out = nmdsl.emit(nmdsl.parse(source), "zwo")
     assert [(d.code, d.span.line if d.span else 0) for d in out.diagnostics] == [("W404", 4)]
-    a, b = segments(out.data)
+    _, b = segments(out.data)
     assert etree.fromstring(out.data).findtext("durationType") == "time"
     assert b.get("Duration") == "240"
     with pytest.raises(NmdslError) as info:
@@ -510,7 +516,9 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     ok = runner.invoke(main, ["compile", str(source), "-f", "zwo", "-o", "-"])
     assert ok.exit_code == 0 and b"<SteadyState" in ok.stdout_bytes
     assert "warning[W401]" in ok.stderr and "2:10" in ok.stderr
-    strict = runner.invoke(main, ["compile", str(source), "-f", "zwo", "-o", str(tmp_path / "out.zwo"), "--strict"])
+    strict = runner.invoke(
+        main, ["compile", str(source), "-f", "zwo", "-o", str(tmp_path / "out.zwo"), "--strict"]
+    )
     assert strict.exit_code == 1
     assert "error[W401]" in strict.stderr
     assert not (tmp_path / "out.zwo").exists()
@@ -591,9 +599,11 @@ DURATIONS = ["10s", "15s", "20s", "30s", "45s", "1m", "90s", "2m", "3m", "5m", "
 @st.composite
 def bike_step(draw: st.DrawFn, ftp: bool) -> str:
     duration = draw(st.sampled_from(DURATIONS))
-    kinds = ["pct", "range", "zone", "ramp", "max", "free", "rest", "cadence"] + (["watts", "wramp"] if ftp else [])
+    kinds = ["pct", "range", "zone", "ramp", "max", "free", "rest", "cadence"] + (
+        ["watts", "wramp"] if ftp else []
+    )
     kind = draw(st.sampled_from(kinds))
-    pct = lambda: draw(st.integers(30, 300))  # noqa: E731
+    pct = lambda: draw(st.integers(30, 300))
     if kind == "rest":
         return f"rest {duration}"
     words = []
@@ -636,7 +646,9 @@ def bike_items(draw: st.DrawFn, ftp: bool, depth: int = 0) -> list[str]:
         elif kind == "line":
             n = draw(st.integers(1, 5))
             parts = [draw(bike_step(ftp)) for _ in range(draw(st.integers(1, 3)))]
-            lines.append(f"{n}x " + " / ".join(p.replace("warmup ", "").replace("cooldown ", "") for p in parts))
+            lines.append(
+                f"{n}x " + " / ".join(p.replace("warmup ", "").replace("cooldown ", "") for p in parts)
+            )
         elif kind == "drill":
             drill = draw(st.sampled_from(["sprint 10s", "strides 20s", "accel 20s", "spinup 30s"]))
             lines.append(f"{draw(st.integers(1, 4))}x {drill}")
@@ -658,7 +670,10 @@ def bike_session(draw: st.DrawFn) -> str:
 def run_session(draw: st.DrawFn) -> str:
     by_distance = draw(st.booleans())
     mins = draw(st.integers(3, 7))
-    header = ["sport: run", f"threshold-pace: {mins}:{draw(st.integers(0, 59)):02d}/{draw(st.sampled_from(['km', 'mi']))}"]
+    header = [
+        "sport: run",
+        f"threshold-pace: {mins}:{draw(st.integers(0, 59)):02d}/{draw(st.sampled_from(['km', 'mi']))}",
+    ]
     lines = []
     for _ in range(draw(st.integers(1, 6))):
         amount = (
@@ -681,7 +696,11 @@ def run_session(draw: st.DrawFn) -> str:
         step = f"{amount} {target}"
         if draw(st.integers(0, 3)) == 0:
             n = draw(st.integers(2, 5))
-            rec = draw(st.sampled_from(["200mtr", "400mtr"])) if by_distance else draw(st.sampled_from(DURATIONS))
+            rec = (
+                draw(st.sampled_from(["200mtr", "400mtr"]))
+                if by_distance
+                else draw(st.sampled_from(DURATIONS))
+            )
             step = f"{n}x {step} / {rec} @{draw(st.integers(40, 80))}%"
         lines.append(step)
     if not by_distance and draw(st.booleans()):
@@ -761,7 +780,7 @@ def test_docs_example_is_real_output() -> None:
     import re
 
     doc = DOC.read_text(encoding="utf-8")
-    source = re.search(r"## An example\n\n```\n(.*?)```", doc, re.S)
-    xml = re.search(r"compiles to\n\n```xml\n(.*?)```", doc, re.S)
+    source = re.search(r"## An example\n\n```\n(.*?)```", doc, re.DOTALL)
+    xml = re.search(r"compiles to\n\n```xml\n(.*?)```", doc, re.DOTALL)
     assert source and xml
     assert nmdsl.compile(source.group(1), "zwo").decode("utf-8") == xml.group(1)

@@ -27,7 +27,17 @@ from nmdsl.cli import main
 from nmdsl.diagnostics import CODES, Report
 from nmdsl.importers import ReadOptions
 from nmdsl.importers.zwo import MAX_BYTES, ZwoImporter
-from nmdsl.model import CadenceTarget, Cue, FreeTarget, MaxTarget, PercentTarget, RampTarget, Repeat, Step, Workout
+from nmdsl.model import (
+    CadenceTarget,
+    Cue,
+    FreeTarget,
+    MaxTarget,
+    PercentTarget,
+    RampTarget,
+    Repeat,
+    Step,
+    Workout,
+)
 from nmdsl.writer import write
 
 from .conftest import PATHS
@@ -40,7 +50,9 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
 
 
-def read(data: bytes | str, filename: str = "test.zwo") -> tuple[Workout | None, list[tuple[str, int | None]]]:
+def read(
+    data: bytes | str, filename: str = "test.zwo"
+) -> tuple[Workout | None, list[tuple[str, int | None]]]:
     """The workout and (code, line) of every diagnostic."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     report = Report(file=filename)
@@ -148,7 +160,11 @@ def test_mayfield_reads_as_zwift_means_it() -> None:
 
 def test_steady() -> None:
     step = only_step(zwo('<SteadyState Duration="300" Power="0.75"/>'))
-    assert (step.duration_s, step.target, step.intensity) == (300, PercentTarget(low_pct=75, high_pct=75), "active")
+    assert (step.duration_s, step.target, step.intensity) == (
+        300,
+        PercentTarget(low_pct=75, high_pct=75),
+        "active",
+    )
     assert step.span is not None and step.span.line == 3
 
 
@@ -170,7 +186,8 @@ def test_power_forms(attrs: str, low: float, high: float) -> None:
 
 
 @pytest.mark.parametrize(
-    ("tag", "intensity"), [("Warmup", "warmup"), ("Cooldown", "cooldown"), ("Ramp", "active"), ("ramp", "active")]
+    ("tag", "intensity"),
+    [("Warmup", "warmup"), ("Cooldown", "cooldown"), ("Ramp", "active"), ("ramp", "active")],
 )
 def test_ramps(tag: str, intensity: str) -> None:
     step = only_step(zwo(f'<{tag} Duration="600" PowerLow="0.7" PowerHigh="0.4"/>'))
@@ -201,8 +218,10 @@ def test_cadence_forms() -> None:
 
 def test_intervals() -> None:
     workout, diags = read(
-        zwo('<IntervalsT Repeat="6" OnDuration="30" OffDuration="30" OnPower="1.5" OffPower="0.5" '
-            'Cadence="100" CadenceResting="85"/>')
+        zwo(
+            '<IntervalsT Repeat="6" OnDuration="30" OffDuration="30" OnPower="1.5" OffPower="0.5" '
+            'Cadence="100" CadenceResting="85"/>'
+        )
     )
     assert workout is not None and diags == []
     (rep,) = workout.steps
@@ -210,7 +229,9 @@ def test_intervals() -> None:
     on, off = rep.steps
     assert isinstance(on, Step) and isinstance(off, Step)
     assert (on.intensity, off.intensity) == ("active", "recovery")
-    assert on.target == PercentTarget(low_pct=150, high_pct=150) and off.target == PercentTarget(low_pct=50, high_pct=50)
+    assert on.target == PercentTarget(low_pct=150, high_pct=150) and off.target == PercentTarget(
+        low_pct=50, high_pct=50
+    )
     assert on.cadence == CadenceTarget(low_rpm=100, high_rpm=100)
     assert off.cadence == CadenceTarget(low_rpm=85, high_rpm=85)
     assert write(workout).endswith("6x 30s @150% 100rpm / 30s @50% 85rpm\n")
@@ -225,8 +246,11 @@ def test_intervals_cues_repeat_into_the_body() -> None:
     workout, diags = read(
         zwo(
             '<IntervalsT Repeat="3" OnDuration="30" OffDuration="60" OnPower="1.5" OffPower="0.5">'
-            + "".join(f'<textevent timeoffset="{k * 90}" message="On"/><textevent timeoffset="{k * 90 + 40}" '
-                      'message="Off"/>' for k in range(3))
+            + "".join(
+                f'<textevent timeoffset="{k * 90}" message="On"/><textevent timeoffset="{k * 90 + 40}" '
+                'message="Off"/>'
+                for k in range(3)
+            )
             + "</IntervalsT>"
         )
     )
@@ -236,17 +260,27 @@ def test_intervals_cues_repeat_into_the_body() -> None:
 
 def test_textevent_spellings() -> None:
     step = only_step(
-        zwo('<SteadyState Duration="300" Power="0.6"><textevent timeoffset="10" message="a"/>'
+        zwo(
+            '<SteadyState Duration="300" Power="0.6"><textevent timeoffset="10" message="a"/>'
             '<TextEvent TimeOffset="20" message="b"/><TextNotification timeOffset="30" text="c"/>'
-            '<textevent message="d"/><textevent timeoffset="40" message=""/></SteadyState>')
+            '<textevent message="d"/><textevent timeoffset="40" message=""/></SteadyState>'
+        )
     )
-    assert step.cues == (Cue(text="a", offset_s=10), Cue(text="b", offset_s=20), Cue(text="c", offset_s=30),
-                         Cue(text="d", offset_s=0))
+    assert step.cues == (
+        Cue(text="a", offset_s=10),
+        Cue(text="b", offset_s=20),
+        Cue(text="c", offset_s=30),
+        Cue(text="d", offset_s=0),
+    )
 
 
 def test_tags_both_forms() -> None:
-    workout, _ = read(zwo('<SteadyState Duration="60" Power="0.5"/>',
-                          '<name>T</name><tags><tag name="A"/><tag>B C</tag><tag name="A"/><tag/></tags>'))
+    workout, _ = read(
+        zwo(
+            '<SteadyState Duration="60" Power="0.5"/>',
+            '<name>T</name><tags><tag name="A"/><tag>B C</tag><tag name="A"/><tag/></tags>',
+        )
+    )
     assert workout is not None and workout.meta.tags == ("A", "B C")
 
 
@@ -259,7 +293,9 @@ def test_work_then_easier_step_reads_as_recovery() -> None:
     workout, _ = read(zwo(('<MaxEffort Duration="10"/><SteadyState Duration="180" Power="0.5"/>') * 4))
     assert workout is not None and write(workout).endswith("4x 10s max / 3m @50%\n")
     # Harder after easier is two active steps: a block.
-    workout, _ = read(zwo(('<SteadyState Duration="60" Power="0.5"/><SteadyState Duration="60" Power="1.2"/>') * 3))
+    workout, _ = read(
+        zwo(('<SteadyState Duration="60" Power="0.5"/><SteadyState Duration="60" Power="1.2"/>') * 3)
+    )
     assert workout is not None and write(workout).endswith("3x:\n  1m @50%\n  1m @120%\n")
 
 
@@ -270,7 +306,9 @@ def test_run() -> None:
     assert str(workout.meta.threshold_pace) == "4:10/km"
     assert diags == [("W503", 9)]
     steady = workout.steps[2]
-    assert isinstance(steady, Step) and steady.target == PercentTarget(low_pct=85, high_pct=85, of="threshold_speed")
+    assert isinstance(steady, Step) and steady.target == PercentTarget(
+        low_pct=85, high_pct=85, of="threshold_speed"
+    )
 
 
 def test_run_threshold_in_miles_and_rounded() -> None:
@@ -285,13 +323,17 @@ def test_run_threshold_in_miles_and_rounded() -> None:
 
 def test_run_pace_zones() -> None:
     def pct(zone: str) -> float:
-        step = only_step(zwo(f'<SteadyState Duration="60" Power="1.0" pace="{zone}"/>', "<sportType>run</sportType>"))
+        step = only_step(
+            zwo(f'<SteadyState Duration="60" Power="1.0" pace="{zone}"/>', "<sportType>run</sportType>")
+        )
         assert isinstance(step.target, PercentTarget)
         return step.target.low_pct
 
     # Faster zones are faster than threshold, by Riegel's exponent.
     assert pct("0") > pct("1") > pct("2") == 100 > pct("3") > pct("4")
-    workout, diags = read(zwo('<SteadyState Duration="60" Power="1.0" pace="8268"/>', "<sportType>run</sportType>"))
+    workout, diags = read(
+        zwo('<SteadyState Duration="60" Power="1.0" pace="8268"/>', "<sportType>run</sportType>")
+    )
     assert workout is not None and diags == [("W503", 3)]
 
 
@@ -307,8 +349,10 @@ def test_bike_ignores_duration_type() -> None:
     ("data", "expected"),
     [
         # E501: malformed, with the line.
-        ("<workout_file>\n<workout>\n<SteadyState Duration='60' Power='1'>\n</workout>\n</workout_file>\n",
-         [("E501", 4)]),
+        (
+            "<workout_file>\n<workout>\n<SteadyState Duration='60' Power='1'>\n</workout>\n</workout_file>\n",
+            [("E501", 4)],
+        ),
         ("", [("E501", 1)]),
         ("<workout_file><name>&nbsp;</name><workout/></workout_file>", [("E501", 1)]),  # no entity is defined
         # E504: not a workout nmdsl can read.
@@ -325,16 +369,29 @@ def test_bike_ignores_duration_type() -> None:
         (zwo('<SteadyState Duration="60" Power="high"/>'), [("E506", 3)]),
         (zwo('<SteadyState Duration="60" Power="-0.5"/>'), [("E506", 3)]),
         (zwo('<SteadyState Duration="60" Power="11"/>'), [("E506", 3)]),
-        (zwo('<IntervalsT Repeat="2.5" OnDuration="30" OffDuration="30" OnPower="1" OffPower="0.5"/>'), [("E506", 3)]),
-        (zwo('<SteadyState Duration="60" Power="1"><textevent timeoffset="x" message="m"/></SteadyState>'), [("E506", 3)]),
-        (zwo('<SteadyState Duration="60" Power="1"/>', "<sportType>run</sportType><thresholdSecPerKm>fast</thresholdSecPerKm>"),
-         [("E506", 2)]),
+        (
+            zwo('<IntervalsT Repeat="2.5" OnDuration="30" OffDuration="30" OnPower="1" OffPower="0.5"/>'),
+            [("E506", 3)],
+        ),
+        (
+            zwo('<SteadyState Duration="60" Power="1"><textevent timeoffset="x" message="m"/></SteadyState>'),
+            [("E506", 3)],
+        ),
+        (
+            zwo(
+                '<SteadyState Duration="60" Power="1"/>',
+                "<sportType>run</sportType><thresholdSecPerKm>fast</thresholdSecPerKm>",
+            ),
+            [("E506", 2)],
+        ),
         # E507: nothing to import.
         (zwo(""), [("E507", 2)]),
         (zwo('<SteadyState Duration="0" Power="1"/>'), [("W505", 3), ("E507", 2)]),
         # E305 (the language's limit): more than nmdsl would ever unroll.
-        (zwo('<IntervalsT Repeat="100000" OnDuration="30" OffDuration="30" OnPower="1" OffPower="0.5"/>'),
-         [("E305", 3)]),
+        (
+            zwo('<IntervalsT Repeat="100000" OnDuration="30" OffDuration="30" OnPower="1" OffPower="0.5"/>'),
+            [("E305", 3)],
+        ),
     ],
 )
 def test_errors(data: str, expected: list[tuple[str, int]]) -> None:
@@ -347,24 +404,50 @@ def test_errors(data: str, expected: list[tuple[str, int]]) -> None:
     ("body", "expected", "text"),
     [
         # W501: not read.
-        ('<SteadyState Duration="60" Power="1"/><SolidState Duration="60" Power="1"/>', [("W501", 3)], "1m @100%"),
+        (
+            '<SteadyState Duration="60" Power="1"/><SolidState Duration="60" Power="1"/>',
+            [("W501", 3)],
+            "1m @100%",
+        ),
         ('<SteadyState Duration="60" Power="1"><cue at="1"/></SteadyState>', [("W501", 3)], "1m @100%"),
         ('<SteadyState Duration="60" Power="1"/>stray', [("W501", 3)], "1m @100%"),
         # W504: fractional seconds.
         ('<SteadyState Duration="30.6" Power="1"/>', [("W504", 3)], "31s @100%"),
         # W505: zero-length.
-        ('<SteadyState Duration="60" Power="1"/><SteadyState Duration="0" Power="1"/>', [("W505", 3)], "1m @100%"),
-        ('<IntervalsT Repeat="3" OnDuration="30" OffDuration="0" OnPower="1.5" OffPower="0.5"/>', [("W505", 3)],
-         "3x 30s @150%"),
+        (
+            '<SteadyState Duration="60" Power="1"/><SteadyState Duration="0" Power="1"/>',
+            [("W505", 3)],
+            "1m @100%",
+        ),
+        (
+            '<IntervalsT Repeat="3" OnDuration="30" OffDuration="0" OnPower="1.5" OffPower="0.5"/>',
+            [("W505", 3)],
+            "3x 30s @150%",
+        ),
         # W506: cues moved.
-        ('<SteadyState Duration="60" Power="1"><textevent timeoffset="90" message="m"/></SteadyState>',
-         [("W506", 3)], '1m @100% "m" at 59s'),
-        ('<SteadyState Duration="60" Power="1"><textevent distoffset="90" message="m"/></SteadyState>',
-         [("W506", 3)], '1m @100% "m"'),
-        ('<SteadyState Duration="60" Power="1"/><textevent timeoffset="90" message="m"/>', [("W506", 3)], "1m @100%"),
-        ('<IntervalsT Repeat="2" OnDuration="30" OffDuration="30" OnPower="1.5" OffPower="0.5">'
-         '<textevent timeoffset="500" message="m"/></IntervalsT>', [("W506", 3)],
-         '30s @150% / 30s @50%\n30s @150% / 30s @50% "m" at 29s'),
+        (
+            '<SteadyState Duration="60" Power="1"><textevent timeoffset="90" message="m"/></SteadyState>',
+            [("W506", 3)],
+            '1m @100% "m" at 59s',
+        ),
+        (
+            '<SteadyState Duration="60" Power="1"><textevent distoffset="90" message="m"/></SteadyState>',
+            [("W506", 3)],
+            '1m @100% "m"',
+        ),
+        (
+            '<SteadyState Duration="60" Power="1"/><textevent timeoffset="90" message="m"/>',
+            [("W506", 3)],
+            "1m @100%",
+        ),
+        (
+            (
+                '<IntervalsT Repeat="2" OnDuration="30" OffDuration="30" OnPower="1.5" OffPower="0.5">'
+                '<textevent timeoffset="500" message="m"/></IntervalsT>'
+            ),
+            [("W506", 3)],
+            '30s @150% / 30s @50%\n30s @150% / 30s @50% "m" at 29s',
+        ),
         # W507: what nmdsl cannot say.
         ('<SteadyState Duration="60" Power="0"/>', [("W507", 3)], "1m free"),
         ('<SteadyState Duration="60" PowerLow="0.9" PowerHigh="0.8"/>', [("W507", 3)], "1m @80-90%"),
@@ -380,10 +463,14 @@ def test_warnings(body: str, expected: list[tuple[str, int]], text: str) -> None
 
 
 def test_quiet_header_elements() -> None:
-    header = ("<name>T</name><category>c</category><categoryIndex>1</categoryIndex><ShowCP20>1</ShowCP20>"
-              "<subcategory>s</subcategory><uniqueId>u</uniqueId>")
+    header = (
+        "<name>T</name><category>c</category><categoryIndex>1</categoryIndex><ShowCP20>1</ShowCP20>"
+        "<subcategory>s</subcategory><uniqueId>u</uniqueId>"
+    )
     assert read(zwo('<SteadyState Duration="60" Power="1"/>', header))[1] == []
-    assert read(zwo('<SteadyState Duration="60" Power="1"/>', "<ftpOverride>200</ftpOverride>"))[1] == [("W501", 2)]
+    assert read(zwo('<SteadyState Duration="60" Power="1"/>', "<ftpOverride>200</ftpOverride>"))[1] == [
+        ("W501", 2)
+    ]
 
 
 def test_every_importer_code_is_triggered_here() -> None:
@@ -396,16 +483,21 @@ def test_every_importer_code_is_triggered_here() -> None:
 
 
 def test_cp1252_with_a_warning() -> None:
-    data = zwo('<SteadyState Duration="60" Power="1"><textevent timeoffset="0" message="Allez, vite !"/></SteadyState>',
-               "<name>Côte</name>").encode("cp1252")
+    data = zwo(
+        '<SteadyState Duration="60" Power="1"><textevent timeoffset="0" message="Allez, vite !"/></SteadyState>',
+        "<name>Côte</name>",
+    ).encode("cp1252")
     workout, diags = read(data)
     assert workout is not None and workout.meta.name == "Côte"
     assert diags == [("W502", 2)]
 
 
 def test_declared_latin1_without_warning() -> None:
-    data = zwo('<SteadyState Duration="60" Power="1"/>', "<name>Côte</name>").replace(
-        "UTF-8", "ISO-8859-1").encode("latin-1")
+    data = (
+        zwo('<SteadyState Duration="60" Power="1"/>', "<name>Côte</name>")
+        .replace("UTF-8", "ISO-8859-1")
+        .encode("latin-1")
+    )
     workout, diags = read(data)
     assert workout is not None and workout.meta.name == "Côte" and diags == []
 
@@ -432,12 +524,16 @@ REMOTE = """<?xml version="1.0"?>
 
 LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
-    + "".join(f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
+    + "".join(
+        f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10)
+    )
     + "]>\n<workout_file><name>&lol9;</name><workout/></workout_file>\n"
 )
 
 
-@pytest.mark.parametrize("data", [XXE, REMOTE, LAUGHS], ids=["external-entity", "remote-dtd", "billion-laughs"])
+@pytest.mark.parametrize(
+    "data", [XXE, REMOTE, LAUGHS], ids=["external-entity", "remote-dtd", "billion-laughs"]
+)
 def test_document_types_are_refused(data: str) -> None:
     workout, diags = read(data)
     assert workout is None and diags == [("E502", 2)]
@@ -552,16 +648,40 @@ _KINDS = {
     "pace": st.sampled_from(["0", "1", "2", "4", "9"]),
 }
 _ATTRS = {
-    "Duration": "duration", "OnDuration": "duration", "OffDuration": "duration", "timeoffset": "duration",
-    "Power": "power", "PowerLow": "power", "PowerHigh": "power", "OnPower": "power", "OffPower": "power",
-    "PowerOnLow": "power", "PowerOffHigh": "power", "Cadence": "cadence", "CadenceLow": "cadence",
-    "CadenceHigh": "cadence", "CadenceResting": "cadence", "Repeat": "count", "pace": "pace",
+    "Duration": "duration",
+    "OnDuration": "duration",
+    "OffDuration": "duration",
+    "timeoffset": "duration",
+    "Power": "power",
+    "PowerLow": "power",
+    "PowerHigh": "power",
+    "OnPower": "power",
+    "OffPower": "power",
+    "PowerOnLow": "power",
+    "PowerOffHigh": "power",
+    "Cadence": "cadence",
+    "CadenceLow": "cadence",
+    "CadenceHigh": "cadence",
+    "CadenceResting": "cadence",
+    "Repeat": "count",
+    "pace": "pace",
 }
 _TAGS = st.sampled_from(
-    ["SteadyState", "Warmup", "Cooldown", "Ramp", "IntervalsT", "FreeRide", "Freeride", "MaxEffort", "textevent",
-     "SolidState", "gameplayevent"]
+    [
+        "SteadyState",
+        "Warmup",
+        "Cooldown",
+        "Ramp",
+        "IntervalsT",
+        "FreeRide",
+        "Freeride",
+        "MaxEffort",
+        "textevent",
+        "SolidState",
+        "gameplayevent",
+    ]
 )
-_TEXT = st.text(alphabet='ab #"\'<>&,é\t\n:', max_size=12)
+_TEXT = st.text(alphabet="ab #\"'<>&,é\t\n:", max_size=12)
 
 
 def _value(draw: st.DrawFn, name: str) -> str:
@@ -622,11 +742,17 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
 
 def test_what_the_text_cannot_say_is_adjusted() -> None:
     # nmdsl's cadence targets are for bikes: dropped on a run (W507).
-    workout, diags = read(zwo('<SteadyState Duration="60" Power="0.8" Cadence="180"/>', "<sportType>run</sportType>"))
+    workout, diags = read(
+        zwo('<SteadyState Duration="60" Power="0.8" Cadence="180"/>', "<sportType>run</sportType>")
+    )
     assert workout is not None and diags == [("W507", 3)]
     # Tags are comma-separated; a value of nothing but quotes reads back empty.
-    workout, diags = read(zwo('<SteadyState Duration="60" Power="0.8"/>',
-                              '<name>""</name><tags><tag name="a,b"/><tag name=\'""\'/></tags>'))
+    workout, diags = read(
+        zwo(
+            '<SteadyState Duration="60" Power="0.8"/>',
+            '<name>""</name><tags><tag name="a,b"/><tag name=\'""\'/></tags>',
+        )
+    )
     assert workout is not None and diags == []
     assert workout.meta.tags == ("a b",) and workout.meta.name == "test"
     nmdsl.parse(write(workout))

@@ -24,9 +24,9 @@ bytes.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
 from typing import assert_never
 
@@ -363,7 +363,7 @@ class _Emitter:
         """
         if self.by_distance:
             assert step.distance_m is not None
-            return int(round(step.distance_m))
+            return round(step.distance_m)
         if step.duration_s is not None:
             return step.duration_s
         seconds, _ = step_seconds(step, self.meta)
@@ -381,11 +381,11 @@ class _Emitter:
             self.report.add(
                 "W404",
                 f"this session mixes durations and distances; ZWO has one unit per file, so this "
-                f"step is written as its estimated time, {int(round(seconds))} s",
+                f"step is written as its estimated time, {round(seconds)} s",
                 step.span,
                 "write every step of a run by duration, or every step by distance",
             )
-        return max(int(round(seconds)), 1)
+        return max(round(seconds), 1)
 
     def _heart_rate(self, step: Step) -> None:
         if step.heart_rate is not None and self._once("W401", step):
@@ -393,7 +393,8 @@ class _Emitter:
                 "W401",
                 "ZWO has no heart-rate targets: this step's heart-rate target is dropped",
                 step.heart_rate.span or step.span,
-                "the step keeps its other targets" if step.target is not None
+                "the step keeps its other targets"
+                if step.target is not None
                 else "with no other target the step is a free ride (ERG off)",
             )
 
@@ -523,4 +524,3 @@ class _Emitter:
     def _cue(self, el: etree._Element, offset_s: int, text: str) -> None:
         # Lowercase textevent: Golden Cheetah reads no other spelling.
         etree.SubElement(el, "textevent", timeoffset=str(offset_s), message=self._clean(text, "a cue"))
-

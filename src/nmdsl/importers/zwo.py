@@ -80,11 +80,27 @@ MAX_DEPTH = 16
 #: and of zwo-editor and QZ that carry nothing nmdsl keeps: skipped quietly.
 QUIET_HEADER = frozenset(
     s.lower()
-    for s in (
-        "activitySaveName author_alias authorIcon category categoryIndex categoryOverride entid "
-        "legacyIdHash overrideHash painIndex ShowCP20 Skippable subcategory test_details uniqueId "
-        "visibleAfterTime visibleOutsidePlan workoutLength WorkoutPlan"
-    ).split()
+    for s in [
+        "activitySaveName",
+        "author_alias",
+        "authorIcon",
+        "category",
+        "categoryIndex",
+        "categoryOverride",
+        "entid",
+        "legacyIdHash",
+        "overrideHash",
+        "painIndex",
+        "ShowCP20",
+        "Skippable",
+        "subcategory",
+        "test_details",
+        "uniqueId",
+        "visibleAfterTime",
+        "visibleOutsidePlan",
+        "workoutLength",
+        "WorkoutPlan",
+    ]
 )
 
 #: Race distances of the run ``pace`` zones (zwo-editor's calculateSpeed,
@@ -268,13 +284,20 @@ class _Reader:
         if self.report.has_errors:
             return None
         if segments is None:
-            self.report.add("E504", "the file has no <workout> element", self._span(root), "a ZWO file lists its segments in <workout>")
+            self.report.add(
+                "E504",
+                "the file has no <workout> element",
+                self._span(root),
+                "a ZWO file lists its segments in <workout>",
+            )
             return None
         items = self._segments(segments)
         if self.report.has_errors:
             return None
         if not items:
-            self.report.add("E507", "the workout has no segments", self._span(segments), "there is nothing to import")
+            self.report.add(
+                "E507", "the workout has no segments", self._span(segments), "there is nothing to import"
+            )
             return None
         meta = self._metadata()
         # The language's whole-session checks (size, 24 hours, distance
@@ -346,7 +369,9 @@ class _Reader:
         except ValueError:
             s_per_km = math.nan
         if not (math.isfinite(s_per_km) and s_per_km > 0):
-            self.report.add("E506", f"thresholdSecPerKm {text!r} is not a number of seconds", self._span(el), None)
+            self.report.add(
+                "E506", f"thresholdSecPerKm {text!r} is not a number of seconds", self._span(el), None
+            )
             return None
         # The compiler writes a mile pace as its (inexact) seconds per km.
         per_mile = s_per_km * METRES_PER_MILE / 1000.0
@@ -430,8 +455,12 @@ class _Reader:
         cadence: CadenceTarget | None,
     ) -> Step:
         if self.header.by_distance:
-            return Step(intensity=intensity, distance_m=amount, target=target, cadence=cadence, span=self._span(el))
-        return Step(intensity=intensity, duration_s=int(amount), target=target, cadence=cadence, span=self._span(el))
+            return Step(
+                intensity=intensity, distance_m=amount, target=target, cadence=cadence, span=self._span(el)
+            )
+        return Step(
+            intensity=intensity, duration_s=int(amount), target=target, cadence=cadence, span=self._span(el)
+        )
 
     def _intervals(self, el: etree._Element) -> list[Item]:
         """An IntervalsT: a Repeat of its on and off parts, with their cues."""
@@ -440,7 +469,13 @@ class _Reader:
         off_amount = self._amount(el, "OffDuration", skip_zero=False)
         on_target = self._steady(el, "OnPower", "PowerOnLow", "PowerOnHigh")
         off_target = self._steady(el, "OffPower", "PowerOffLow", "PowerOffHigh")
-        if count is None or on_amount is None or off_amount is None or on_target is None or off_target is None:
+        if (
+            count is None
+            or on_amount is None
+            or off_amount is None
+            or on_target is None
+            or off_target is None
+        ):
             return []
         on_cadence = self._cadence(el, "Cadence", "CadenceLow", "CadenceHigh")
         off_cadence = self._cadence(el, "CadenceResting", None, None)
@@ -466,7 +501,9 @@ class _Reader:
         for e in self._events(el, unit):
             position = e.position
             if e.unit != unit:
-                self._moved(e, "is placed in another unit than its IntervalsT; it is put at the block's start")
+                self._moved(
+                    e, "is placed in another unit than its IntervalsT; it is put at the block's start"
+                )
                 position = 0.0
             elif not 0 <= position < period * count:
                 self._moved(e, f"at {position:g} is outside its IntervalsT block; it is put at its last part")
@@ -476,7 +513,10 @@ class _Reader:
             offset = rest - (parts[0][1] if part == 1 else 0)
             if unit == "m":
                 if offset:
-                    self._moved(e, "is placed by distance; nmdsl places cues by time, so it is shown at the start of its step")
+                    self._moved(
+                        e,
+                        "is placed by distance; nmdsl places cues by time, so it is shown at the start of its step",
+                    )
                 cue = Cue(text=e.text, offset_s=0)
             else:
                 # Rounding may reach the part's end: nmdsl wants it inside.
@@ -575,7 +615,9 @@ class _Reader:
             # Golden Cheetah and QZ read a missing or zero Repeat as 1.
             return 1
         if value < 0 or value != int(value):
-            self.report.add("E506", f"IntervalsT Repeat={value:g} is not a number of repetitions", self._span(el), None)
+            self.report.add(
+                "E506", f"IntervalsT Repeat={value:g} is not a number of repetitions", self._span(el), None
+            )
             return None
         return int(value)
 
@@ -644,7 +686,7 @@ class _Reader:
                     "E506",
                     f"<{etree.QName(el).localname}> has no power ({one}, or {low} and {high})",
                     self._span(el),
-                    f"give it a power as a fraction of FTP, e.g. {one}=\"0.75\"",
+                    f'give it a power as a fraction of FTP, e.g. {one}="0.75"',
                 )
                 return None
         except _Bad:
@@ -697,7 +739,9 @@ class _Reader:
             return self._flat(el, start, end)
         return RampTarget(start=start, end=end, of=self._of())
 
-    def _cadence(self, el: etree._Element, one: str, low: str | None, high: str | None) -> CadenceTarget | None:
+    def _cadence(
+        self, el: etree._Element, one: str, low: str | None, high: str | None
+    ) -> CadenceTarget | None:
         try:
             lo = self._number(el, low) if low else None
             hi = self._number(el, high) if high else None
@@ -705,7 +749,11 @@ class _Reader:
         except _Bad:
             return None
         if lo is not None or hi is not None:
-            a, b = sorted(round(v) for v in (lo if lo is not None else hi, hi if hi is not None else lo) if v is not None)
+            a, b = sorted(
+                round(v)
+                for v in (lo if lo is not None else hi, hi if hi is not None else lo)
+                if v is not None
+            )
         elif single is not None:
             a = b = round(single)
         else:
@@ -771,12 +819,17 @@ class _Reader:
         """The cue of a one-segment step, inside the step (as nmdsl requires)."""
         if e.unit == "m":
             if e.position:
-                self._moved(e, "is placed by distance; nmdsl places cues by time, so it is shown at the start of its step")
+                self._moved(
+                    e,
+                    "is placed by distance; nmdsl places cues by time, so it is shown at the start of its step",
+                )
             return Cue(text=e.text, offset_s=0)
         offset = math.floor(e.position + 0.5)
         if offset < 0 or (duration_s is not None and offset >= duration_s):
             moved = max(min(offset, (duration_s or 1) - 1), 0)
-            self._moved(e, f"at {e.position:g} s is outside its {duration_s} s segment; it is put at {moved} s")
+            self._moved(
+                e, f"at {e.position:g} s is outside its {duration_s} s segment; it is put at {moved} s"
+            )
             offset = moved
         return Cue(text=e.text, offset_s=offset)
 
@@ -798,9 +851,15 @@ class _Reader:
         for e in loose:
             for i, (start, length) in enumerate(starts):
                 item = out[i]
-                if e.unit == "s" and length is not None and start <= e.position < start + length \
-                        and isinstance(item, Step):
-                    cue = Cue(text=e.text, offset_s=min(math.floor(e.position - start + 0.5), int(length) - 1))
+                if (
+                    e.unit == "s"
+                    and length is not None
+                    and start <= e.position < start + length
+                    and isinstance(item, Step)
+                ):
+                    cue = Cue(
+                        text=e.text, offset_s=min(math.floor(e.position - start + 0.5), int(length) - 1)
+                    )
                     # In time order among the step's own cues (sorted is stable).
                     ordered = sorted(item.cues + (cue,), key=lambda c: c.offset_s)
                     out[i] = item.model_copy(update={"cues": tuple(ordered)})
