@@ -39,8 +39,12 @@ DEFAULT_TARGETS = ("zwo", "erg", "mrc", "fit")
 #: ... where these errors mean "this format cannot carry this session" (ERG and
 #: MRC need an FTP to convert %FTP to watts or back, and carry no run, distance
 #: or pace).  Named in the configuration's ``targets``, a format must compile.
-CANNOT_CARRY = {"erg": frozenset({"E450", "E451", "E452", "E453"})}
-CANNOT_CARRY["mrc"] = CANNOT_CARRY["erg"]
+#: ZWO likewise needs an FTP for watts and a threshold pace for paces.
+CANNOT_CARRY = {
+    "erg": frozenset({"E450", "E451", "E452", "E453"}),
+    "mrc": frozenset({"E450", "E451", "E452", "E453"}),
+    "zwo": frozenset({"E401", "E402", "E403"}),
+}
 
 DISABLE_RE = re.compile(r"#\s*nmdsl:\s*disable=([^#]*)")
 
