@@ -47,7 +47,7 @@ from ..model import (
     Workout,
     ZoneTarget,
 )
-from ..timeline import step_seconds
+from ..timeline import iter_steps, step_seconds
 from . import EmitOptions
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -246,8 +246,6 @@ class _Emitter:
         """Whether a run is written by distance: ZWO has one unit per file."""
         if not self.run:
             return False
-        from ..timeline import iter_steps
-
         steps = [s for s, _ in iter_steps(self.workout.steps)]
         return bool(steps) and all(s.distance_m is not None for s in steps)
 
