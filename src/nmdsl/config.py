@@ -88,12 +88,12 @@ def load(path: Path, report: Report) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        report.add("E011", f"cannot read {path}: {exc}")
+        report.add("E011", f"cannot read the configuration: {exc}")
         return Config(path=path)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         span = Span.point(int(m.group(1)), int(m.group(2))) if m else None
-        report.add("E011", f"{path} is not valid TOML: {exc}", span)
+        report.add("E011", f"not valid TOML: {exc}", span)
         return Config(path=path)
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("nmdsl", {})
@@ -104,7 +104,7 @@ def load(path: Path, report: Report) -> Config:
 
 def _validate(path: Path, table: dict[str, Any], report: Report) -> Config:
     def bad(key: str, why: str) -> None:
-        report.add("E011", f"{path}: '{key}' {why}")
+        report.add("E011", f"'{key}' {why}")
 
     fields: dict[str, Any] = {"path": path}
     for key in sorted(set(table) - set(KEYS)):
@@ -113,7 +113,7 @@ def _validate(path: Path, table: dict[str, Any], report: Report) -> Config:
         close = difflib.get_close_matches(key, KEYS, n=1)
         report.add(
             "E011",
-            f"{path}: unknown key '{key}'",
+            f"unknown key '{key}'",
             None,
             f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(KEYS),
         )
