@@ -212,3 +212,16 @@ def test_pace_ranges_are_written_with_one_unit() -> None:
     from nmdsl.writer import target_text
 
     assert target_text(t) == "@4:20-4:30/km"
+
+
+def test_header_values_without_an_exact_spelling_still_read_back() -> None:
+    # '"a"' as a whole would read back as a; empty values and comma-only tags are left out.
+    assert header_text('"a"') == "'a'"
+    w = Workout(
+        meta=Metadata(name='"a"', author="", tags=(",", "x, y")),
+        steps=(Step(duration_s=60, target=FreeTarget()),),
+    )
+    text = write(w)
+    assert "author" not in text
+    back = nmdsl.parse(text).meta
+    assert back.name == "'a'" and back.tags == ("x y",)

@@ -49,12 +49,14 @@ def write(workout: Workout) -> str:
 def _header(meta: Metadata) -> list[str]:
     out: list[str] = []
     for key, value in (("name", meta.name), ("author", meta.author), ("description", meta.description)):
-        if value:
-            out.append(f"{key}: {header_text(value)}")
+        text = header_text(value or "")
+        if text:  # an empty value cannot be written (E104): leave the key out
+            out.append(f"{key}: {text}")
     if meta.sport != "bike":
         out.append(f"sport: {meta.sport}")
-    if meta.tags:
-        out.append("tags: " + header_text(", ".join(t.replace(",", " ") for t in meta.tags)))
+    tags = [t for t in (" ".join(t.replace(",", " ").split()) for t in meta.tags) if t]
+    if tags:
+        out.append("tags: " + header_text(", ".join(tags)))
     if meta.ftp_w is not None:
         out.append(f"ftp: {number(meta.ftp_w)}")
     if meta.threshold_pace is not None:
@@ -67,12 +69,23 @@ def _header(meta: Metadata) -> list[str]:
 
 
 def header_text(value: str) -> str:
-    """A header value that reads back as ``value`` (one line, ``#`` quoted)."""
+    """A header value that reads back as ``value`` where the language can say it.
+
+    One line; quoted when it holds ``#``.  What has no exact spelling is
+    adjusted: a ``#`` beside a ``"`` is spelled "No.", and a value that is
+    itself one quoted string (which would read back without its quotes) gets
+    single quotes.
+    """
     value = " ".join(value.split())
-    if "#" in value or (value.startswith('"') and value.endswith('"') and len(value) > 1):
+    whole_quoted = value.startswith('"') and value.endswith('"') and len(value) > 1
+    if whole_quoted and value.count('"') == 2:
+        value = "'" + value[1:-1] + "'"
+    if "#" in value:
         if '"' not in value:
             return f'"{value}"'
         value = value.replace("#", "No.")
+    if value.strip('"') == "":
+        return ""
     return value
 
 
