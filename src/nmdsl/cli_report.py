@@ -1,0 +1,292 @@
+"""The ``stats``, ``plot`` and ``site`` commands: I/O and exit codes only.
+
+``nmdsl.cli`` registers these with ``main.add_command``; this module imports
+nothing but click and the standard library at import time, so ``nmdsl
+check`` does not pay for lxml, jinja2 or the stats code.  Exit status as in
+the rest of the CLI: 0 ok, 1 some input has errors, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from .api import Result
+    from .stats import StatsOptions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """A percentage written ``200%`` or ``200`` (a callback, not a ParamType:
+    ParamType is generic only in newer click, and nmdsl supports click 8.1)."""
+    if value is None:
+        return None
+    try:
+        number = float(value.strip().removesuffix("%"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a percentage (e.g. 200%)") from None
+    if not 0 <= number <= 1000:  # also refuses nan
+        raise click.BadParameter(f"{value!r} is outside 0-1000%")
+    return number
+
+
+def _assumption_options(f: F) -> F:
+    f = click.option(
+        "--free-ride",
+        "free_ride_pct",
+        callback=_percent,
+        default=None,
+        metavar="PCT",
+        help="What a 'free' step is taken to be [default: 50% of FTP or of threshold speed].",
+    )(f)
+    f = click.option(
+        "--max-effort",
+        "max_effort_pct",
+        callback=_percent,
+        default=None,
+        metavar="PCT",
+        help="What a 'max' step is taken to be [default: 200% of FTP; 150% of threshold speed on a run].",
+    )(f)
+    f = click.option(
+        "--ftp",
+        "ftp_w",
+        type=click.FloatRange(min=1, max=1000),
+        metavar="W",
+        help="FTP in watts for files whose header sets none.",
+    )(f)
+    return f
+
+
+def _options(ftp_w: float | None, max_effort_pct: float | None, free_ride_pct: float | None) -> StatsOptions:
+    from .stats import StatsOptions
+
+    return StatsOptions(max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, ftp_w=ftp_w)
+
+
+def _nm_files(paths: tuple[str, ...]) -> Iterator[str]:
+    """Files as given; folders searched for ``*.nm`` (sorted, hidden folders skipped)."""
+    for p in paths:
+        if p != "-" and os.path.isdir(p):
+            root = Path(p)
+            found = sorted(
+                f
+                for f in root.rglob("*.nm")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(root).parts)
+            )
+            yield from (str(f) for f in found)
+        else:
+            yield p
+
+
+def _check(path: str, ftp_w: float | None) -> Result:
+    from .api import check, check_file
+
+    if path == "-":
+        return check(sys.stdin.buffer.read(), filename="<stdin>", ftp_w=ftp_w)
+    return check_file(path, ftp_w=ftp_w)
+
+
+def _print_diagnostics(result: Result) -> None:
+    from .diagnostics import render
+
+    for d in result.diagnostics:
+        click.echo(render(d, result.source), err=True)
+
+
+def _write_atomic(dest: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, then rename: never a half file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; give the usual mode
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- stats ----------------------------------------------------------------------------
+
+
+@click.command(name="stats")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@_assumption_options
+@click.option(
+    "--format",
+    "out_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json (an array, one object a file) or csv (one row a file) for tools.",
+)
+def stats_cmd(
+    paths: tuple[str, ...],
+    ftp_w: float | None,
+    max_effort_pct: float | None,
+    free_ride_pct: float | None,
+    out_format: str,
+) -> None:
+    """Training numbers: duration, work, NP, IF, TSS, zones, neuromuscular summary.
+
+    Folders are searched for *.nm recursively. 'max' and 'free' steps have
+    no number of their own: --max-effort and --free-ride say what they are
+    taken to be (docs/stats.md).
+    """
+    import csv
+    import io
+    import json
+
+    from .stats import CSV_COLUMNS, csv_row, format_table, stats
+
+    options = _options(ftp_w, max_effort_pct, free_ride_pct)
+    failed = 0
+    tables: list[str] = []
+    records: list[dict[str, Any]] = []
+    rows: list[dict[str, str]] = []
+    for path in _nm_files(paths):
+        result = _check(path, ftp_w)
+        _print_diagnostics(result)
+        if result.workout is None:
+            failed += 1
+            continue
+        st = stats(result.workout, options)
+        tables.append(format_table(st, result.file))
+        records.append({"file": result.file, **st.to_dict()})
+        rows.append(csv_row(st, result.file))
+    if out_format == "table":
+        click.echo("\n".join(tables), nl=False)
+    elif out_format == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+    if failed:
+        click.echo(f"{failed} file{'s' if failed != 1 else ''} with errors", err=True)
+    sys.exit(1 if failed else 0)
+
+
+# -- plot -----------------------------------------------------------------------------
+
+
+@click.command(name="plot")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="OUT.svg, OUT.png (needs the png extra) or - for SVG on stdout. Default: next to the input, .svg.",
+)
+@click.option("--width", type=click.FloatRange(min=200, max=4000), default=1000, show_default=True)
+@click.option("--height", type=click.FloatRange(min=120, max=2000), default=380, show_default=True)
+@_assumption_options
+def plot_cmd(
+    path: str,
+    output: str | None,
+    width: float,
+    height: float,
+    ftp_w: float | None,
+    max_effort_pct: float | None,
+    free_ride_pct: float | None,
+) -> None:
+    """Draw a workout's profile chart (SVG, or PNG with the png extra)."""
+    if output is None:
+        if path == "-":
+            raise click.UsageError("give -o OUT.svg (or -o - for stdout) when reading stdin")
+        dest: Path | None = Path(path).with_suffix(".svg")
+    elif output == "-":
+        dest = None
+    else:
+        dest = Path(output)
+        if dest.suffix.lower() not in (".svg", ".png"):
+            raise click.UsageError(f"-o {output}: the chart is written as .svg or .png")
+    png = dest is not None and dest.suffix.lower() == ".png"
+    if png:
+        try:
+            import cairosvg  # type: ignore[import-untyped]  # noqa: F401
+        except ImportError:
+            raise click.ClickException(
+                "PNG output needs cairosvg: pip install 'nmdsl[png]' (or write .svg)"
+            ) from None
+    from .plot import PlotOptions, render_png, render_svg
+
+    result = _check(path, ftp_w)
+    _print_diagnostics(result)
+    if result.workout is None:
+        sys.exit(1)
+    data = render_svg(
+        result.workout,
+        _options(ftp_w, max_effort_pct, free_ride_pct),
+        PlotOptions(width=width, height=height),
+    )
+    if png:
+        data = render_png(data)
+    if dest is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        _write_atomic(dest, data)
+
+
+# -- site -----------------------------------------------------------------------------
+
+
+@click.command(name="site")
+@click.argument("library", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder for the site (created; a folder built by nmdsl site before is replaced).",
+)
+@_assumption_options
+def site_cmd(
+    library: str,
+    output: str,
+    ftp_w: float | None,
+    max_effort_pct: float | None,
+    free_ride_pct: float | None,
+) -> None:
+    """Build a static HTML catalogue of the .nm files under LIBRARY.
+
+    An index (sortable, filterable by tag), a page per workout with its
+    chart, numbers, source and ZWO/ERG/MRC/FIT downloads, and the files with
+    errors with their diagnostics. Open OUTPUT/index.html in a browser or
+    put the folder on any static host. Exit status 1 when a file has errors
+    (the site is still built and lists them).
+    """
+    from .site import SiteError, build_site
+
+    try:
+        site = build_site(Path(library), Path(output), _options(ftp_w, max_effort_pct, free_ride_pct))
+    except SiteError as exc:
+        raise click.UsageError(str(exc)) from None
+    for entry in site.failed:
+        for text in entry.rendered_diagnostics:
+            click.echo(text, err=True)
+    click.echo(
+        f"site: {len(site.workouts)} workout{'s' if len(site.workouts) != 1 else ''}"
+        + (
+            f", {len(site.failed)} file{'s' if len(site.failed) != 1 else ''} with errors"
+            if site.failed
+            else ""
+        )
+        + f" -> {site.index}",
+        err=True,
+    )
+    sys.exit(1 if site.failed else 0)
