@@ -100,7 +100,7 @@ class LintSettings:
     #: W604 (run): critical speed as % of threshold speed; also W602's line on runs.
     critical_speed_pct: float = 105
     #: W604 (run): D' as seconds of running at threshold speed (D' in metres / threshold speed).
-    d_prime_s: float = 90
+    d_prime_s: float = 60
     #: W605: longest stride, in seconds ...
     max_stride_s: float = 30
     #: ... and in metres, for run strides given as a distance whose time is unknown.
@@ -426,9 +426,7 @@ def _w602_short_recovery(
             continue
         how_often = "" if total == 1 else (", each time" if short == total else f", {short} of {total} times")
         hard_note = (
-            f" (the {_dur(hard)} above {_pct(line)} of {_of(meta)} in between does not count)"
-            if hard
-            else ""
+            f" (the {_dur(hard)} above {_pct(line)} of {_of(meta)} in between does not count)" if hard else ""
         )
         report.add(
             "W602",
@@ -567,10 +565,12 @@ def _w606_stride_too_hard(
     if level <= limit:
         return
     like = "sprint power" if bike else "faster than 800 m race pace"
+    shown = f"{_pct(level)} of {_of(meta)}"
+    if isinstance(step.target, PaceTarget):
+        shown = f"{step.target.slow} ({shown})"
     report.add(
         "W606",
-        f"a stride at {_pct(level)} of {_of(meta)} is {like}; form stops being relaxed above about "
-        f"{_pct(limit)}",
+        f"a stride at {shown} is {like}; form stops being relaxed above about {_pct(limit)}",
         span,
         f"keep strides at or below {_pct(limit)} (the default is "
         f"{'120-130% of FTP' if bike else '115-125% of threshold speed'}), or set "
