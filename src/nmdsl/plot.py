@@ -216,13 +216,29 @@ class _Chart:
 
     def _grid(self, root: etree._Element) -> None:
         g = _sub(root, "g", class_="grid", stroke=GRID, stroke_width=1)
-        level = self.y_step
-        while level <= self.y_max + 1e-9:
-            _sub(g, "line", x1=self.left, x2=self.right, y1=self.y(level), y2=self.y(level))
-            level += self.y_step
+        for level in self._y_ticks():
+            if level > 0:
+                _sub(g, "line", x1=self.left, x2=self.right, y1=self.y(level), y2=self.y(level))
         for minute in self._x_ticks():
             x = self.x(minute * 60)
             _sub(g, "line", x1=x, x2=x, y1=self.top, y2=self.bottom, stroke_dasharray="2 3")
+
+    def _y_ticks(self) -> list[float]:
+        if self.prof.unit != "speed_mps":
+            count = int(self.y_max / self.y_step + 1e-9)
+            return [i * self.y_step for i in range(count + 1)]
+        # Speed is drawn linearly but labelled in pace, so the ticks sit at
+        # round paces (whole or half minutes per km) rather than at round
+        # speeds (which give paces like 5:33), spaced so labels never crowd
+        # (slow paces bunch up near zero speed).
+        ticks: list[float] = []
+        for pace in (*range(120, 360, 30), *range(360, 660, 60), 720):  # 2:00/km to 12:00/km
+            speed = 1000 / pace
+            if speed > self.y_max or speed < self.y_max * 0.15:
+                continue
+            if not ticks or ticks[-1] - speed >= self.y_max / 10:
+                ticks.append(speed)
+        return [0.0, *sorted(ticks)]
 
     def _x_ticks(self) -> list[int]:
         minutes = self.duration / 60
@@ -433,15 +449,13 @@ class _Chart:
             _sub(g, "text", str(minute), x=x, y=self.bottom + 18, text_anchor="middle")
         _sub(g, "text", "min", x=self.right, y=self.bottom + 34, text_anchor="end")
         label, fmt = self._y_label()
-        level = 0.0
-        while level <= self.y_max + 1e-9:
+        for level in self._y_ticks():
             _sub(g, "text", fmt(level), x=self.left - 6, y=self.y(level) + 4, text_anchor="end")
             if self.prof.unit == "speed_mps" and level > 0:
-                _sub(g, "text", f"{level * 3.6:.0f} km/h", x=self.right + 6, y=self.y(level) + 4)
+                _sub(g, "text", f"{level * 3.6:.1f} km/h", x=self.right + 6, y=self.y(level) + 4)
             elif self.prof.unit == "pct_threshold_speed" and self.prof.reference and level > 0:
                 speed = level * self.prof.reference / 100
                 _sub(g, "text", format_pace(1000 / speed), x=self.right + 6, y=self.y(level) + 4)
-            level += self.y_step
         _sub(
             g,
             "text",
