@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,7 @@ def test_one_block_per_step_in_zone_colours() -> None:
     assert base - _top(blocks[0])[0] == pytest.approx((base - _top(blocks[2])[0]) / 2, abs=0.02)
     # Time runs left to right without gaps, in proportion.
     ranges = [_x_range(b) for b in blocks]
-    for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False):
+    for (_, end), (start, _) in pairwise(ranges):
         assert start == pytest.approx(end, abs=0.01)
     widths = [b - a for a, b in ranges]
     assert widths[0] == pytest.approx(2 * widths[1], abs=0.02)
@@ -120,7 +121,7 @@ def test_title_has_name_duration_and_tss() -> None:
 def test_runs_plot_percent_of_threshold_speed_with_paces() -> None:
     data = render_svg(nmdsl.parse_file(PATHS.examples / "run-strides.nm"))
     root = etree.fromstring(data)
-    texts = [t.text for t in root.iter("{%s}text" % NS["s"])]
+    texts = [t.text for t in root.iter(f"{{{NS['s']}}}text")]
     assert "% threshold speed" in texts
     assert "threshold 4:10/km" in texts
     assert "4:10/km" in texts  # the right-hand axis at 100%
@@ -128,7 +129,7 @@ def test_runs_plot_percent_of_threshold_speed_with_paces() -> None:
 
 def test_pace_only_runs_plot_speed_labelled_as_pace() -> None:
     root = _svg("sport: run\n10m @6:00/km\n5m @4:00/km\n")
-    texts = [t.text for t in root.iter("{%s}text" % NS["s"])]
+    texts = [t.text for t in root.iter(f"{{{NS['s']}}}text")]
     assert "pace (min/km)" in texts and "4:00" in [t.strip() for t in texts if t]
     assert root.find("s:g[@class='reference']", NS) is None  # no threshold to draw
 
@@ -177,7 +178,7 @@ def test_blocks_tile_the_time_axis(lines: list[str]) -> None:
     spans = sorted(ranges + [(a - 0.5, b + 0.5) for a, b in frees])
     assert spans[0][0] == pytest.approx(58, abs=0.01)
     assert spans[-1][1] == pytest.approx(1000 - 24, abs=0.5)
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in pairwise(spans):
         assert start == pytest.approx(end, abs=0.5)
     # Every block stays inside the plot area (nothing drawn above the frame).
     top = min(y for b in _blocks(root) for y in _top(b))
