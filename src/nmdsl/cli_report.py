@@ -102,7 +102,15 @@ def _print_diagnostics(result: Result) -> None:
 
 
 def _write_atomic(dest: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, then rename: never a half file."""
+    """Write via a temporary file in the same folder, then rename: never a half file.
+
+    A destination that exists and is not a regular file (``/dev/null``, a
+    pipe) is written to directly: renaming over it would replace the device.
+    """
+    if dest.exists() and not dest.is_file():
+        with open(dest, "wb") as f:
+            f.write(data)
+        return
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
