@@ -128,7 +128,7 @@ def _docs_headings() -> str:
     """Headings of the catalogue page and of the format pages it links to."""
     path = PATHS.docs / "diagnostics.md"
     assert path.is_file(), f"{path} is missing: it documents every diagnostic code"
-    pages = [path, *sorted(PATHS.docs.glob("format-*.md"))]
+    pages = [path, PATHS.docs / "lints.md", *sorted(PATHS.docs.glob("format-*.md"))]
     return "\n".join(
         line for page in pages for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("#")
     )

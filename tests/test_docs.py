@@ -6,6 +6,7 @@ The tables are written in nmdsl syntax, so they are checked by parsing them.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,3 +93,20 @@ def test_drill_defaults_table_matches_the_code(drill: str, sport: str) -> None:
     recovery = _step(f"{header}{row['recovery']}")
     assert recovery.duration_s == d.recovery.duration_s
     assert _plain(recovery.target) == _plain(d.recovery.target)
+
+
+@pytest.mark.parametrize("page", ["language.md", "drills.md", "formats.md", "api.md", "ci.md"])
+def test_every_nm_block_in_the_docs_checks_clean(page: str, tmp_path: Path) -> None:
+    """The reference promises its examples check with no errors and no warnings (lints included)."""
+    import re
+
+    from nmdsl.library import check_library
+
+    text = (PATHS.docs / page).read_text(encoding="utf-8")
+    blocks = re.findall(r"```nm\n(.*?)```", text, re.S)
+    for i, block in enumerate(blocks):
+        (tmp_path / f"block{i:02}.nm").write_text(block, encoding="utf-8")
+    result = check_library([str(tmp_path)], jobs=1)
+    found = [(Path(f.file).name, d.code, d.message) for f in result.files for d in f.diagnostics]
+    # W701: blocks may share a name; that is about libraries, not examples.
+    assert [x for x in found if x[1] != "W701"] == []

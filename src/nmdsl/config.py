@@ -178,5 +178,11 @@ def _validate(path: Path, table: dict[str, Any], report: Report) -> Config:
         if not isinstance(lint, dict):
             bad("lint", "must be a table of lint settings")
         else:
-            fields["lint"] = dict(lint)
+            from .lint import LintSettings
+
+            try:
+                LintSettings.from_config(lint)
+                fields["lint"] = dict(lint)
+            except (ValueError, TypeError) as exc:
+                bad("lint", f"has a problem: {exc} (see docs/lints.md)")
     return Config(**fields)

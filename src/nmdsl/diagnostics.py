@@ -112,8 +112,8 @@ def register(*codes: Code) -> None:
 
 
 def all_codes() -> dict[str, Code]:
-    """Every code, after importing every backend and importer."""
-    from . import backends, importers
+    """Every code, after importing every module that registers some."""
+    from . import backends, config, importers, library, lint  # noqa: F401  (they register codes)
 
     backends.load_all()
     importers.load_all()

@@ -232,19 +232,12 @@ def _compile_all(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
 
 
 def _lints(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
-    try:
-        from . import lint
-    except ImportError:  # pragma: no cover - the lint module is part of the package
-        return []
-    settings = lint_settings(cfg)
-    found: list[Diagnostic] = lint.lint(workout, settings, filename=file)  # type: ignore[arg-type]
-    return found
+    from .lint import LintSettings, lint
+    from .model import Workout
 
-
-def lint_settings(cfg: Config) -> object:
-    from . import lint
-
-    return lint.LintSettings(**{k.replace("-", "_"): v for k, v in cfg.lint.items()})
+    assert isinstance(workout, Workout)
+    # The configuration was validated when it was loaded (E011 otherwise).
+    return lint(workout, LintSettings.from_config(cfg.lint), filename=file)
 
 
 def _header_span(source: str, key: str) -> Span | None:
