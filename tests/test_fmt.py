@@ -130,6 +130,53 @@ def test_most_examples_are_formatted_already() -> None:
     assert set(changed) <= {"run-strides.nm"}, changed
 
 
+# -- docs/fmt.md ----------------------------------------------------------------------------------------
+
+DOC = PATHS.docs / "fmt.md"
+PAIR = re.compile(r"^Before:\n\n```nm\n(.*?)```\n\nAfter:\n\n```nm\n(.*?)```", re.DOTALL | re.MULTILINE)
+
+
+def test_every_before_and_after_in_the_docs_is_real() -> None:
+    pairs = PAIR.findall(DOC.read_text(encoding="utf-8"))
+    assert len(pairs) >= 3
+    for before, after in pairs:
+        assert fmt_ok(before) == after
+        assert fmt_ok(after) == after
+
+
+def test_the_docs_library_example_runs() -> None:
+    m = re.search(r"## Library\n\n```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    assert m, "docs/fmt.md has a ## Library example"
+    # The example is our own docs, run as written (print silenced).
+    exec(compile(m.group(1).replace("print(", "str("), str(DOC), "exec"), {})  # noqa: S102
+
+
+def test_the_docs_spelling_table_is_real() -> None:
+    """Every `written` → `canonical` pair of a token in the tables."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("## Spellings") : text.index("## The header")]
+    table = "\n".join(line for line in section.splitlines() if line.startswith("|"))
+    pairs = re.findall(r"`([^`]+)` → `([^`]+)`", table)
+    assert len(pairs) >= 20
+    for written, canonical in pairs:
+        header, line = "ftp: 250\n", "10m {}"
+        if re.fullmatch(r"[0-9.]+(mtr|km|mi)", written):
+            header, line = "sport: run\n", "{} @5:00/km"
+        elif "/" in written:
+            header = "sport: run\n"
+        elif re.fullmatch(r"[0-9:]+|[0-9hmins]+", written) and not written.endswith("x"):
+            line = "{} @60%"
+        elif written.startswith('"'):
+            line = "20m @60% {}"
+        elif written.endswith("x"):
+            line = "{} 1m @60%"
+        elif written.endswith("rpm"):
+            line = "10m @60% {}"
+        assert fmt_ok(header + line.format(written) + "\n").splitlines()[-1] == line.format(canonical), (
+            written
+        )
+
+
 # -- spellings ----------------------------------------------------------------------------------------
 
 SPELLINGS = [
