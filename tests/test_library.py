@@ -198,3 +198,28 @@ def test_sarif(tmp_path: Path) -> None:
     assert levels == [("E204", "error", 3), ("W101", "warning", 4)]
     for x in run0["results"]:
         assert run0["tool"]["driver"]["rules"][x["ruleIndex"]]["id"] == x["ruleId"]
+
+
+SHORT_RECOVERY = "name: Sprints\nwarmup 15m ramp 45%-75%\n6x 10s max / 30s @50%\ncooldown 10m @50%\n"
+
+
+def test_lints_run_in_check_and_obey_rules_comments_and_settings(tmp_path: Path) -> None:
+    f = write(tmp_path / "s.nm", SHORT_RECOVERY)
+    assert codes(check_library([str(f)])) == [("s.nm", "W602")]
+    write(tmp_path / "nmdsl.toml", '[rules]\nW602 = "error"\n')
+    assert check_library([str(f)]).errors == 1
+    write(tmp_path / "nmdsl.toml", "[lint]\nmin-all-out-recovery-s = 20\n")
+    assert codes(check_library([str(f)])) == []
+    (tmp_path / "nmdsl.toml").unlink()
+    write(tmp_path / "s.nm", SHORT_RECOVERY.replace("name: Sprints", "name: Sprints  # nmdsl: disable=W602"))
+    assert codes(check_library([str(f)])) == []
+    write(tmp_path / "s.nm", SHORT_RECOVERY.replace("name: Sprints", "name: Sprints\ntags: repeated-sprint"))
+    assert codes(check_library([str(f)])) == []
+
+
+def test_unknown_lint_setting_is_a_configuration_error(tmp_path: Path) -> None:
+    write(tmp_path / "s.nm", SHORT_RECOVERY)
+    write(tmp_path / "nmdsl.toml", "[lint]\nmax-all-out = 3\n")
+    r = run("check", str(tmp_path))
+    assert r.exit_code == 1
+    assert "error[E011]: 'lint' has a problem: unknown lint setting 'max-all-out'; did you mean max-all-out-s?" in r.output
