@@ -186,12 +186,11 @@ def _verify(before: Workout, text: str, filename: str, ftp_w: float | None) -> N
         raise FormatError(f"{filename}: the formatted text means something else; this is a bug in nmdsl fmt")
 
 
-def _without_spans(node: Any) -> Any:
-    """A model node as plain data without source spans (what fmt must keep equal).
+def _without_spans(workout: Workout) -> Any:
+    """The model as plain data without source spans (what fmt must keep equal).
 
     Spans are positions in the text, which is what fmt changes.
     """
-    data = node.model_dump() if hasattr(node, "model_dump") else node
 
     def strip(x: Any) -> Any:
         if isinstance(x, dict):
@@ -200,7 +199,7 @@ def _without_spans(node: Any) -> Any:
             return [strip(v) for v in x]
         return x
 
-    return strip(data)
+    return strip(workout.model_dump())
 
 
 # -- lines ----------------------------------------------------------------------------------------
