@@ -230,3 +230,18 @@ def test_cli_refuses_other_suffixes_and_reports_errors(tmp_path: Path) -> None:
     result = CliRunner().invoke(plot_cmd, [str(broken)])
     assert result.exit_code == 1 and "E204" in result.output
     assert not (tmp_path / "broken.svg").exists()
+
+
+#: The charts shown in docs/plot-and-site.md, kept in step with the code.
+DOC_CHARTS = ("attacks", "bike-sprints", "run-strides")
+
+
+@pytest.mark.parametrize("stem", DOC_CHARTS)
+def test_docs_charts_are_current(stem: str, update_goldens: bool) -> None:
+    path = PATHS.docs / "img" / f"plot-{stem}.svg"
+    data = render_svg(nmdsl.parse_file(PATHS.examples / f"{stem}.nm"))
+    if update_goldens:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+    assert path.is_file(), f"{path} is missing: run pytest --update-goldens"
+    assert path.read_bytes() == data, f"{path} is out of date: run pytest --update-goldens and look at it"
