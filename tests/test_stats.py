@@ -343,3 +343,18 @@ def test_check_does_not_import_the_report_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_docs_examples_run() -> None:
+    """docs/stats.md: its Python examples are doctests, its table is real output."""
+    import doctest
+
+    path = PATHS.docs / "stats.md"
+    failures, tried = doctest.testfile(
+        str(path), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
+    assert tried > 5 and failures == 0
+    text = path.read_text(encoding="utf-8")
+    shown = text.split("`nmdsl stats examples/bike-sprints.nm` prints:\n\n```text\n", 1)[1].split("```", 1)[0]
+    out = CliRunner().invoke(stats_cmd, [str(PATHS.examples / "bike-sprints.nm")]).output
+    assert shown == out.replace(str(PATHS.examples / "bike-sprints.nm"), "examples/bike-sprints.nm")

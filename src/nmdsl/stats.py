@@ -533,7 +533,10 @@ def zone_of(pct: float) -> int:
 
 def zone_edges() -> list[tuple[int, float | None, float | None]]:
     """(zone, exclusive low edge, inclusive high edge) for Z1..Z7."""
-    return [(z, None if z == 1 else ZONES[z - 1][1], None if z == 7 else ZONES[z][1]) for z in range(1, 8)]
+    return [
+        (z, None if z == 1 else float(ZONES[z - 1][1]), None if z == 7 else float(ZONES[z][1]))
+        for z in range(1, 8)
+    ]
 
 
 def _bike_power(prof: Profile, notes: list[str]) -> _Power | None:
