@@ -123,11 +123,11 @@ def test_example_is_formatted_or_becomes_so_keeping_its_meaning(path: Path) -> N
     assert_canonical_layout(result.text)
 
 
-def test_most_examples_are_formatted_already() -> None:
-    # A guard against a formatter that rewrites everything: the examples are
-    # written the canonical way, except run-strides.nm's header order.
+def test_the_examples_are_formatted_already() -> None:
+    # A guard against a formatter that rewrites everything, and a promise:
+    # the shipped examples are in the canonical layout.
     changed = [p.name for p in sorted(PATHS.examples.glob("*.nm")) if format_bytes(p.read_bytes()).changed]
-    assert set(changed) <= {"run-strides.nm"}, changed
+    assert changed == []
 
 
 # -- docs/fmt.md ----------------------------------------------------------------------------------------

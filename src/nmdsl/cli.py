@@ -240,14 +240,15 @@ def _destination(path: str, output: str | None, suffix: str, several: bool, crea
     return out
 
 
-def _write_atomic(dest: Path, data: bytes) -> None:
+def _write_atomic(dest: Path, data: bytes, keep_mode: bool = False) -> None:
     """Write via a temporary file in the same folder, then rename: never a half file."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    mode = dest.stat().st_mode & 0o7777 if keep_mode and dest.exists() else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+        os.chmod(tmp, mode)  # mkstemp makes 0600; give the usual (or the file's own) mode
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -258,6 +259,74 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# -- fmt ----------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; list the files that would change (exit 1 if any).")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of each change.")
+@_ftp_option
+def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool, ftp_w: float | None) -> None:
+    """Rewrite .nm files in the canonical layout, keeping comments and meaning.
+
+    Folders are searched for *.nm recursively; '-' formats stdin to stdout.
+    A file with errors is left alone and its errors are printed.
+    """
+    from .api import _read_bytes
+    from .diagnostics import Report
+    from .fmt import FormatError, format_bytes, unified_diff
+    from .library import discover
+
+    dry = check_only or show_diff
+    changed = unchanged = broken = 0
+    for path, cfg, problems in discover(paths):
+        _print_diagnostics(problems, None)
+        if not path:
+            continue
+        name = "<stdin>" if path == "-" else path
+        if path == "-":
+            data: bytes | None = sys.stdin.buffer.read()
+        else:
+            report = Report(file=path)
+            data = _read_bytes(path, report)
+            _print_diagnostics(report.items, None)
+        if data is None:
+            broken += 1
+            continue
+        try:
+            result = format_bytes(data, filename=name, ftp_w=ftp_w if ftp_w is not None else cfg.ftp_w)
+        except FormatError as exc:
+            click.echo(f"{name}: internal error: {exc}", err=True)
+            broken += 1
+            continue
+        if result.text is None or result.data is None or result.source is None:
+            _print_diagnostics([d for d in result.diagnostics if d.is_error], result.source)
+            broken += 1
+            continue
+        if path == "-" and not dry:
+            sys.stdout.buffer.write(result.data)
+            sys.stdout.buffer.flush()
+        if not result.changed:
+            unchanged += 1
+            continue
+        changed += 1
+        if check_only:
+            click.echo(name)
+        if show_diff:
+            click.echo(unified_diff(result.source, result.text, name), nl=False)
+        if not dry and path != "-":
+            _write_atomic(Path(path), result.data, keep_mode=True)
+            click.echo(f"reformatted {name}", err=True)
+    done = "would be reformatted" if dry else "reformatted"
+    same = "left unchanged" if dry else "unchanged"
+    click.echo(
+        f"{_plural(changed, 'file')} {done}, {unchanged} {same}" + (f", {broken} with errors" if broken else ""),
+        err=True,
+    )
+    sys.exit(1 if broken or (check_only and changed) else 0)
 
 
 # -- import -------------------------------------------------------------------
