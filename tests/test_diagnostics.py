@@ -71,6 +71,7 @@ TRIGGERS: dict[str, Trigger] = {
     "E207": Trigger("5m @20bpm\n", (1, 4)),
     "E208": Trigger("5m @2000%\n", (1, 4)),
     "E209": Trigger('5m @90% "x" at 5m\n', (1, 16)),
+    "E210": Trigger('5m @90% "' + "x" * 2001 + '"\n', (1, 9)),
     "E301": Trigger("10m @60%\n1km @50%\n", (2, 1)),
     "E302": Trigger("5m @50% @60%\n", (1, 9)),
     "E303": Trigger("5m\n", (1, 1)),

@@ -44,6 +44,8 @@ from .limits import (  # noqa: E402  (re-exported: builder.ZONES is public)
     FASTEST_PACE_S_PER_KM,
     HEART_RATE_LIMITS_BPM,
     MAX_PERCENT,
+    MAX_CUE_CHARS,
+    MAX_HEADER_CHARS,
     MAX_WATTS,
     ZONES,
 )
@@ -122,6 +124,9 @@ class Builder:
             seen[key] = h
             value = str(h.value)
             vspan = span_of(h.value)
+            if len(value) > MAX_HEADER_CHARS:
+                self._too_long(f"the '{key}' value", len(value), MAX_HEADER_CHARS, vspan)
+                continue
             if not value:
                 self.report.add("E104", f"'{key}' has no value", span_of(h.key, h.value), f"write a value after '{key}:' or remove the line")
                 continue
@@ -292,7 +297,11 @@ class Builder:
                         "a cue's offset must be smaller than its step's duration",
                     )
                     continue
-            cues.append(Cue(text=str(c.text)[1:-1], offset_s=offset, span=span_of(c.text, c.at)))
+            text = str(c.text)[1:-1]
+            if len(text) > MAX_CUE_CHARS:
+                self._too_long("the cue", len(text), MAX_CUE_CHARS, span_of(c.text))
+                continue
+            cues.append(Cue(text=text, offset_s=offset, span=span_of(c.text, c.at)))
 
         if any(d.is_error for d in self.report.items[errors_before:]):
             return None
@@ -316,6 +325,14 @@ class Builder:
 
         probe = Step(distance_m=distance, target=target)
         return step_seconds(probe, self.meta)[0]
+
+    def _too_long(self, what: str, n: int, limit: int, span: Span) -> None:
+        self.report.add(
+            "E210",
+            f"{what} is {n:,} characters long; the limit is {limit:,}",
+            span,
+            "shorten it: devices show a few dozen characters",
+        )
 
     def _value(self, tok: Token, fn: Callable[[str], Any]) -> Any:
         try:

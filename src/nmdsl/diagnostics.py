@@ -87,6 +87,7 @@ CODES: dict[str, Code] = _catalogue(
     Code("E207", E, "implausible heart rate"),
     Code("E208", E, "implausible power or pace"),
     Code("E209", E, "cue offset outside its step"),
+    Code("E210", E, "text too long"),
     # E3xx: meaning
     Code("E301", E, "target or unit not available for this sport"),
     Code("E302", E, "more than one target of a kind"),

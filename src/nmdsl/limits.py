@@ -34,5 +34,10 @@ MAX_EXPANDED_STEPS = 10_000
 MAX_DURATION_S = 24 * 3600
 #: Deepest nesting of ``Nx:`` blocks (also keeps recursion bounded).
 MAX_DEPTH = 16
+#: Longest cue text, and longest header value, in characters (E210).
+#: Devices show a few dozen characters of a cue and ZWO descriptions run to
+#: a few paragraphs; these only stop a runaway paste or a fuzzer.
+MAX_CUE_CHARS = 2000
+MAX_HEADER_CHARS = 10_000
 #: Source files larger than this are refused before they are read whole.
 MAX_FILE_BYTES = 5 * 1024 * 1024

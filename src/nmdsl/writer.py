@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import drills
+from .limits import MAX_CUE_CHARS, MAX_HEADER_CHARS
 from .model import (
     METRES_PER_MILE,
     CadenceTarget,
@@ -76,7 +77,7 @@ def header_text(value: str) -> str:
     itself one quoted string (which would read back without its quotes) gets
     single quotes.
     """
-    value = " ".join(value.split())
+    value = " ".join(value.split())[:MAX_HEADER_CHARS]
     whole_quoted = value.startswith('"') and value.endswith('"') and len(value) > 1
     if whole_quoted and value.count('"') == 2:
         value = "'" + value[1:-1] + "'"
@@ -159,8 +160,13 @@ def _hr(h: HeartRateTarget) -> str:
 
 
 def cue_text(text: str) -> str:
-    """Cues have no escapes: a double quote becomes a single one, line breaks spaces."""
-    return text.replace('"', "'").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    """Cues have no escapes: a double quote becomes a single one, line breaks spaces.
+
+    Text past the language's limit (limits.MAX_CUE_CHARS) is cut, so what an
+    importer writes always reads back.
+    """
+    text = text.replace('"', "'").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return text[:MAX_CUE_CHARS]
 
 
 def _cue(c: Cue) -> str:
