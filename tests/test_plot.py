@@ -245,3 +245,28 @@ def test_docs_charts_are_current(stem: str, update_goldens: bool) -> None:
         path.write_bytes(data)
     assert path.is_file(), f"{path} is missing: run pytest --update-goldens"
     assert path.read_bytes() == data, f"{path} is out of date: run pytest --update-goldens and look at it"
+
+
+run_steps = st.one_of(
+    st.builds(lambda d, p: f"{d}s @{p}%", st.integers(1, 900), st.integers(30, 200)),
+    st.builds(lambda m, p: f"{m}mtr @{p}%", st.integers(50, 3000), st.integers(30, 200)),
+    st.builds(lambda d, s: f"{d}s @{s // 60}:{s % 60:02d}/km", st.integers(1, 900), st.integers(120, 600)),
+    st.builds(
+        lambda m, s: f"{m}mtr @{s // 60}:{s % 60:02d}/km", st.integers(50, 3000), st.integers(120, 600)
+    ),
+    st.builds(lambda d: f"{d}s free", st.integers(1, 300)),
+    st.builds(lambda d: f"{d}s max", st.integers(1, 60)),
+)
+
+
+@given(st.lists(run_steps, min_size=1, max_size=8), st.booleans())
+def test_any_run_has_numbers_and_a_chart(lines: list[str], threshold: bool) -> None:
+    from nmdsl.stats import stats
+
+    header = "sport: run\n" + ("threshold-pace: 4:10/km\n" if threshold else "")
+    workout = nmdsl.parse(header + "\n".join(lines) + "\n")
+    s = stats(workout)
+    assert s.zones == () and s.tss is None
+    assert s.distance_m is not None and s.distance_m >= workout.totals().distance_m - 1e-6
+    root = etree.fromstring(render_svg(workout))
+    assert root.get("viewBox") == "0 0 1000 380"
