@@ -142,7 +142,7 @@ def test_files_with_errors_are_listed_with_their_diagnostics(tmp_path: Path) -> 
     out = tmp_path / "out"
     result = CliRunner().invoke(site_cmd, [str(library), "-o", str(out)])
     assert result.exit_code == 1
-    assert "sub/broken.nm:2:4: error[E204]" in result.output
+    assert f"{library / 'sub' / 'broken.nm'}:2:4: error[E204]" in result.output
     assert "1 workout, 1 file with errors" in result.output
     index = (out / "index.html").read_text()
     assert "sub/broken.nm:2:4: error[E204]: range low 94% is above high 88%" in index

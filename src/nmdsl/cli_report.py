@@ -284,9 +284,13 @@ def site_cmd(
         site = build_site(Path(library), Path(output), _options(ftp_w, max_effort_pct, free_ride_pct))
     except SiteError as exc:
         raise click.UsageError(str(exc)) from None
+    from .diagnostics import render
+
     for entry in site.failed:
-        for text in entry.rendered_diagnostics:
-            click.echo(text, err=True)
+        # The pages name files relative to the library; the terminal names
+        # them as given, so an editor can jump to them.
+        for d in entry.result.diagnostics:
+            click.echo(render(d.model_copy(update={"file": str(entry.path)}), entry.result.source), err=True)
     click.echo(
         f"site: {len(site.workouts)} workout{'s' if len(site.workouts) != 1 else ''}"
         + (
