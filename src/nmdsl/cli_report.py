@@ -278,6 +278,10 @@ def site_cmd(
     put the folder on any static host. Exit status 1 when a file has errors
     (the site is still built and lists them).
     """
+    try:
+        import jinja2  # noqa: F401
+    except ImportError:  # pragma: no cover - jinja2 is a dependency of nmdsl
+        raise click.ClickException("nmdsl site needs jinja2: pip install jinja2") from None
     from .site import SiteError, build_site
 
     try:
