@@ -229,10 +229,15 @@ def test_format_helpers() -> None:
     assert format_ratio(None, 0) == "—"
 
 
-def test_top_level_alias_is_the_function() -> None:
+def test_nmdsl_stats_is_callable_and_a_module() -> None:
+    # ``import nmdsl.stats`` binds the module to nmdsl.stats; it answers calls
+    # as its function does, so ``nmdsl.stats(workout)`` works in any import order.
     import nmdsl.stats as module
 
+    workout = nmdsl.parse("ftp: 250\n1h @100%\n")
     assert module.stats is stats
+    assert module(workout) == stats(workout)  # type: ignore[operator]
+    assert module.StatsOptions is StatsOptions
 
 
 # -- properties --------------------------------------------------------------------------
