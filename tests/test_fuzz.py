@@ -130,3 +130,30 @@ def test_same_bytes_across_hash_seeds(fmt: str, tmp_path: Path) -> None:
         outputs.add(out.stdout)
     assert len(outputs) == 1
     assert next(iter(outputs))
+
+
+CORPUS = sorted(p for p in (PATHS.tests / "fuzz_corpus").iterdir() if p.suffix in (".nm", ".zwo", ".erg", ".mrc", ".fit"))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_fuzz_corpus_replays_cleanly(path: Path) -> None:
+    """Findings of tools/fuzz.py (and chosen hostile inputs) stay fixed."""
+    if path.suffix == ".nm":
+        data = path.read_bytes()
+        result = nmdsl.check(data, filename=path.name, ftp_w=250)
+        _positions_inside(result.diagnostics, data)
+        if result.workout is not None:
+            for fmt in FORMATS:
+                try:
+                    emit(result.workout, fmt)
+                except NmdslError as exc:
+                    assert exc.diagnostics
+        else:
+            assert result.errors
+        return
+    result = load(path)
+    if result.workout is None:
+        assert result.errors and all(d.file == str(path) for d in result.errors)
+    else:
+        assert result.source is not None
+        nmdsl.parse(result.source)
