@@ -15,6 +15,7 @@ import nmdsl
 from nmdsl import drills
 from nmdsl.model import Step, ZoneTarget
 
+from .helpers import without_spans
 from .conftest import PATHS
 
 
@@ -33,17 +34,7 @@ def _step(src: str) -> Step:
 
 def _plain(node: Any) -> Any:
     """A node's content without source spans (defaults have none)."""
-    if node is None:
-        return None
-
-    def strip(x: Any) -> Any:
-        if isinstance(x, dict):
-            return {k: strip(v) for k, v in x.items() if k != "span"}
-        if isinstance(x, list):
-            return [strip(v) for v in x]
-        return x
-
-    return strip(node.model_dump())
+    return without_spans(node)
 
 
 @pytest.mark.parametrize("zone", range(1, 8))

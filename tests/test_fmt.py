@@ -29,6 +29,7 @@ from nmdsl.fmt import FormatError, format_bytes, format_text, unified_diff
 from nmdsl.lexer import split_lines, strip_comment
 from nmdsl.writer import target_text
 
+from .helpers import without_spans
 from .conftest import PATHS
 
 GOLDENS = PATHS.tests / "fmt"
@@ -37,15 +38,7 @@ INPUTS = sorted(p for p in GOLDENS.glob("*.nm") if not p.name.endswith(".expecte
 
 def plain(node: Any) -> Any:
     """A model as plain data without source spans: what fmt must keep equal."""
-
-    def strip(x: Any) -> Any:
-        if isinstance(x, dict):
-            return {k: strip(v) for k, v in x.items() if k != "span"}
-        if isinstance(x, list | tuple):
-            return [strip(v) for v in x]
-        return x
-
-    return strip(node.model_dump())
+    return without_spans(node)
 
 
 def same_meaning(before: str | bytes, after: str | bytes, ftp_w: float | None = None) -> bool:

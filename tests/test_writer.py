@@ -13,6 +13,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from .helpers import without_spans
 import nmdsl
 from nmdsl.compress import compress
 from nmdsl.model import (
@@ -38,16 +39,8 @@ from nmdsl.writer import distance, duration, header_text, number, write
 
 def _plain(step: Step) -> dict[str, Any]:
     """A step without source positions or the implicit flag, for comparison."""
-    d = step.model_dump(exclude={"span", "implicit"})
-
-    def drop(x: Any) -> Any:
-        if isinstance(x, dict):
-            return {k: drop(v) for k, v in x.items() if k != "span"}
-        if isinstance(x, list | tuple):
-            return [drop(v) for v in x]
-        return x
-
-    return drop(d)  # type: ignore[no-any-return]
+    plain: dict[str, Any] = without_spans(step, exclude=frozenset({"implicit"}))
+    return plain
 
 
 def steps_of(w: Workout) -> list[dict[str, Any]]:

@@ -1,0 +1,25 @@
+"""Small helpers shared by test modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def without_spans(node: Any, *, exclude: frozenset[str] = frozenset()) -> Any:
+    """A model node as plain data without source spans (and without ``exclude`` keys).
+
+    Two models that mean the same thing compare equal this way whatever
+    text they were parsed from.
+    """
+    if node is None:
+        return None
+    drop = {"span", *exclude}
+
+    def strip(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k not in drop}
+        if isinstance(x, list | tuple):
+            return [strip(v) for v in x]
+        return x
+
+    return strip(node.model_dump())
