@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from click.testing import CliRunner, Result
 import nmdsl
 from nmdsl import cli
 from nmdsl.cli import main
+
+from .conftest import PATHS
 
 GOOD = "name: Good\n10m @60%\n6x 30s @150% / 30s @50%\n"
 GOOD_TOTAL_S = 600 + 6 * 60
@@ -456,3 +459,13 @@ def test_check_hostile_files_never_traceback(tmp_path: Path) -> None:
     for name, code in [("binary", "E006"), ("huge", "E009"), ("deep", "E306"), ("bomb", "E305"),
                        ("quotes", "E007"), ("empty", "E010")]:
         assert re.search(rf"{name}\.nm(:\d+:\d+)?: error\[{code}\]", r.stderr), (name, code)
+
+
+def test_output_to_dev_null_writes_into_it_and_never_replaces_it() -> None:
+    import stat
+
+    before = os.stat("/dev/null")
+    r = run("compile", str(PATHS.examples / "attacks.nm"), "-f", "zwo", "-o", "/dev/null")
+    assert r.exit_code == 0
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino

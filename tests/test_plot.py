@@ -261,7 +261,7 @@ run_steps = st.one_of(
 
 @given(st.lists(run_steps, min_size=1, max_size=8), st.booleans())
 def test_any_run_has_numbers_and_a_chart(lines: list[str], threshold: bool) -> None:
-    from nmdsl.stats import stats
+    from nmdsl.metrics import stats
 
     header = "sport: run\n" + ("threshold-pace: 4:10/km\n" if threshold else "")
     workout = nmdsl.parse(header + "\n".join(lines) + "\n")

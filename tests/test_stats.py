@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import nmdsl
 from nmdsl.cli_report import stats_cmd
-from nmdsl.stats import (
+from nmdsl.metrics import (
     StatsOptions,
     WorkoutStats,
     format_duration,
@@ -229,15 +229,13 @@ def test_format_helpers() -> None:
     assert format_ratio(None, 0) == "—"
 
 
-def test_nmdsl_stats_is_callable_and_a_module() -> None:
-    # ``import nmdsl.stats`` binds the module to nmdsl.stats; it answers calls
-    # as its function does, so ``nmdsl.stats(workout)`` works in any import order.
-    import nmdsl.stats as module
+def test_nmdsl_stats_is_the_function_in_any_import_order() -> None:
+    # The module is nmdsl.metrics, so importing it cannot shadow nmdsl.stats.
+    import nmdsl.metrics as module
 
     workout = nmdsl.parse("ftp: 250\n1h @100%\n")
-    assert module.stats is stats
-    assert module(workout) == stats(workout)  # type: ignore[operator]
-    assert module.StatsOptions is StatsOptions
+    assert nmdsl.stats is stats is module.stats
+    assert nmdsl.stats(workout) == stats(workout)
 
 
 # -- properties --------------------------------------------------------------------------
@@ -343,7 +341,7 @@ def test_check_does_not_import_the_report_modules() -> None:
 
     code = (
         "import sys, nmdsl.cli_report\n"
-        "heavy = {'jinja2', 'lxml', 'nmdsl.stats', 'nmdsl.plot', 'nmdsl.site', 'nmdsl.api'}\n"
+        "heavy = {'jinja2', 'lxml', 'nmdsl.metrics', 'nmdsl.plot', 'nmdsl.site', 'nmdsl.api'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -65,11 +65,17 @@ if TYPE_CHECKING:  # explicit "as" re-exports, for mypy --strict in users' code
     from .writer import (
         write as write,
     )
+    from .metrics import (
+        StatsOptions as StatsOptions,
+        WorkoutStats as WorkoutStats,
+        stats as stats,
+    )
 
 _EXPORTS = {
     "api": ("Output", "Result", "check", "check_file", "compile", "emit", "load", "parse", "parse_file", "read"),
     "backends": ("EmitOptions",),
     "writer": ("write",),
+    "metrics": ("stats", "StatsOptions", "WorkoutStats"),
     "diagnostics": ("CODES", "Diagnostic", "NmdslError", "Severity", "Span"),
     "model": (
         "CadenceTarget",

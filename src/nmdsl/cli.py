@@ -241,7 +241,15 @@ def _destination(path: str, output: str | None, suffix: str, several: bool, crea
 
 
 def _write_atomic(dest: Path, data: bytes, keep_mode: bool = False) -> None:
-    """Write via a temporary file in the same folder, then rename: never a half file."""
+    """Write via a temporary file in the same folder, then rename: never a half file.
+
+    Something that is not a regular file (``-o /dev/null``, a FIFO) is written
+    into, never renamed over: replacing a device node would break the system.
+    """
+    if dest.exists() and not dest.is_file():
+        with dest.open("wb") as f:
+            f.write(data)
+        return
     dest.parent.mkdir(parents=True, exist_ok=True)
     mode = dest.stat().st_mode & 0o7777 if keep_mode and dest.exists() else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
@@ -383,6 +391,16 @@ def schema() -> None:
 
     click.echo(json.dumps(Workout.model_json_schema(), indent=2, sort_keys=True))
 
+
+def _register_report_commands() -> None:
+    from .cli_report import plot_cmd, site_cmd, stats_cmd
+
+    main.add_command(stats_cmd)
+    main.add_command(plot_cmd)
+    main.add_command(site_cmd)
+
+
+_register_report_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -19,7 +19,7 @@ import click
 
 if TYPE_CHECKING:
     from .api import Result
-    from .stats import StatsOptions
+    from .metrics import StatsOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,7 +66,7 @@ def _assumption_options(f: F) -> F:
 
 
 def _options(ftp_w: float | None, max_effort_pct: float | None, free_ride_pct: float | None) -> StatsOptions:
-    from .stats import StatsOptions
+    from .metrics import StatsOptions
 
     return StatsOptions(max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, ftp_w=ftp_w)
 
@@ -156,7 +156,7 @@ def stats_cmd(
     import io
     import json
 
-    from .stats import CSV_COLUMNS, csv_row, format_table, stats
+    from .metrics import CSV_COLUMNS, csv_row, format_table, stats
 
     options = _options(ftp_w, max_effort_pct, free_ride_pct)
     failed = 0

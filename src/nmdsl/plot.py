@@ -8,7 +8,7 @@ pace on a run), each step a block coloured by its zone, ramps as slopes
 outlines, cues as small markers along the top, and the name, duration and
 TSS in the title.
 
-The SVG is written with lxml from the profile in :mod:`nmdsl.stats`; it has
+The SVG is written with lxml from the profile in :mod:`nmdsl.metrics`; it has
 a ``viewBox`` (crisp at any size), no external references, and the same
 bytes for the same input.
 """
@@ -23,7 +23,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from .limits import ZONES
 from .model import Workout
-from .stats import (
+from .metrics import (
     Block,
     Profile,
     StatsOptions,
@@ -53,7 +53,7 @@ ZONE_COLOURS: dict[int, str] = {
 #: Runs have no power zones; their blocks take the same colours by bands of
 #: % threshold speed (a colouring convention, not training zones): the upper
 #: edge of each band, inclusive.  75 is the jog ceiling and 115 the strides
-#: floor of nmdsl.stats; 100 is threshold.
+#: floor of nmdsl.metrics; 100 is threshold.
 RUN_BANDS: tuple[tuple[float, int], ...] = ((75, 1), (88, 2), (95, 3), (105, 4), (115, 5), (130, 6))
 #: A single colour when the levels cannot be related to FTP or threshold.
 PLAIN_COLOUR = "#2f80d1"

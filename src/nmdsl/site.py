@@ -28,7 +28,7 @@ from typing import Any
 from .api import Result, check_file, emit
 from .diagnostics import NmdslError, render
 from .model import Workout
-from .stats import (
+from .metrics import (
     StatsOptions,
     WorkoutStats,
     format_duration,

@@ -26,8 +26,6 @@ without terrain cannot honestly supply.
 from __future__ import annotations
 
 import math
-import sys
-import types
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -932,24 +930,3 @@ def csv_row(st: WorkoutStats, file: str) -> dict[str, str]:
         ),
     }
     return {k: "" if values.get(k) is None else str(values[k]) for k in CSV_COLUMNS}
-
-
-# -- ``nmdsl.stats(workout)`` -------------------------------------------------------------
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as its own :func:`stats`.
-
-    ``nmdsl.stats`` names both this module and its main function.  Importing
-    the submodule (``import nmdsl.stats``, or any ``from nmdsl.stats import
-    ...``) binds the *module* to the package's ``stats`` attribute, whatever
-    the package exported there before; a callable module makes
-    ``nmdsl.stats(workout)`` and ``nmdsl.stats.StatsOptions`` both work in
-    any import order.
-    """
-
-    def __call__(self, workout: Workout, options: StatsOptions | None = None) -> WorkoutStats:
-        return stats(workout, options)
-
-
-sys.modules[__name__].__class__ = _CallableModule
