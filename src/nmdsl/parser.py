@@ -11,7 +11,7 @@ errors).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
@@ -216,15 +216,111 @@ def _parse_line(line: Line, lark_parser: object, table: object, report: Report) 
     tokenize_line(line, table, report)  # type: ignore[arg-type]
     if not line.ok:
         return None
+    tokens = line.tokens
+    # The LALR parse of a line depends only on its token types, so it is done
+    # once per sequence of types (per process) and kept as a recipe of token
+    # positions; lines of the same shape are built from the recipe.
+    cache = _shapes(lark_parser)
+    key = tuple([t.type for t in tokens])
+    recipe = cache.get(key)
+    if recipe is None:
+        try:
+            tree = lark_parser.parse(tokens)  # type: ignore[attr-defined]
+        except UnexpectedToken as exc:
+            report.add("E001", *_syntax_message(exc, line))
+            return None
+        except UnexpectedInput as exc:  # pragma: no cover - the token lexer never raises others
+            report.add("E001", str(exc), Span.point(line.number, line.indent + 1))
+            return None
+        recipe = _recipe(tree.children[0], tokens)
+        if recipe is None:  # pragma: no cover - lark hands back the tokens it was given
+            return _to_cst(tree.children[0])
+        if len(cache) >= MAX_SHAPES:
+            cache.clear()  # memory stays bounded whatever the library holds
+        cache[key] = recipe
+    return _from_recipe(recipe, tokens)
+
+
+#: Distinct line shapes kept (a shape is a tuple of token types; a library of
+#: 10,000 files has a few hundred).
+MAX_SHAPES = 4096
+_shape_cache: tuple[object, dict[tuple[str, ...], tuple[Any, ...]]] = (None, {})
+
+
+def _shapes(lark_parser: object) -> dict[tuple[str, ...], tuple[Any, ...]]:
+    """The recipe cache of ``lark_parser`` (a new parser starts a new cache)."""
+    global _shape_cache
+    owner, cache = _shape_cache
+    if owner is not lark_parser:
+        cache = {}
+        _shape_cache = (lark_parser, cache)
+    return cache
+
+
+def _recipe(tree: Tree[Token], tokens: list[Token]) -> tuple[Any, ...] | None:
+    """:func:`_to_cst`'s result for ``tree``, with token positions instead of tokens."""
+    where = {id(t): i for i, t in enumerate(tokens)}
+
+    def at(t: object) -> int:
+        return where[id(t)]
+
     try:
-        tree = lark_parser.parse(line.tokens)  # type: ignore[attr-defined]
-    except UnexpectedToken as exc:
-        report.add("E001", *_syntax_message(exc, line))
+        node = _to_cst(tree)
+        if isinstance(node, HeaderLine):
+            return ("header", at(node.key), at(node.value))
+        if isinstance(node, BlockLine):
+            return ("block", at(node.count))
+        steps = []
+        for raw, sub in zip(node.steps, [c for c in tree.children if not isinstance(c, Token)]):
+            targets = []
+            for t, child in zip(raw.targets, [c for c in sub.children if isinstance(c, Tree) and c.data not in ("amount", "cue")]):
+                toks = [x for x in child.children if isinstance(x, Token)]
+                last = None if child.data == "target" else at(toks[-1])
+                targets.append((t.kind, at(t.value), at(toks[0]), last))
+            cues = tuple((at(c.text), None if c.at is None else at(c.at)) for c in raw.cues)
+            first = raw.word if raw.word is not None else raw.amount
+            steps.append((
+                None if raw.word is None else at(raw.word),
+                at(raw.amount),
+                tuple(targets),
+                cues,
+                at(first),
+                at(_last_token(sub, first)),
+            ))
+        first = node.count if node.count is not None else _first_token(tree)
+        return (
+            "steps",
+            None if node.count is None else at(node.count),
+            tuple(steps),
+            at(first),
+            at(_last_token(tree, first)),
+        )
+    except KeyError:  # pragma: no cover - see _parse_line
         return None
-    except UnexpectedInput as exc:  # pragma: no cover - the token lexer never raises others
-        report.add("E001", str(exc), Span.point(line.number, line.indent + 1))
-        return None
-    return _to_cst(tree.children[0])
+
+
+def _from_recipe(recipe: tuple[Any, ...], toks: list[Token]) -> CstNode:
+    kind = recipe[0]
+    if kind == "header":
+        return HeaderLine(toks[recipe[1]], toks[recipe[2]])
+    if kind == "block":
+        head = toks[recipe[1]]
+        return BlockLine(head, span_of(head))
+    _, count, step_recipes, first, last = recipe
+    steps = [
+        StepNode(
+            None if word is None else toks[word],
+            toks[amount],
+            [
+                TargetNode(k, toks[value], span_of(toks[a], None if b is None else toks[b]))
+                for k, value, a, b in targets
+            ],
+            [CueNode(toks[text], None if at is None else toks[at]) for text, at in cues],
+            span_of(toks[s_first], toks[s_last]),
+        )
+        for word, amount, targets, cues, s_first, s_last in step_recipes
+    ]
+    return StepLine(None if count is None else toks[count], steps, span_of(toks[first], toks[last]))
 
 
 def _syntax_message(exc: UnexpectedToken, line: Line) -> tuple[str, Span, str | None]:
@@ -312,8 +408,13 @@ def _first_token(tree: Tree[Token]) -> Token:
     raise AssertionError("empty tree")
 
 
-def _span_tree(tree: Tree[Token], first: Token) -> Span:
+def _last_token(tree: Tree[Token], first: Token) -> Token:
     last = first
     for t in tree.scan_values(lambda v: isinstance(v, Token)):
         last = t
-    return span_of(first, last)
+    assert isinstance(last, Token)
+    return last
+
+
+def _span_tree(tree: Tree[Token], first: Token) -> Span:
+    return span_of(first, _last_token(tree, first))
