@@ -66,19 +66,57 @@ required = ["name", "tags"]
 # the generator (deterministic: the same seed gives the same library)
 
 THEMES = (
-    "Attacks", "Sprints", "30/30s", "On-offs", "Over-unders", "Sweet spot", "Threshold",
-    "VO2max", "Tempo", "Endurance", "Spin-ups", "Accelerations", "Openers", "Race prep",
-    "Recovery", "Sharpening", "Hill repeats", "Cadence drills",
+    "Attacks",
+    "Sprints",
+    "30/30s",
+    "On-offs",
+    "Over-unders",
+    "Sweet spot",
+    "Threshold",
+    "VO2max",
+    "Tempo",
+    "Endurance",
+    "Spin-ups",
+    "Accelerations",
+    "Openers",
+    "Race prep",
+    "Recovery",
+    "Sharpening",
+    "Hill repeats",
+    "Cadence drills",
 )
-RUN_THEMES = ("Strides", "Easy run", "Track", "Fartlek", "Tempo run", "Hill sprints", "Long run", "Openers run")
+RUN_THEMES = (
+    "Strides",
+    "Easy run",
+    "Track",
+    "Fartlek",
+    "Tempo run",
+    "Hill sprints",
+    "Long run",
+    "Openers run",
+)
 COACHES = ("A. Coach", "B. Smith", "Club Velo", "Team Run", "nmdsl examples")
 CUES = (
-    "Go!", "Hold it", "Stay seated", "Out of the saddle!", "Relax the shoulders", "Breathe",
-    "Easy spin", "Drink", "Smooth pedalling", "Last one!", "Quick feet", "Tall posture",
+    "Go!",
+    "Hold it",
+    "Stay seated",
+    "Out of the saddle!",
+    "Relax the shoulders",
+    "Breathe",
+    "Easy spin",
+    "Drink",
+    "Smooth pedalling",
+    "Last one!",
+    "Quick feet",
+    "Tall posture",
 )
 COMMENTS = (
-    "# main set", "# keep the cadence high", "# recover fully between efforts",
-    "# from the club's winter plan", "# quality over quantity", "# easy between sets",
+    "# main set",
+    "# keep the cadence high",
+    "# recover fully between efforts",
+    "# from the club's winter plan",
+    "# quality over quantity",
+    "# easy between sets",
 )
 
 
@@ -92,7 +130,9 @@ def _bike_blocks(r: random.Random) -> list[list[str]]:
     on, off = d(20, 40), d(15, 40)
     sets = d(2, 4)
     return [
-        [f"{d(6, 13)}x {on}s @{d(115, 125)}-{d(126, 135)}% {d(90, 95)}-{d(100, 110)}rpm {_cue(r)} / {off}s @{d(45, 55)}% {_cue(r)}"],
+        [
+            f"{d(6, 13)}x {on}s @{d(115, 125)}-{d(126, 135)}% {d(90, 95)}-{d(100, 110)}rpm {_cue(r)} / {off}s @{d(45, 55)}% {_cue(r)}"
+        ],
         [
             f"{sets}x:",
             f"  {d(3, 5)}x 30s @{d(140, 160)}% {d(100, 105)}-{d(110, 115)}rpm {_cue(r)} / {d(40, 60)}s @55%",
@@ -194,7 +234,13 @@ def generate(index: int, seed: int = 7) -> str:
             while body and (body[-1].startswith(" ") or body[-1].endswith(":")):
                 body.pop()
     while len(out) + len(body) + len(tail) < target_lines:
-        body.append(r.choice(COMMENTS) if r.random() < 0.5 else f"{d(2, 5)}m @{d(55, 65)}%" if not run else f"{d(2, 5)}m @{d(70, 80)}%")
+        body.append(
+            r.choice(COMMENTS)
+            if r.random() < 0.5
+            else f"{d(2, 5)}m @{d(55, 65)}%"
+            if not run
+            else f"{d(2, 5)}m @{d(70, 80)}%"
+        )
     while body and body[-1].endswith(":"):  # pragma: no cover - defensive
         body.pop()
     return "\n".join(out + body + tail) + "\n"
@@ -341,7 +387,16 @@ def bench_check(
 ) -> tuple[Table, list[dict[str, object]]]:
     t = Table(
         "`nmdsl check LIBRARY` end to end (one process tree, start-up included)",
-        ("files", "--jobs", "median", "p25 – p75", "files/s (median)", "peak RSS, tree", "Σ peak RSS per process", "processes"),
+        (
+            "files",
+            "--jobs",
+            "median",
+            "p25 – p75",
+            "files/s (median)",
+            "peak RSS, tree",
+            "Σ peak RSS per process",
+            "processes",
+        ),
     )
     rows: list[dict[str, object]] = []
     for n in sizes:
@@ -369,7 +424,16 @@ def bench_check(
                 mib(hwm),
                 procs,
             )
-            rows.append({"files": n, "jobs": j, "median_s": st["median"], "files_per_s": n / st["median"], "peak_rss": peak, "sum_hwm": hwm})
+            rows.append(
+                {
+                    "files": n,
+                    "jobs": j,
+                    "median_s": st["median"],
+                    "files_per_s": n / st["median"],
+                    "peak_rss": peak,
+                    "sum_hwm": hwm,
+                }
+            )
     t.notes.append(
         f"Each row is {reps} runs of `nmdsl check` over the generated library (exit status 0: every file "
         "compiled to every target). Peak RSS, tree: the largest sum of the resident sets of the CLI process "
@@ -424,8 +488,15 @@ def bench_single(exe: list[str], tmp: Path, reps: int) -> Table:
     for label, _, args in cmds:
         st = summary(times[label])
         heavy = ", ".join(importtime_modules(args)) or "none" if args is not None else ""
-        t.add(label, ms(st["median"]), f"{ms(st['p25'])} – {ms(st['p75'])}", ms(st["min"]), st["n"],
-              "" if args is None else ms(st["median"] - base), heavy)
+        t.add(
+            label,
+            ms(st["median"]),
+            f"{ms(st['p25'])} – {ms(st['p75'])}",
+            ms(st["min"]),
+            st["n"],
+            "" if args is None else ms(st["median"] - base),
+            heavy,
+        )
     t.notes.append(
         f"one.nm is a generated bike session of {one.read_text().count(chr(10))} lines with `ftp: 250`; "
         "`-o` writes into a temporary folder. The commands run round-robin. Heavy imports: which of "
@@ -441,18 +512,28 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", type=int, default=10_000, help="the largest library (default 10,000)")
     ap.add_argument("--sizes", default=None, help="comma-separated library sizes (default: 1000,3000,FILES)")
-    ap.add_argument("--jobs", default="1,2,4,default", help="comma-separated --jobs values ('default': none given)")
+    ap.add_argument(
+        "--jobs", default="1,2,4,default", help="comma-separated --jobs values ('default': none given)"
+    )
     ap.add_argument("--reps", type=int, default=3, help="runs of each check measurement")
     ap.add_argument("--single-reps", type=int, default=20, help="runs of each single-file command")
-    ap.add_argument("--write", action="store_true", help=f"rewrite this script's section of {DOC.relative_to(ROOT)}")
-    ap.add_argument("--quick", action="store_true", help="a smoke run: 1,000 files, fewer runs (not for the docs)")
+    ap.add_argument(
+        "--write", action="store_true", help=f"rewrite this script's section of {DOC.relative_to(ROOT)}"
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="a smoke run: 1,000 files, fewer runs (not for the docs)"
+    )
     ap.add_argument("--note", help="a line for the machine table")
     ap.add_argument("--keep", metavar="DIR", help="build the library in DIR and keep it")
     ap.add_argument("--only", choices=("check", "single"), help="run one part only")
     args = ap.parse_args()
     if args.quick:
         args.files, args.reps, args.single_reps = min(args.files, 1000), 1, 5
-    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else sorted({min(1000, args.files), min(3000, args.files), args.files})
+    sizes = (
+        [int(s) for s in args.sizes.split(",")]
+        if args.sizes
+        else sorted({min(1000, args.files), min(3000, args.files), args.files})
+    )
     jobs = [None if j == "default" else int(j) for j in args.jobs.split(",")]
     exe = nmdsl_script()
 
@@ -478,8 +559,8 @@ def main() -> None:
                 f"{runs:,} run sessions and {max(sizes) - runs:,} bike sessions, in folders of 100 "
                 f"(built in {built:.1f} s; a sample of {info.get('sample')} files checked in process first: "
                 f"all valid, {info.get('min_lines')}-{info.get('max_lines')} lines). "
-                "Its `nmdsl.toml` sets `ftp = 250`, `targets = [\"zwo\", \"erg\", \"mrc\", \"fit\"]` and "
-                "`required = [\"name\", \"tags\"]`. `--jobs` default is the machine's cores."
+                'Its `nmdsl.toml` sets `ftp = 250`, `targets = ["zwo", "erg", "mrc", "fit"]` and '
+                '`required = ["name", "tags"]`. `--jobs` default is the machine\'s cores.'
             )
             tables.append(table.markdown())
             say(tables[-1])

@@ -273,7 +273,8 @@ def _recipe(tree: Tree[Token], tokens: list[Token]) -> tuple[Any, ...] | None:
         steps = []
         for raw, sub in zip(node.steps, [c for c in tree.children if not isinstance(c, Token)]):
             targets = []
-            for t, child in zip(raw.targets, [c for c in sub.children if isinstance(c, Tree) and c.data not in ("amount", "cue")]):
+            trees = [c for c in sub.children if isinstance(c, Tree) and c.data not in ("amount", "cue")]
+            for t, child in zip(raw.targets, trees):
                 toks = [x for x in child.children if isinstance(x, Token)]
                 last = None if child.data == "target" else at(toks[-1])
                 targets.append((t.kind, at(t.value), at(toks[0]), last))
