@@ -9,6 +9,7 @@ without either its time is unknown (``duration_s is None``).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -88,7 +89,18 @@ def iter_steps(
                 yield from iter_steps(item.steps, iteration + (i,))
 
 
+#: The last workout's timeline: ``check`` compiles one workout to several
+#: formats (and lints it) in a row, and each asks for the same timeline.  A
+#: workout is frozen, so its timeline never changes; the weak reference keeps
+#: the cache from holding the workout alive.
+_last: tuple[weakref.ref[Workout], tuple[Segment, ...]] | None = None
+
+
 def timeline(workout: Workout) -> list[Segment]:
+    global _last
+    last = _last
+    if last is not None and last[0]() is workout:
+        return list(last[1])
     out: list[Segment] = []
     t = 0.0
     for step, iteration in iter_steps(workout.steps):
@@ -96,6 +108,7 @@ def timeline(workout: Workout) -> list[Segment]:
         out.append(Segment(t, seconds, step, iteration, estimated))
         if seconds is not None:
             t += seconds
+    _last = (weakref.ref(workout), tuple(out))
     return out
 
 

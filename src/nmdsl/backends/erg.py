@@ -79,6 +79,23 @@ CUE_DURATION_S = 10
 
 
 def minutes_text(seconds: int) -> str:
+    """The text of ``seconds`` in the minutes column (see :func:`_minutes_text`)."""
+    text = _MINUTES.get(seconds)
+    if text is None:
+        if len(_MINUTES) >= _MEMO_SIZE:
+            _MINUTES.clear()
+        text = _MINUTES[seconds] = _minutes_text(seconds)
+    return text
+
+
+#: Memos of the two column formatters: a library's files share most of their
+#: times and values.  Bounded, so memory stays flat however many files.
+_MEMO_SIZE = 50_000
+_MINUTES: dict[int, str] = {}
+_VALUES: dict[float, str] = {}
+
+
+def _minutes_text(seconds: int) -> str:
     """``0.00``, ``0.50``, ``0.33334`` (20 s), ``10.00``: at least 2 decimals, usually at most 5.
 
     Computed with integers.  A time that is no exact decimal of a minute is
@@ -107,6 +124,16 @@ def _decimal(units: int, decimals: int) -> str:
 
 
 def value_text(x: float) -> str:
+    """The text of ``x`` in the value column (see :func:`_value_text`)."""
+    text = _VALUES.get(x)
+    if text is None:
+        if len(_VALUES) >= _MEMO_SIZE:
+            _VALUES.clear()
+        text = _VALUES[x] = _value_text(x)
+    return text
+
+
+def _value_text(x: float) -> str:
     """``150``, ``87.5``, ``227.99``: integers without a point, else at most 2 decimals.
 
     Never an exponent or a minus sign: Golden Cheetah's data pattern is
