@@ -31,7 +31,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import assert_never
+from typing import NamedTuple, assert_never
 
 from .. import fitcodec as fc
 from ..diagnostics import Code, Report, Severity, Span, register
@@ -107,8 +107,7 @@ FREE = "free"
 RAMP = "ramp"
 
 
-@dataclass(frozen=True)
-class _Slot:
+class _Slot(NamedTuple):
     """A custom target range: ``target_type`` and raw low/high values."""
 
     type: int
