@@ -23,6 +23,7 @@ bytes.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from dataclasses import dataclass
@@ -78,6 +79,19 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def power_text(pct: float) -> str:
+    """``pct`` percent as ZWO writes it (see :func:`_power_text`), memoized."""
+    text = _POWER_TEXT.get(pct)
+    if text is None or not pct:  # 0.0 and -0.0 are one key but two texts
+        if len(_POWER_TEXT) >= 50_000:
+            _POWER_TEXT.clear()  # bounded: memory stays flat over a library
+        text = _POWER_TEXT[pct] = _power_text(pct)
+    return text
+
+
+_POWER_TEXT: dict[float, str] = {}
+
+
+def _power_text(pct: float) -> str:
     """A fraction of FTP (or of threshold speed) for ``pct`` percent.
 
     Golden Cheetah reads power as ``int(100.0 * value)``, truncating, and
@@ -206,10 +220,23 @@ class _Emitter:
                 etree.SubElement(tags, "tag", name=self._clean(tag, "a tag"))
         segments = etree.SubElement(root, "workout")
         blocks = list(self._blocks(self.workout.steps))
+        # Unrolled repeats hand us the same step many times: its element is
+        # built once and copied (when building it said nothing: what is said
+        # once per step is said the first time, as it would be).
+        built: dict[tuple[int, bool, bool], etree._Element] = {}
         for i, block in enumerate(blocks):
             match block:
                 case _One():
-                    segments.append(self._one(block.step, first=i == 0, last=i == len(blocks) - 1))
+                    key = (id(block.step), i == 0, i == len(blocks) - 1)
+                    el = built.get(key)
+                    if el is not None:
+                        segments.append(copy.deepcopy(el))
+                        continue
+                    said = len(self.report.items)
+                    el = self._one(block.step, first=key[1], last=key[2])
+                    if len(self.report.items) == said:
+                        built[key] = el
+                    segments.append(el)
                 case _Intervals():
                     segments.append(self._intervals(block))
                 case _:
