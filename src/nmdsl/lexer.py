@@ -83,6 +83,7 @@ class TerminalTable:
     def __init__(self, terminals: list[Any]):
         self.patterns: list[tuple[str, re.Pattern[str]]] = []
         self.literals: dict[str, str] = {}
+        self._memo: dict[str, str | None] = {}
         for t in terminals:
             if t.name in self.HEADER_ONLY:
                 continue
@@ -92,6 +93,20 @@ class TerminalTable:
                 self.patterns.append((t.name, re.compile(t.pattern.to_regexp())))
 
     def classify(self, item: str) -> str | None:
+        try:
+            return self._memo[item]
+        except KeyError:
+            pass
+        name = self._classify(item)
+        if len(self._memo) >= self.MEMO_SIZE:
+            self._memo.clear()  # bounded: memory stays flat over a library
+        self._memo[item] = name
+        return name
+
+    #: Items remembered: a library of 10,000 files has a few thousand distinct ones.
+    MEMO_SIZE = 20_000
+
+    def _classify(self, item: str) -> str | None:
         name = self.literals.get(item)
         if name is not None:
             return name
@@ -138,17 +153,36 @@ def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
         line.tokens.append(_tok(kind, item, line.number, col))
 
 
+#: lark's Token with its attributes set directly: the same object, in a
+#: seventh of the time of Token(...) (a library's files make millions).
+_FAST_TOKEN = set(getattr(Token, "__slots__", ())) == {
+    "type", "start_pos", "value", "line", "column", "end_line", "end_column", "end_pos"
+}
+_new_str = str.__new__
+
+
 def _tok(kind: str, value: str, line: int, col: int) -> Token:
-    return Token(
-        kind,
-        value,
-        start_pos=col - 1,
-        line=line,
-        column=col,
-        end_line=line,
-        end_column=col + len(value),
-        end_pos=col - 1 + len(value),
-    )
+    if not _FAST_TOKEN:  # pragma: no cover - another lark's Token
+        return Token(
+            kind,
+            value,
+            start_pos=col - 1,
+            line=line,
+            column=col,
+            end_line=line,
+            end_column=col + len(value),
+            end_pos=col - 1 + len(value),
+        )
+    tok: Token = _new_str(Token, value)
+    tok.type = kind
+    tok.value = value
+    tok.start_pos = col - 1
+    tok.line = line
+    tok.column = col
+    tok.end_line = line
+    tok.end_column = col + len(value)
+    tok.end_pos = col - 1 + len(value)
+    return tok
 
 
 def _header_tokens(line: Line, m: re.Match[str], col0: int, report: Report) -> None:
