@@ -321,14 +321,30 @@ def _status_kib(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
+def _pss_kib(pid: int) -> int:
+    """Proportional set size (shared pages divided among their sharers), 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 @dataclass
 class TreeRun:
     seconds: float
     returncode: int
+    #: User + system CPU seconds of the process and its (waited-for) workers.
+    cpu: float
     #: The largest sum of the tree's resident sets seen at one sample.
     peak_rss: int
     #: The sum of each process's own peak (VmHWM) as last seen: an upper bound.
     sum_hwm: int
+    #: The largest sum of the tree's proportional set sizes (sampled less often).
+    peak_pss: int
     processes: int
     samples: int
     stderr_tail: str
@@ -343,35 +359,38 @@ def run_tree(argv: Sequence[str], interval: float = 0.005) -> TreeRun:
     err = tempfile.TemporaryFile()
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
-    peak = samples = 0
+    peak = peak_pss = samples = 0
     hwm: dict[int, int] = {}
-    while p.poll() is None:
-        total = 0
+    while True:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            p.returncode = os.waitstatus_to_exitcode(status)
+            break
+        total = pss = 0
         if psutil is not None:
             try:
                 root = psutil.Process(p.pid)
-                procs = [root, *root.children(recursive=True)]
+                pids = [root.pid, *(c.pid for c in root.children(recursive=True))]
             except psutil.Error:
-                procs = []
-            for q in procs:
-                try:
-                    total += q.memory_info().rss
-                except psutil.Error:
-                    continue
-                hwm[q.pid] = max(hwm.get(q.pid, 0), _status_kib(q.pid)[1] * 1024)
+                pids = []
         else:
-            for pid in _proc_tree(p.pid):
-                rss, h = _status_kib(pid)
-                total += rss * 1024
-                hwm[pid] = max(hwm.get(pid, 0), h * 1024)
+            pids = _proc_tree(p.pid)
+        for q in pids:
+            rss, h = _status_kib(q)
+            total += rss * 1024
+            hwm[q] = max(hwm.get(q, 0), h * 1024)
+            if samples % 10 == 0:
+                pss += _pss_kib(q) * 1024
         peak = max(peak, total)
+        peak_pss = max(peak_pss, pss)
         samples += 1
         time.sleep(interval)
     seconds = time.perf_counter() - t0
     err.seek(0)
     tail = err.read()[-2000:].decode("utf-8", "replace")
     err.close()
-    return TreeRun(seconds, p.returncode, peak, sum(hwm.values()), len(hwm), samples, tail)
+    cpu = usage.ru_utime + usage.ru_stime
+    return TreeRun(seconds, p.returncode, cpu, peak, sum(hwm.values()), peak_pss, len(hwm), samples, tail)
 
 
 def mib(n: float) -> str:
@@ -390,11 +409,14 @@ def bench_check(
         (
             "files",
             "--jobs",
-            "median",
+            "wall (median)",
             "p25 – p75",
             "files/s (median)",
+            "CPU s (median)",
+            "files per CPU s",
             "peak RSS, tree",
             "Σ peak RSS per process",
+            "peak PSS, tree",
             "processes",
         ),
     )
@@ -411,17 +433,22 @@ def bench_check(
                     raise SystemExit(f"{' '.join(argv)} exited {r.returncode}:\n{r.stderr_tail}")
                 runs.append(r)
             st = summary([r.seconds for r in runs])
+            cpu = statistics.median(r.cpu for r in runs)
             peak = max(r.peak_rss for r in runs)
             hwm = max(r.sum_hwm for r in runs)
+            pss = max(r.peak_pss for r in runs)
             procs = max(r.processes for r in runs)
             t.add(
                 f"{n:,}",
                 "default" if j is None else j,
-                ms(st["median"]).replace(" ms", "\u00a0ms") if st["median"] < 1 else f"{st['median']:.2f} s",
+                f"{st['median']:.2f} s",
                 f"{st['p25']:.2f} – {st['p75']:.2f} s",
                 rate(n / st["median"]),
+                f"{cpu:.2f}",
+                rate(n / cpu),
                 mib(peak),
                 mib(hwm),
+                mib(pss) if pss else "",
                 procs,
             )
             rows.append(
@@ -430,16 +457,21 @@ def bench_check(
                     "jobs": j,
                     "median_s": st["median"],
                     "files_per_s": n / st["median"],
+                    "cpu_s": cpu,
                     "peak_rss": peak,
                     "sum_hwm": hwm,
+                    "peak_pss": pss,
                 }
             )
     t.notes.append(
-        f"Each row is {reps} runs of `nmdsl check` over the generated library (exit status 0: every file "
-        "compiled to every target). Peak RSS, tree: the largest sum of the resident sets of the CLI process "
-        "and its worker processes seen at one sample (every 5 ms); Σ peak RSS per process adds each "
-        "process's own peak (VmHWM), an upper bound. Resident sets count pages that forked workers share "
-        "with the parent once per process, so both overstate the memory the machine really gives the tree."
+        f"Each row is {reps} run(s) of `nmdsl check` over the generated library (exit status 0: every file "
+        "compiled to every target). CPU s: user + system time of the CLI process and its worker processes "
+        "(`wait4`), which a busy machine does not inflate the way it does the wall clock. Peak RSS, tree: the "
+        "largest sum of the resident sets of the CLI process and its worker processes seen at one sample "
+        "(every 5 ms); Σ peak RSS per process adds each process's own peak (VmHWM), an upper bound. Resident "
+        "sets count the pages that forked workers share with the parent once per process; the proportional "
+        "set size (PSS, sampled every 50 ms) divides them among their sharers, so it is the tree's real share "
+        "of the machine's memory."
     )
     return t, rows
 

@@ -171,7 +171,8 @@ def check_one(job: Job, stdin: bytes | None = None) -> FileResult:
         diagnostics += _compile_all(workout, cfg, result.file)
         diagnostics += _lints(workout, cfg, result.file)
         diagnostics += _required(workout, cfg, result.file, result.source or "")
-        out.name_span = _header_span(result.source or "", "name")
+        if out.name:
+            out.name_span = _header_span(result.source or "", "name")
     if cfg.file_name_pattern and job.path != "-":
         stem = Path(job.path).stem
         if not re.search(cfg.file_name_pattern, stem):
@@ -187,6 +188,10 @@ def check_one(job: Job, stdin: bytes | None = None) -> FileResult:
     out.disabled, problems = disable_comments(result.source or "", result.file)
     diagnostics = [d for d in diagnostics if d.is_error or d.code not in out.disabled] + problems
     out.diagnostics = sort_diagnostics(apply_rules(diagnostics, cfg, strict=job.strict))
+    if not out.diagnostics and job.path != "-":
+        # The text is for rendering diagnostics; a clean file's is not kept
+        # (nor sent back from a worker).  A library-wide W701 reads it again.
+        out.source = None
     return out
 
 
@@ -243,8 +248,11 @@ def _lints(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
 def _header_span(source: str, key: str) -> Span | None:
     from .lexer import split_lines
 
+    prefix = f"{key}:"
+    if prefix not in source:
+        return None
     for number, line in enumerate(split_lines(source), start=1):
-        if line.startswith(f"{key}:"):
+        if line.startswith(prefix):
             return Span.point(number, 1, len(key))
     return None
 
@@ -253,17 +261,19 @@ def _required(workout: object, cfg: Config, file: str, source: str) -> list[Diag
     from .model import Workout
 
     assert isinstance(workout, Workout)
+    if not cfg.required:
+        return []
     meta = workout.meta
     present = {
-        "name": meta.name,
-        "author": meta.author,
-        "description": meta.description,
-        "sport": _header_span(source, "sport"),
-        "tags": meta.tags or None,
-        "ftp": _header_span(source, "ftp"),
-        "threshold-pace": meta.threshold_pace,
-        "lthr": meta.lthr_bpm,
-        "max-hr": meta.max_hr_bpm,
+        "name": lambda: meta.name,
+        "author": lambda: meta.author,
+        "description": lambda: meta.description,
+        "sport": lambda: _header_span(source, "sport"),
+        "tags": lambda: meta.tags or None,
+        "ftp": lambda: _header_span(source, "ftp"),
+        "threshold-pace": lambda: meta.threshold_pace,
+        "lthr": lambda: meta.lthr_bpm,
+        "max-hr": lambda: meta.max_hr_bpm,
     }
     return [
         _diag(
@@ -274,7 +284,7 @@ def _required(workout: object, cfg: Config, file: str, source: str) -> list[Diag
             f"add a '{key}: ...' line at the top (required by {cfg.path})",
         )
         for key in cfg.required
-        if not present.get(key)
+        if not (key in present and present[key]())
     ]
 
 
@@ -286,6 +296,8 @@ def disable_comments(source: str, file: str) -> tuple[frozenset[str], list[Diagn
     disabled: set[str] = set()
     problems: list[Diagnostic] = []
     codes = None
+    if "nmdsl:" not in source:
+        return frozenset(), problems
     for number, line in enumerate(split_lines(source), start=1):
         if "nmdsl:" not in line:
             continue
@@ -349,15 +361,29 @@ def check_library(
     return LibraryResult(results, config_problems)
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def _run(work: list[Job], jobs: int | None, stdin: bytes | None) -> list[FileResult]:
-    jobs = jobs or os.cpu_count() or 1
+    # The work is CPU-bound: more worker processes than CPUs would only add
+    # memory (each holds the parser and the backends) and switching.
+    jobs = min(jobs or usable_cpus(), usable_cpus())
     # A pool costs tens of milliseconds to start: worth it only for many files.
     if jobs <= 1 or len(work) < 8 * jobs:
         return [check_one(j, stdin) for j in work]
     from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
+    # Chunks of up to 64 files (a few tenths of a second of work): few round
+    # trips, and the last chunks still balance the workers.
+    chunk = max(1, min(64, len(work) // (jobs * 4)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(check_one, work, chunksize=max(1, min(64, len(work) // (jobs * 4)))))
+        return list(pool.map(partial(check_one, stdin=stdin), work, chunksize=chunk))
 
 
 def _library_wide(results: list[FileResult], work: list[Job]) -> None:
@@ -366,10 +392,13 @@ def _library_wide(results: list[FileResult], work: list[Job]) -> None:
         if r.name:
             by_name.setdefault(r.name.casefold(), []).append(r)
     cfg_of = {j.path: j.config for j in work}
+    strict = any(j.strict for j in work)
     for same in by_name.values():
         if len(same) < 2:
             continue
         for r in same:
+            if r.source is None:
+                r.source = _read_source(r.file)
             others = [o.file for o in same if o is not r]
             d = _diag(
                 "W701",
@@ -381,6 +410,18 @@ def _library_wide(results: list[FileResult], work: list[Job]) -> None:
             if d.code in r.disabled:
                 continue
             cfg = cfg_of.get(r.file, Config())
-            strict = any(j.strict for j in work)
             r.diagnostics = sort_diagnostics(r.diagnostics + apply_rules([d], cfg, strict=strict))
 
+
+def _read_source(path: str) -> str | None:
+    """A checked file's text again, as ``check`` decoded it (None if it is gone or changed)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
