@@ -84,6 +84,9 @@ class TerminalTable:
         self.patterns: list[tuple[str, re.Pattern[str]]] = []
         self.literals: dict[str, str] = {}
         self._memo: dict[str, str | None] = {}
+        #: Line text -> its tokens as (type, value, column, end column),
+        #: columns counted from the end of the indentation.
+        self.lines: dict[str, tuple[tuple[str, str, int, int], ...]] = {}
         for t in terminals:
             if t.name in self.HEADER_ONLY:
                 continue
@@ -103,7 +106,8 @@ class TerminalTable:
         self._memo[item] = name
         return name
 
-    #: Items remembered: a library of 10,000 files has a few thousand distinct ones.
+    #: Items (and line texts) remembered: a library of 10,000 files has a few
+    #: thousand distinct items and tens of thousands of distinct lines.
     MEMO_SIZE = 20_000
 
     def _classify(self, item: str) -> str | None:
@@ -117,7 +121,31 @@ class TerminalTable:
 
 
 def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
-    """Fill ``line.tokens`` (lark Tokens with 1-based columns) or report why not."""
+    """Fill ``line.tokens`` (lark Tokens with 1-based columns) or report why not.
+
+    A line's tokens depend only on its text (after the indentation): a text
+    seen before without problems gets its tokens again, placed on this line.
+    """
+    known = table.lines.get(line.text)
+    if known is not None:
+        number, col0 = line.number, line.indent
+        for kind, value, column, end_column in known:
+            tok = _tok(kind, value, number, col0 + column)
+            tok.end_column = col0 + end_column
+            line.tokens.append(tok)
+        return
+    said = len(report.items)
+    _tokenize(line, table, report)
+    if line.ok and len(report.items) == said:
+        if len(table.lines) >= table.MEMO_SIZE:
+            table.lines.clear()
+        col0 = line.indent
+        table.lines[line.text] = tuple(
+            (t.type, t.value, t.column - col0, t.end_column - col0) for t in line.tokens
+        )
+
+
+def _tokenize(line: Line, table: TerminalTable, report: Report) -> None:
     text = line.text
     col0 = line.indent  # columns in `text` are offset by the indentation
     m = HEADER_RE.match(text)

@@ -153,6 +153,20 @@ _NUMERIC_ONLY = re.compile(r"[-0-9.]+")
 
 
 def reader_safe(text: str, *, cue: bool) -> tuple[str, list[str]]:
+    """:func:`_reader_safe`, memoized (a library's cues repeat)."""
+    key = (text, cue)
+    found = _SAFE.get(key)
+    if found is None:
+        if len(_SAFE) >= _MEMO_SIZE:
+            _SAFE.clear()
+        found = _SAFE[key] = _reader_safe(text, cue=cue)
+    return found[0], list(found[1])
+
+
+_SAFE: dict[tuple[str, bool], tuple[str, list[str]]] = {}
+
+
+def _reader_safe(text: str, *, cue: bool) -> tuple[str, list[str]]:
     """``text`` adjusted so that Golden Cheetah reads it back as text, and why.
 
     Golden Cheetah tries its other patterns on every line before the cue
@@ -242,8 +256,18 @@ class _CourseBackend:
             )
             return b""
         course = _Course()
+        # A step inside a repeat comes back once per repetition: its values
+        # (and what it has to say, said once anyway) are worked out once.
+        done: dict[tuple[int, int], tuple[float, float]] = {}
         for start_s, step, span in _steps(workout):
-            self._step(course, start_s, step, span, diags, options)
+            key = (id(step), id(span))
+            values = done.get(key)
+            if values is None:
+                values = self._values(course, step, span, diags, options)
+                if values is None:
+                    continue
+                done[key] = values
+            self._place(course, start_s, step, span, values)
         if course.ftp_missing:
             self._ftp_missing(course, report)
         if report.has_errors:
@@ -255,6 +279,22 @@ class _CourseBackend:
     def _step(
         self, course: _Course, start_s: int, step: Step, span: Span | None, diags: _Diagnostics, options: EmitOptions
     ) -> None:
+        values = self._values(course, step, span, diags, options)
+        if values is not None:
+            self._place(course, start_s, step, span, values)
+
+    @staticmethod
+    def _place(course: _Course, start_s: int, step: Step, span: Span | None, values: tuple[float, float]) -> None:
+        assert step.duration_s is not None
+        course.points.append((start_s, values[0]))
+        course.points.append((start_s + step.duration_s, values[1]))
+        for cue in step.cues:
+            course.cues.append((start_s + cue.offset_s, cue.text, cue.span or span))
+
+    def _values(
+        self, course: _Course, step: Step, span: Span | None, diags: _Diagnostics, options: EmitOptions
+    ) -> tuple[float, float] | None:
+        """The step's values at its start and end in this format's unit; None when it cannot be written."""
         fmt = self.name.upper()
         if step.duration_s is None:
             diags.add(
@@ -263,7 +303,7 @@ class _CourseBackend:
                 span,
                 "give the step a duration (10m) instead of a distance",
             )
-            return
+            return None
         if step.cadence is not None:
             c = step.cadence
             rpm = f"{c.low_rpm}rpm" if c.low_rpm == c.high_rpm else f"{c.low_rpm}-{c.high_rpm}rpm"
@@ -274,19 +314,15 @@ class _CourseBackend:
             diags.add("W453", f"the heart-rate target {bpm} is dropped: {fmt} files carry power only", h.span or span)
         level = self._level(step, span, diags, options)
         if level is None:
-            return
+            return None
         first, last, unit = level
         values = self._convert(course, (first, last), unit, span, options)
         if values is None:
-            return
+            return None
         if min(values) < 0:
             diags.add("E454", f"a power of {value_text(min(values))} cannot be written: {fmt} values are positive", span)
-            return
-        end_s = start_s + step.duration_s
-        course.points.append((start_s, values[0]))
-        course.points.append((end_s, values[1]))
-        for cue in step.cues:
-            course.cues.append((start_s + cue.offset_s, cue.text, cue.span or span))
+            return None
+        return values
 
     def _level(
         self, step: Step, span: Span | None, diags: _Diagnostics, options: EmitOptions

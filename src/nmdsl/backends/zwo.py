@@ -23,7 +23,6 @@ bytes.
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from dataclasses import dataclass
@@ -230,7 +229,7 @@ class _Emitter:
                     key = (id(block.step), i == 0, i == len(blocks) - 1)
                     el = built.get(key)
                     if el is not None:
-                        segments.append(copy.deepcopy(el))
+                        segments.append(el.__copy__())  # lxml: a deep copy
                         continue
                     said = len(self.report.items)
                     el = self._one(block.step, first=key[1], last=key[2])
