@@ -106,9 +106,11 @@ class TerminalTable:
         self._memo[item] = name
         return name
 
-    #: Items (and line texts) remembered: a library of 10,000 files has a few
-    #: thousand distinct items and tens of thousands of distinct lines.
-    MEMO_SIZE = 20_000
+    #: Items remembered: a library of 10,000 files has a few thousand distinct ones.
+    MEMO_SIZE = 8192
+    #: Line texts remembered: most repeats are within a file (a set written
+    #: twice) or common lines (``rest 3m``); small, so a worker stays small.
+    LINES_SIZE = 2048
 
     def _classify(self, item: str) -> str | None:
         name = self.literals.get(item)
@@ -137,7 +139,7 @@ def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
     said = len(report.items)
     _tokenize(line, table, report)
     if line.ok and len(report.items) == said:
-        if len(table.lines) >= table.MEMO_SIZE:
+        if len(table.lines) >= table.LINES_SIZE:
             table.lines.clear()
         col0 = line.indent
         table.lines[line.text] = tuple(

@@ -90,7 +90,7 @@ def minutes_text(seconds: int) -> str:
 
 #: Memos of the two column formatters: a library's files share most of their
 #: times and values.  Bounded, so memory stays flat however many files.
-_MEMO_SIZE = 50_000
+_MEMO_SIZE = 4096
 _MINUTES: dict[int, str] = {}
 _VALUES: dict[float, str] = {}
 

@@ -81,7 +81,7 @@ def power_text(pct: float) -> str:
     """``pct`` percent as ZWO writes it (see :func:`_power_text`), memoized."""
     text = _POWER_TEXT.get(pct)
     if text is None or not pct:  # 0.0 and -0.0 are one key but two texts
-        if len(_POWER_TEXT) >= 50_000:
+        if len(_POWER_TEXT) >= 4096:
             _POWER_TEXT.clear()  # bounded: memory stays flat over a library
         text = _POWER_TEXT[pct] = _power_text(pct)
     return text
