@@ -370,20 +370,44 @@ def usable_cpus() -> int:
 
 
 def _run(work: list[Job], jobs: int | None, stdin: bytes | None) -> list[FileResult]:
-    # The work is CPU-bound: more worker processes than CPUs would only add
-    # memory (each holds the parser and the backends) and switching.
+    # The work is CPU-bound: more processes than CPUs would only add memory
+    # (each holds the parser and the backends) and switching.
     jobs = min(jobs or usable_cpus(), usable_cpus())
     # A pool costs tens of milliseconds to start: worth it only for many files.
     if jobs <= 1 or len(work) < 8 * jobs:
         return [check_one(j, stdin) for j in work]
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    # Chunks of up to 64 files (a few tenths of a second of work): few round
-    # trips, and the last chunks still balance the workers.
-    chunk = max(1, min(64, len(work) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(partial(check_one, stdin=stdin), work, chunksize=chunk))
+    # This process is one of the ``jobs``: it checks chunks itself between
+    # keeping jobs - 1 workers fed, so there is one process fewer to hold the
+    # parser and the backends, and its results need no pickling.  Checking the
+    # first file here first also means forked workers start with everything
+    # imported and the grammar loaded.
+    results: list[list[FileResult]] = [[check_one(work[0], stdin)]]
+    size = max(1, min(32, len(work) // (jobs * 8)))
+    chunks = [work[i : i + size] for i in range(1, len(work), size)]
+    results += [[] for _ in chunks]
+    workers = jobs - 1
+    pending: dict[int, Future[list[FileResult]]] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        following = 0
+        while following < len(chunks):
+            # Two chunks in flight per worker: one running, one waiting.
+            while following < len(chunks) and len(pending) < 2 * workers:
+                pending[following] = pool.submit(_check_chunk, chunks[following], stdin)
+                following += 1
+            if following < len(chunks):
+                results[following + 1] = _check_chunk(chunks[following], stdin)
+                following += 1
+            for i in [i for i, f in pending.items() if f.done()]:
+                results[i + 1] = pending.pop(i).result()
+        for i, f in pending.items():
+            results[i + 1] = f.result()
+    return [r for chunk in results for r in chunk]
+
+
+def _check_chunk(jobs: list[Job], stdin: bytes | None) -> list[FileResult]:
+    return [check_one(job, stdin) for job in jobs]
 
 
 def _library_wide(results: list[FileResult], work: list[Job]) -> None:
