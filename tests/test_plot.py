@@ -179,7 +179,9 @@ def test_blocks_tile_the_time_axis(lines: list[str]) -> None:
     assert spans[0][0] == pytest.approx(58, abs=0.01)
     assert spans[-1][1] == pytest.approx(1000 - 24, abs=1)  # a free step under 1 px keeps 0.5 px
     for (_, end), (start, _) in pairwise(spans):
-        assert start == pytest.approx(end, abs=1)
+        # A free step narrower than a pixel keeps a 0.5 px outline, so its
+        # neighbours may sit up to 1.5 px from where the arithmetic puts them.
+        assert start == pytest.approx(end, abs=1.5)
     # Every block stays inside the plot area (nothing drawn above the frame).
     top = min(y for b in _blocks(root) for y in _top(b))
     assert top >= 78 - 0.01

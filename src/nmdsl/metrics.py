@@ -43,7 +43,7 @@ from .model import (
     Workout,
     ZoneTarget,
 )
-from .timeline import Segment, Totals, step_seconds
+from .timeline import Segment, Totals, step_seconds, totals_of
 
 #: Coggan's names for the seven levels (docs/language.md, "Power zones").
 ZONE_NAMES: dict[int, str] = {
@@ -438,23 +438,6 @@ def stats(workout: Workout, options: StatsOptions | None = None) -> WorkoutStats
         has_free=has_free,
         notes=tuple(notes),
     )
-
-
-def totals_of(segments: Sequence[Segment]) -> Totals:
-    """``workout.totals()`` from a timeline already at hand."""
-    # The same sums, in the same order, as nmdsl.timeline.totals: equal floats.
-    duration = distance = 0.0
-    unknown = 0
-    estimated = False
-    for seg in segments:
-        if seg.duration_s is None:
-            unknown += 1
-        else:
-            duration += seg.duration_s
-            estimated = estimated or seg.estimated
-        if seg.step.distance_m is not None:
-            distance += seg.step.distance_m
-    return Totals(duration, distance, unknown, estimated)
 
 
 def _unknown_note(prof: Profile) -> str:

@@ -113,10 +113,15 @@ def timeline(workout: Workout) -> list[Segment]:
 
 
 def totals(workout: Workout) -> Totals:
+    return totals_of(timeline(workout))
+
+
+def totals_of(segments: Sequence[Segment]) -> Totals:
+    """The totals of a timeline already at hand."""
     duration = distance = 0.0
     unknown = 0
     estimated = False
-    for seg in timeline(workout):
+    for seg in segments:
         if seg.duration_s is None:
             unknown += 1
         else:
