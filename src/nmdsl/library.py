@@ -14,6 +14,7 @@ so the output is the same whatever ``jobs`` is.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -58,6 +59,7 @@ class FileResult:
     source: str | None = None
     #: The workout's name, for the library-wide duplicate check.
     name: str | None = None
+    #: Where the name is (set by the duplicate check, which is the one to need it).
     name_span: Span | None = None
     #: Codes silenced by ``# nmdsl: disable=...`` comments in the file.
     disabled: frozenset[str] = frozenset()
@@ -124,20 +126,46 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[str, Config, list[Diagnosti
     for p in paths:
         cfg, problems = config_for(p)
         if p != "-" and os.path.isdir(p):
-            root = Path(p)
-            found = sorted(
-                f
-                for f in root.rglob("*.nm")
-                if f.is_file()
-                and not any(part.startswith(".") for part in f.relative_to(root).parts)
-                and not _excluded(f, cfg)
-            )
+            found = False
+            for f in _nm_files(Path(p), cfg):
+                yield str(f), cfg, [] if found else problems
+                found = True
             if not found:
                 yield "", cfg, problems  # nothing to check, but say what is wrong with the config
-            for i, f in enumerate(found):
-                yield str(f), cfg, problems if i == 0 else []
         else:
             yield p, cfg, problems
+
+
+def _nm_files(folder: Path, cfg: Config) -> Iterator[Path]:
+    """The ``.nm`` files under ``folder`` in ``sorted()`` order, found as they are needed.
+
+    Entries are visited name by name, files and folders together, which is the
+    order of sorted paths; hidden entries and symlinked folders are skipped
+    (as ``rglob`` does the latter).  Lazily, so checking can start before a
+    large library has been listed.
+    """
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        path = folder / name
+        if _NM_NAME(name) and path.is_file() and not _excluded(path, cfg):
+            yield path
+        try:
+            descend = entry.is_dir() and not entry.is_symlink()
+        except OSError:
+            descend = False
+        if descend:
+            yield from _nm_files(path, cfg)
+
+
+#: Whether a name matches ``*.nm`` the way ``Path.rglob`` matches it.
+_NM_NAME = (lambda name: name.endswith(".nm")) if os.name == "posix" else (lambda name: name.lower().endswith(".nm"))
 
 
 def _excluded(path: Path, cfg: Config) -> bool:
@@ -171,8 +199,6 @@ def check_one(job: Job, stdin: bytes | None = None) -> FileResult:
         diagnostics += _compile_all(workout, cfg, result.file)
         diagnostics += _lints(workout, cfg, result.file)
         diagnostics += _required(workout, cfg, result.file, result.source or "")
-        if out.name:
-            out.name_span = _header_span(result.source or "", "name")
     if cfg.file_name_pattern and job.path != "-":
         stem = Path(job.path).stem
         if not re.search(cfg.file_name_pattern, stem):
@@ -352,11 +378,15 @@ def check_library(
     """Check every file under ``paths``; the result is in a stable order."""
     config_problems: list[Diagnostic] = []
     work: list[Job] = []
-    for path, cfg, problems in discover(paths):
-        config_problems += problems
-        if path:
-            work.append(Job(path, cfg, ftp_w, strict))
-    results = _run(work, jobs, stdin)
+
+    def found() -> Iterator[Job]:
+        for path, cfg, problems in discover(paths):
+            config_problems.extend(problems)
+            if path:
+                work.append(Job(path, cfg, ftp_w, strict))
+                yield work[-1]
+
+    results = _run(found(), jobs, stdin)
     _library_wide(results, work)
     return LibraryResult(results, config_problems)
 
@@ -369,41 +399,47 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _run(work: list[Job], jobs: int | None, stdin: bytes | None) -> list[FileResult]:
+def _run(work: Iterable[Job], jobs: int | None, stdin: bytes | None) -> list[FileResult]:
     # The work is CPU-bound: more processes than CPUs would only add memory
     # (each holds the parser and the backends) and switching.
     jobs = min(jobs or usable_cpus(), usable_cpus())
+    todo = iter(work)
+    head = list(itertools.islice(todo, 512))
     # A pool costs tens of milliseconds to start: worth it only for many files.
-    if jobs <= 1 or len(work) < 8 * jobs:
-        return [check_one(j, stdin) for j in work]
+    if jobs <= 1 or len(head) < 8 * jobs:
+        return [check_one(j, stdin) for j in itertools.chain(head, todo)]
     from concurrent.futures import Future, ProcessPoolExecutor
 
     # This process is one of the ``jobs``: it checks chunks itself between
     # keeping jobs - 1 workers fed, so there is one process fewer to hold the
     # parser and the backends, and its results need no pickling.  Checking the
     # first file here first also means forked workers start with everything
-    # imported and the grammar loaded.
-    results: list[list[FileResult]] = [[check_one(work[0], stdin)]]
-    size = max(1, min(32, len(work) // (jobs * 8)))
-    chunks = [work[i : i + size] for i in range(1, len(work), size)]
-    results += [[] for _ in chunks]
+    # imported and the grammar loaded.  Files are taken as the folders are
+    # listed: checking starts before a large library has been listed.
+    results: list[list[FileResult]] = [[check_one(head[0], stdin)]]
+    size = max(1, min(32, len(head) // (jobs * 8)))
     workers = jobs - 1
     pending: dict[int, Future[list[FileResult]]] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        following = 0
-        while following < len(chunks):
-            # Two chunks in flight per worker: one running, one waiting.
-            while following < len(chunks) and len(pending) < 2 * workers:
-                pending[following] = pool.submit(_check_chunk, chunks[following], stdin)
-                following += 1
-            if following < len(chunks):
-                results[following + 1] = _check_chunk(chunks[following], stdin)
-                following += 1
+        for chunk in _chunks(itertools.chain(head[1:], todo), size):
+            index = len(results)
+            results.append([])
+            # Two chunks in flight per worker (one running, one waiting); the
+            # next one is this process's.
+            if len(pending) < 2 * workers:
+                pending[index] = pool.submit(_check_chunk, chunk, stdin)
+            else:
+                results[index] = _check_chunk(chunk, stdin)
             for i in [i for i, f in pending.items() if f.done()]:
-                results[i + 1] = pending.pop(i).result()
+                results[i] = pending.pop(i).result()
         for i, f in pending.items():
-            results[i + 1] = f.result()
+            results[i] = f.result()
     return [r for chunk in results for r in chunk]
+
+
+def _chunks(jobs: Iterator[Job], size: int) -> Iterator[list[Job]]:
+    while chunk := list(itertools.islice(jobs, size)):
+        yield chunk
 
 
 def _check_chunk(jobs: list[Job], stdin: bytes | None) -> list[FileResult]:
@@ -423,6 +459,8 @@ def _library_wide(results: list[FileResult], work: list[Job]) -> None:
         for r in same:
             if r.source is None:
                 r.source = _read_source(r.file)
+            if r.name_span is None:
+                r.name_span = _header_span(r.source or "", "name")
             others = [o.file for o in same if o is not r]
             d = _diag(
                 "W701",

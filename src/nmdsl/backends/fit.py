@@ -349,8 +349,10 @@ class _Emitter:
 
     def _round(self, value: float, step: Step, what: str, unit: str) -> int:
         n = math.floor(value + 0.5)
+        if abs(value - n) <= 1e-6:
+            return n
         message = f"{what} {value:g}{unit} is rounded to {n}{unit} (FIT stores whole numbers)"
-        if abs(value - n) > 1e-6 and (step.span, message) not in self.said:
+        if (step.span, message) not in self.said:
             # Once per step and value: a single value is both ends of a range.
             self.said.add((step.span, message))
             self.report.add("W461", message, step.span)
