@@ -8,7 +8,6 @@ workout checks (limits, mixing watts and %FTP) live in :mod:`nmdsl.checks`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -109,6 +108,8 @@ class Builder:
                         f"write '{key.lower()}:'",
                     )
                 else:
+                    import difflib  # only for a mistake: not at start-up
+
                     close = difflib.get_close_matches(key.lower(), HEADER_KEYS, n=1, cutoff=0.5)
                     hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(HEADER_KEYS)
                     self.report.add("E101", f"unknown header key '{key}'", span, hint)

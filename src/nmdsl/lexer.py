@@ -9,7 +9,6 @@ so the grammar stays the one source of truth for the language's words.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -386,6 +385,8 @@ def explain_unknown(item: str) -> tuple[str, str | None]:
         return f"a target without '@': {item!r}", f"write @{item}"
     if re.fullmatch(r"[0-9]+\.[0-9]+[a-z]+", item):
         return f"decimals are not allowed in {item!r}", "durations use whole units: 1m30s or 1:30 instead of 1.5m"
+    import difflib  # only for a mistake: not at start-up
+
     close = difflib.get_close_matches(item.lower(), WORDS, n=1, cutoff=0.6)
     if close:
         return f"unknown word {item!r}", f"did you mean {close[0]!r}?"

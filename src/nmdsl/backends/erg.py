@@ -441,7 +441,11 @@ class _CourseBackend:
         lines.append("MINUTES WATTS" if self.unit == "watts" else "MINUTES PERCENT")
         lines.append("[END COURSE HEADER]")
         lines.append("[COURSE DATA]")
-        lines.extend(f"{minutes_text(t)}\t{value_text(v)}" for t, v in course.points)
+        # The memos inline (a file has a hundred points or more); never empty texts.
+        minutes, values = _MINUTES, _VALUES
+        lines += [
+            f"{minutes.get(t) or minutes_text(t)}\t{values.get(v) or value_text(v)}" for t, v in course.points
+        ]
         lines.append("[END COURSE DATA]")
         cue_lines = list(self._cue_lines(course, diags))
         if cue_lines:
