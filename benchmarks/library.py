@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import PY, ROOT, TIMING_COLUMNS, Table, machine, ms, nmdsl_script, rate, say, summary  # noqa: E402
+from run import PY, ROOT, TIMING_COLUMNS, Table, finish, machine, ms, nmdsl_script, rate, say, summary  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
 BEGIN = "<!-- benchmarks/library.py: results begin -->"
@@ -600,22 +600,7 @@ def main() -> None:
             say("single files ...")
             tables.append(bench_single(exe, tmp, args.single_reps).markdown())
             say(tables[-1])
-    elapsed = time.perf_counter() - t_start
-    try:
-        load = "; load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-    except OSError:
-        load = ""
-    quick = " (--quick)" if args.quick else ""
-    body = "\n".join(tables) + f"\n_Benchmark run time: {elapsed:.0f} s{quick}{load}._\n"
-    print(body)
-    if args.write:
-        doc = DOC.read_text(encoding="utf-8")
-        if BEGIN not in doc or END not in doc:
-            raise SystemExit(f"{DOC}: the markers {BEGIN!r} and {END!r} are missing")
-        head, rest = doc.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        DOC.write_text(f"{head}{BEGIN}\n\n{body}\n{END}{tail}", encoding="utf-8")
-        say(f"wrote {DOC}")
+    finish(tables, t_start, quick=args.quick, write=args.write, begin=BEGIN, end=END)
 
 
 if __name__ == "__main__":

@@ -778,6 +778,25 @@ def machine(note: str | None = None) -> str:
 # ---------------------------------------------------------------------------
 
 
+def finish(tables: list[str], t_start: float, *, quick: bool, write: bool, begin: str, end: str) -> None:
+    """Print the results and, with --write, put them between the markers in docs/performance.md."""
+    elapsed = time.perf_counter() - t_start
+    try:
+        load = "; load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    except OSError:
+        load = ""
+    body = "\n".join(tables) + f"\n_Benchmark run time: {elapsed:.0f} s{' (--quick)' if quick else ''}{load}._\n"
+    print(body)
+    if write:
+        doc = DOC.read_text(encoding="utf-8")
+        if begin not in doc or end not in doc:
+            raise SystemExit(f"{DOC}: the markers {begin!r} and {end!r} are missing")
+        head, rest = doc.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        DOC.write_text(f"{head}{begin}\n\n{body}\n{end}{tail}", encoding="utf-8")
+        say(f"wrote {DOC}")
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--_worker":
         print(json.dumps(WORKERS[sys.argv[2]](*sys.argv[3:])))
@@ -815,22 +834,7 @@ def main() -> None:
         tables.append(bench_folder(tmp, info["exe"], n(5)).markdown())
         say("memory ...")
         tables.append(bench_memory(big, Path(info["small"])).markdown())
-    elapsed = time.perf_counter() - t_start
-    try:
-        load = "; load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-    except OSError:
-        load = ""
-    quick = " (--quick)" if args.quick else ""
-    body = "\n".join(tables) + f"\n_Benchmark run time: {elapsed:.0f} s{quick}{load}._\n"
-    print(body)
-    if args.write:
-        doc = DOC.read_text(encoding="utf-8")
-        if BEGIN not in doc or END not in doc:
-            raise SystemExit(f"{DOC}: the markers {BEGIN!r} and {END!r} are missing")
-        head, rest = doc.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        DOC.write_text(f"{head}{BEGIN}\n\n{body}\n{END}{tail}", encoding="utf-8")
-        say(f"wrote {DOC}")
+    finish(tables, t_start, quick=args.quick, write=args.write, begin=BEGIN, end=END)
 
 
 if __name__ == "__main__":
