@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nmdsl.model import as_data
+
 
 def without_spans(node: Any, *, exclude: frozenset[str] = frozenset()) -> Any:
     """A model node as plain data without source spans (and without ``exclude`` keys).
@@ -22,4 +24,4 @@ def without_spans(node: Any, *, exclude: frozenset[str] = frozenset()) -> Any:
             return [strip(v) for v in x]
         return x
 
-    return strip(node.model_dump())
+    return strip(as_data(node))

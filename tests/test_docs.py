@@ -101,3 +101,16 @@ def test_every_nm_block_in_the_docs_checks_clean(page: str, tmp_path: Path) -> N
     found = [(Path(f.file).name, d.code, d.message) for f in result.files for d in f.diagnostics]
     # W701: blocks may share a name; that is about libraries, not examples.
     assert [x for x in found if x[1] != "W701"] == []
+
+
+def test_api_page_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/api.md: every Python example is a doctest, run from the repository root."""
+    import doctest
+
+    monkeypatch.chdir(PATHS.docs.parent)
+    failures, tried = doctest.testfile(
+        str(PATHS.docs / "api.md"),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
+    assert tried > 40 and failures == 0

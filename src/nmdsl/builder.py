@@ -382,7 +382,7 @@ class Builder:
             _plausible_percent(hi)
             if lo <= 0:
                 raise Problem("E208", f"{text} is zero", "a steady target above 0%; for no target write 'free'")
-            return PercentTarget(low_pct=lo, high_pct=hi, of=of, span=span)
+            return PercentTarget(low_pct=float(lo), high_pct=float(hi), of=of, span=span)
         if kind == "WATTS":
             lo, hi = number_range(text, "W")
             ordered(text, lo, hi, "W")
@@ -390,7 +390,7 @@ class Builder:
                 raise Problem("E208", f"{text} is more than {MAX_WATTS:.0f} W", "did you mean a percentage?")
             if lo <= 0:
                 raise Problem("E208", f"{text} is zero", "for no target write 'free'")
-            return WattsTarget(low_w=lo, high_w=hi, span=span)
+            return WattsTarget(low_w=float(lo), high_w=float(hi), span=span)
         if kind == "ZONE":
             zone = int(text[2:])
             if zone not in ZONES:
@@ -422,7 +422,7 @@ class Builder:
             elif max(start, end) > MAX_WATTS:
                 raise Problem("E208", f"{text} is more than {MAX_WATTS:.0f} W")
             return RampTarget(
-                start=start, end=end, unit="percent" if unit == "%" else "watts", of=of, span=span
+                start=float(start), end=float(end), unit="percent" if unit == "%" else "watts", of=of, span=span
             )
         if kind == "max_effort":
             return MaxTarget(span=span)

@@ -13,6 +13,7 @@ differs between repetitions keeps them apart: nothing the file says is lost.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .model import Item, Repeat
 
@@ -21,7 +22,7 @@ MAX_PATTERN = 8
 
 
 def _key(item: Item) -> object:
-    return item.model_dump(exclude={"span"}) if item.kind == "step" else _repeat_key(item)
+    return replace(item, span=None) if item.kind == "step" else _repeat_key(item)
 
 
 def _repeat_key(item: Repeat) -> object:

@@ -9,16 +9,18 @@ renders them with :func:`render`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing import Self
 
 
-class Span(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
     """A place in the source: 1-based line and column, end exclusive."""
-
-    model_config = ConfigDict(frozen=True)
 
     line: int
     column: int
@@ -121,10 +123,14 @@ def all_codes() -> dict[str, Code]:
     return dict(CODES)
 
 
-class Diagnostic(BaseModel):
-    """One problem in one file, with where it is and how to fix it."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    """One problem in one file, with where it is and how to fix it.
 
-    model_config = ConfigDict(frozen=True)
+    A frozen dataclass, like the model's nodes (see :mod:`nmdsl.model` for
+    why not a pydantic model), with the same ``model_copy`` and
+    ``model_dump`` methods.
+    """
 
     code: str
     severity: Severity
@@ -136,6 +142,27 @@ class Diagnostic(BaseModel):
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Self:
+        """A copy with the fields in ``update`` replaced."""
+        return replace(self, **update) if update else self
+
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
+        """The diagnostic as plain data; ``mode="json"`` gives JSON types (the severity as its string)."""
+        span = self.span
+        return {
+            "code": self.code,
+            "severity": self.severity.value if mode == "json" else self.severity,
+            "message": self.message,
+            "span": None if span is None else {
+                "line": span.line,
+                "column": span.column,
+                "end_line": span.end_line,
+                "end_column": span.end_column,
+            },
+            "hint": self.hint,
+            "file": self.file,
+        }
 
     def short(self) -> str:
         """``file:line:col: error[CODE]: message`` on one line."""

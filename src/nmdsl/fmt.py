@@ -36,7 +36,7 @@ from . import _grammar
 from .api import check
 from .diagnostics import Diagnostic, Report
 from .lexer import HEADER_KEYS, Line, split_lines, strip_comment, tokenize_line
-from .model import Metadata, PaceTarget, Sport, Workout
+from .model import Metadata, PaceTarget, Sport, Workout, as_data
 from .parser import BlockLine, CstNode, HeaderLine, StepNode, TargetNode, parse_cst
 from .values import Problem, distance_m, duration_s, minutes_written_bare, number_range, pace_range
 from .writer import INDENT, distance, duration, number, target_text
@@ -192,14 +192,7 @@ def _without_spans(workout: Workout) -> Any:
     Spans are positions in the text, which is what fmt changes.
     """
 
-    def strip(x: Any) -> Any:
-        if isinstance(x, dict):
-            return {k: strip(v) for k, v in x.items() if k != "span"}
-        if isinstance(x, (list, tuple)):
-            return [strip(v) for v in x]
-        return x
-
-    return strip(workout.model_dump())
+    return as_data(workout, drop=frozenset({"span"}))
 
 
 # -- lines ----------------------------------------------------------------------------------------

@@ -12,13 +12,13 @@ from __future__ import annotations
 #: spin still worth holding in ERG), Z7 is capped at 200% (all-out work is
 #: better written ``max``).
 ZONES: dict[int, tuple[float, float]] = {
-    1: (40, 55),
-    2: (56, 75),
-    3: (76, 90),
-    4: (91, 105),
-    5: (106, 120),
-    6: (121, 150),
-    7: (151, 200),
+    1: (40.0, 55.0),
+    2: (56.0, 75.0),
+    3: (76.0, 90.0),
+    4: (91.0, 105.0),
+    5: (106.0, 120.0),
+    6: (121.0, 150.0),
+    7: (151.0, 200.0),
 }
 
 CADENCE_LIMITS_RPM = (30, 200)

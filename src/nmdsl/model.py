@@ -1,22 +1,44 @@
 """The validated workout model.
 
 One tree that every backend reads (the sqlglot idea: one tree, many
-generators).  Nodes are pydantic models, frozen once built; each carries the
+generators).  Nodes are frozen, slotted dataclasses; each carries the
 :class:`~nmdsl.diagnostics.Span` of the source text it came from.  Units are
 part of field names: ``duration_s``, ``low_pct``, ``cadence``'s ``low_rpm``.
 
 Targets form a tagged union on ``kind``.  An *intensity* target (percent,
 watts, zone, ramp, max, free, pace) says how hard; cadence and heart rate are
 separate, optional fields because a step may carry them beside one.
+
+Why dataclasses and not pydantic models: a workout is built once per file,
+and the builder has already validated every value against the source with a
+diagnostic that points at it, so validating again on construction only cost
+time (pydantic's import alone was 65 ms of a 200 ms ``nmdsl compile``, and
+construction a tenth of ``nmdsl check``'s CPU).  pydantic still does what it
+is good at, at the boundary: :meth:`Node.model_validate_json` and
+:meth:`Node.model_validate` validate untrusted data, :meth:`Node.model_json_schema`
+gives the JSON Schema and :meth:`Node.model_dump_json` the ``-f json``
+output.  Those methods import pydantic on first use and build its
+``TypeAdapter`` for the class from the annotations below, which is why the
+constraints are written as pydantic ``Field(...)`` inside string annotations
+(``from __future__ import annotations``): they are read only then.  The few
+constraints that keep a hand-built model meaningful (a repeat count of at
+least 1, a zone from 1 to 7, a positive pace) are also checked on
+construction, in ``__post_init__``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
-
-from pydantic import BaseModel, ConfigDict, Field
+import dataclasses
+from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 from .diagnostics import Span
+
+if TYPE_CHECKING:
+    from typing import Annotated, Self
+
+    from pydantic import Field, TypeAdapter
 
 METRES_PER_MILE = 1609.344
 
@@ -25,16 +47,94 @@ Intensity = Literal["warmup", "active", "recovery", "rest", "cooldown"]
 Drill = Literal["sprint", "strides", "accel", "spinup"]
 PaceUnit = Literal["km", "mi"]
 
-
-class Node(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+_ADAPTERS: dict[type, TypeAdapter[Any]] = {}
 
 
+def _adapter(cls: type) -> TypeAdapter[Any]:
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        from pydantic import Field, TypeAdapter
+
+        # The string annotations name ``Field`` and ``Annotated``; pydantic
+        # resolves them in this module's namespace.
+        from typing import Annotated
+
+        globals().setdefault("Field", Field)
+        globals().setdefault("Annotated", Annotated)
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
+
+
+class Node:
+    """What every model class shares: pydantic's model methods, built on demand.
+
+    Every node is a ``@dataclass(frozen=True, slots=True, kw_only=True)``:
+    immutable and hashable, small and quick to build, keyword-only.
+    """
+
+    __slots__ = ()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
+        """A copy with the fields in ``update`` replaced (not validated)."""
+        return dataclasses.replace(self, **update) if update else self  # type: ignore[type-var]
+
+    def model_dump(self, **kwargs: Any) -> Any:
+        """The node as plain data (pydantic's ``dump_python``; ``mode="json"`` for JSON types)."""
+        return _adapter(type(self)).dump_python(self, **kwargs)
+
+    def model_dump_json(self, *, indent: int | None = None, **kwargs: Any) -> str:
+        """The node as JSON text, as ``-f json`` writes it."""
+        return _adapter(type(self)).dump_json(self, indent=indent, **kwargs).decode("utf-8")
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self:
+        """Validate plain data (e.g. parsed JSON) into this class; raises pydantic's ``ValidationError``."""
+        return _adapter(cls).validate_python(obj)  # type: ignore[no-any-return]
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes) -> Self:
+        """Validate JSON text (e.g. ``-f json`` output) into this class."""
+        return _adapter(cls).validate_json(data)  # type: ignore[no-any-return]
+
+    @classmethod
+    def model_json_schema(cls) -> dict[str, Any]:
+        """The JSON Schema of this class (``nmdsl schema`` prints the Workout's)."""
+        schema: dict[str, Any] = _adapter(cls).json_schema()
+        return schema
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        """The names of the fields, in order."""
+        return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+
+
+def as_data(node: Any, *, drop: frozenset[str] = frozenset()) -> Any:
+    """A node as plain data (dicts, lists, scalars), without the keys in ``drop``.
+
+    The same data as ``model_dump()`` with tuples as lists, without importing
+    pydantic: quick enough for ``nmdsl fmt``'s meaning check on every file.
+    """
+    if isinstance(node, (Node, Span)):
+        return {
+            f.name: as_data(getattr(node, f.name), drop=drop)
+            for f in dataclasses.fields(node)  # type: ignore[arg-type]
+            if f.name not in drop
+        }
+    if isinstance(node, (tuple, list)):
+        return [as_data(x, drop=drop) for x in node]
+    return node
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Pace(Node):
     """A running pace as written: ``seconds`` per ``per`` (km or mile)."""
 
-    seconds: int = Field(gt=0)
+    seconds: Annotated[int, Field(gt=0)]
     per: PaceUnit = "km"
+
+    def __post_init__(self) -> None:
+        if self.seconds <= 0:
+            raise ValueError(f"a pace must be positive, not {self.seconds} s")
 
     @property
     def s_per_km(self) -> float:
@@ -48,6 +148,7 @@ class Pace(Node):
         return f"{self.seconds // 60}:{self.seconds % 60:02d}/{self.per}"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PercentTarget(Node):
     """``@150%``, ``@88-94%``: percent of FTP (bike) or of threshold speed (run)."""
 
@@ -58,6 +159,7 @@ class PercentTarget(Node):
     span: Span | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WattsTarget(Node):
     """``@250W``, ``@240-260W`` (bike)."""
 
@@ -67,16 +169,22 @@ class WattsTarget(Node):
     span: Span | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ZoneTarget(Node):
     """``@Z2``: a Coggan power zone, resolved to its %FTP range (bike)."""
 
     kind: Literal["zone"] = "zone"
-    zone: int = Field(ge=1, le=7)
+    zone: Annotated[int, Field(ge=1, le=7)]
     low_pct: float
     high_pct: float
     span: Span | None = None
 
+    def __post_init__(self) -> None:
+        if not 1 <= self.zone <= 7:
+            raise ValueError(f"power zones are Z1 to Z7, not Z{self.zone}")
 
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RampTarget(Node):
     """``ramp 45%-70%``: linear change from ``start`` to ``end`` over the step."""
 
@@ -88,6 +196,7 @@ class RampTarget(Node):
     span: Span | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MaxTarget(Node):
     """``max``: an all-out effort; no ERG target, the athlete goes as hard as possible."""
 
@@ -95,6 +204,7 @@ class MaxTarget(Node):
     span: Span | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FreeTarget(Node):
     """``free``: free ride / free running: no target, ERG off."""
 
@@ -102,6 +212,7 @@ class FreeTarget(Node):
     span: Span | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PaceTarget(Node):
     """``@4:30/km``, ``@4:20-4:30/km`` (run).  ``fast`` is the smaller number."""
 
@@ -115,20 +226,20 @@ class PaceTarget(Node):
         return (self.fast.s_per_km + self.slow.s_per_km) / 2
 
 
-IntensityTarget = Annotated[
-    Union[
-        PercentTarget,
-        WattsTarget,
-        ZoneTarget,
-        RampTarget,
-        MaxTarget,
-        FreeTarget,
-        PaceTarget,
-    ],
-    Field(discriminator="kind"),
+#: Any intensity target.  (The model's own fields name the union with
+#: pydantic's discriminator on ``kind``, read only when pydantic builds.)
+IntensityTarget = Union[
+    PercentTarget,
+    WattsTarget,
+    ZoneTarget,
+    RampTarget,
+    MaxTarget,
+    FreeTarget,
+    PaceTarget,
 ]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CadenceTarget(Node):
     """``110rpm``, ``100-110rpm`` (bike)."""
 
@@ -137,6 +248,7 @@ class CadenceTarget(Node):
     span: Span | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HeartRateTarget(Node):
     """``@150bpm``, ``@140-150bpm``."""
 
@@ -145,6 +257,7 @@ class HeartRateTarget(Node):
     span: Span | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Cue(Node):
     """Text shown to the athlete ``offset_s`` seconds into its step."""
 
@@ -153,6 +266,7 @@ class Cue(Node):
     span: Span | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Step(Node):
     """One step: an amount (time or distance), targets, cues."""
 
@@ -160,7 +274,7 @@ class Step(Node):
     intensity: Intensity = "active"
     duration_s: int | None = None
     distance_m: float | None = None
-    target: IntensityTarget | None = None
+    target: Annotated[IntensityTarget, Field(discriminator="kind")] | None = None
     cadence: CadenceTarget | None = None
     heart_rate: HeartRateTarget | None = None
     drill: Drill | None = None
@@ -170,20 +284,27 @@ class Step(Node):
     span: Span | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Repeat(Node):
     """``6x a / b`` or an indented ``6x:`` block: ``steps`` done ``count`` times."""
 
     kind: Literal["repeat"] = "repeat"
-    count: int = Field(ge=1)
+    count: Annotated[int, Field(ge=1)]
     steps: tuple[Annotated[Union[Step, Repeat], Field(discriminator="kind")], ...]
     #: True for the ``Nx:`` block form, False for the one-line form.
     block: bool = False
     span: Span | None = None
 
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ValueError(f"a repeat count must be at least 1, not {self.count}")
 
-Item = Annotated[Union[Step, Repeat], Field(discriminator="kind")]
+
+#: A step or a repeat: what a workout and a repeat hold.
+Item = Union[Step, Repeat]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Metadata(Node):
     """The header: ``key: value`` lines before the first step."""
 
@@ -198,11 +319,12 @@ class Metadata(Node):
     max_hr_bpm: int | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)
 class Workout(Node):
     """A whole session: its header and its steps."""
 
     meta: Metadata = Metadata()
-    steps: tuple[Item, ...] = ()
+    steps: tuple[Annotated[Union[Step, Repeat], Field(discriminator="kind")], ...] = ()
 
     def timeline(self) -> list[Segment]:
         """The flattened timeline: every step in the order it is done."""
@@ -218,5 +340,3 @@ class Workout(Node):
 
 
 from .timeline import Segment, Totals  # noqa: E402  (re-exported; needs Step)
-
-Repeat.model_rebuild()

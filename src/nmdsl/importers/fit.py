@@ -531,12 +531,12 @@ class _Reader:
             if high <= fc.POWER_WATTS_OFFSET:
                 if low < 1:
                     return drop(f"starts at {low}% FTP")
-                return PercentTarget(low_pct=low, high_pct=high)
+                return PercentTarget(low_pct=float(low), high_pct=float(high))
             if low > fc.POWER_WATTS_OFFSET:
                 lo_w, hi_w = low - fc.POWER_WATTS_OFFSET, high - fc.POWER_WATTS_OFFSET
                 if hi_w > MAX_WATTS:
                     return drop(f"reaches {hi_w} W (nmdsl's limit is {MAX_WATTS} W)")
-                return WattsTarget(low_w=lo_w, high_w=hi_w)
+                return WattsTarget(low_w=float(lo_w), high_w=float(hi_w))
             return drop(f"mixes %FTP ({low}) and watts ({high - fc.POWER_WATTS_OFFSET} W) in one range")
         if kind in _SPEED_TYPES:
             if self.sport != "run":
@@ -636,7 +636,7 @@ class _Reader:
             offset += stair.step.duration_s or 0
         s = first.step
         step = s.model_copy(update={
-            "target": RampTarget(start=start, end=end, unit="watts" if kind == "watts" else "percent"),
+            "target": RampTarget(start=float(start), end=float(end), unit="watts" if kind == "watts" else "percent"),
             "duration_s": sum(x.step.duration_s or 0 for x in group) if s.duration_s is not None else None,
             "distance_m": round(sum(x.step.distance_m or 0 for x in group), 2) if s.distance_m is not None else None,
             "cues": tuple(cues),
