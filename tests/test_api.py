@@ -101,7 +101,7 @@ def test_declared_dependencies() -> None:
         assert name in deps
     test_deps = " ".join(conf["project"]["optional-dependencies"]["test"])
     assert "pytest" in test_deps and "hypothesis" in test_deps
-    assert conf["project"]["scripts"]["nmdsl"] == "nmdsl.cli:main"
+    assert conf["project"]["scripts"]["nmdsl"] == "nmdsl.cli:run"
 
 
 # -- behaviour ------------------------------------------------------------------------------

@@ -83,6 +83,32 @@ def test_python_dash_m_check(tmp_path: Path) -> None:
     assert "Traceback" not in p.stderr
 
 
+def test_console_script_leaves_with_the_commands_status_and_all_its_output(tmp_path: Path) -> None:
+    """``run`` (the console script and ``python -m nmdsl``) ends with os._exit: nothing may be lost."""
+    big = "name: Big\n" + "".join(f"{30 + i % 60}s @{50 + i % 50}%\n" for i in range(400))
+    src = write(tmp_path / "big.nm", big)
+    expected = CliRunner().invoke(main, ["compile", str(src), "-f", "json", "-o", "-"]).stdout_bytes
+    p = subprocess.run([sys.executable, "-m", "nmdsl", "compile", str(src), "-f", "json", "-o", "-"],
+                       capture_output=True, timeout=60)
+    assert p.returncode == 0 and p.stdout == expected and len(expected) > 100_000
+    # Through a pipe that reads slowly: still every byte.
+    with subprocess.Popen([sys.executable, "-m", "nmdsl", "compile", str(src), "-f", "json", "-o", "-"],
+                          stdout=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        chunks = []
+        while chunk := proc.stdout.read(4096):
+            chunks.append(chunk)
+    assert proc.returncode == 0 and b"".join(chunks) == expected
+    # Files written, the status of errors and of usage errors kept.
+    out = tmp_path / "out.zwo"
+    p = subprocess.run([sys.executable, "-m", "nmdsl", "compile", str(src), "-f", "zwo", "-o", str(out)],
+                       capture_output=True, timeout=60)
+    assert p.returncode == 0 and out.read_bytes() == nmdsl.compile(big, "zwo")
+    bad = write(tmp_path / "bad.nm", BAD)
+    assert subprocess.run([sys.executable, "-m", "nmdsl", "check", str(bad)], capture_output=True).returncode == 1
+    assert subprocess.run([sys.executable, "-m", "nmdsl", "nope"], capture_output=True).returncode == 2
+
+
 def test_cli_import_is_light() -> None:
     code = (
         "import sys\n"

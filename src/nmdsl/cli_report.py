@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .api import Result
     from .metrics import StatsOptions
 
@@ -73,6 +73,8 @@ def _options(ftp_w: float | None, max_effort_pct: float | None, free_ride_pct: f
 
 def _nm_files(paths: tuple[str, ...]) -> Iterator[str]:
     """Files as given; folders searched for ``*.nm`` (sorted, hidden folders skipped)."""
+    from pathlib import Path
+
     for p in paths:
         if p != "-" and os.path.isdir(p):
             root = Path(p)
@@ -102,27 +104,9 @@ def _print_diagnostics(result: Result) -> None:
 
 
 def _write_atomic(dest: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, then rename: never a half file.
+    from ._files import write_atomic
 
-    A destination that exists and is not a regular file (``/dev/null``, a
-    pipe) is written to directly: renaming over it would replace the device.
-    """
-    if dest.exists() and not dest.is_file():
-        with open(dest, "wb") as f:
-            f.write(data)
-        return
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; give the usual mode
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(dest, data)
 
 
 # -- stats ----------------------------------------------------------------------------
@@ -212,6 +196,8 @@ def plot_cmd(
     free_ride_pct: float | None,
 ) -> None:
     """Draw a workout's profile chart (SVG, or PNG with the png extra)."""
+    from pathlib import Path
+
     if output is None:
         if path == "-":
             raise click.UsageError("give -o OUT.svg (or -o - for stdout) when reading stdin")
@@ -282,6 +268,8 @@ def site_cmd(
         import jinja2  # noqa: F401
     except ImportError:  # pragma: no cover - jinja2 is a dependency of nmdsl
         raise click.ClickException("nmdsl site needs jinja2: pip install jinja2") from None
+    from pathlib import Path
+
     from .site import SiteError, build_site
 
     try:
