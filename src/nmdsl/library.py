@@ -17,7 +17,7 @@ import fnmatch
 import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,7 +154,7 @@ def _nm_files(folder: Path, cfg: Config) -> Iterator[Path]:
         if name.startswith("."):
             continue
         path = folder / name
-        if _NM_NAME(name) and path.is_file() and not _excluded(path, cfg):
+        if _is_nm_name(name) and path.is_file() and not _excluded(path, cfg):
             yield path
         try:
             descend = entry.is_dir() and not entry.is_symlink()
@@ -165,7 +165,9 @@ def _nm_files(folder: Path, cfg: Config) -> Iterator[Path]:
 
 
 #: Whether a name matches ``*.nm`` the way ``Path.rglob`` matches it.
-_NM_NAME = (lambda name: name.endswith(".nm")) if os.name == "posix" else (lambda name: name.lower().endswith(".nm"))
+def _is_nm_name(name: str) -> bool:
+    # Windows and macOS file systems are usually case-insensitive: X.NM is a session there.
+    return name.endswith(".nm") if os.name == "posix" else name.lower().endswith(".nm")
 
 
 def _excluded(path: Path, cfg: Config) -> bool:
@@ -290,7 +292,7 @@ def _required(workout: object, cfg: Config, file: str, source: str) -> list[Diag
     if not cfg.required:
         return []
     meta = workout.meta
-    present = {
+    present: dict[str, Callable[[], object]] = {
         "name": lambda: meta.name,
         "author": lambda: meta.author,
         "description": lambda: meta.description,
