@@ -141,6 +141,33 @@ def test_compiling_to_a_format_without_xml_does_not_import_lxml(fmt: str, tmp_pa
     assert "lxml" not in _imported_after(code)
 
 
+@pytest.mark.parametrize("command", [["compile", "-f", "zwo"], ["compile", "-f", "fit"], ["check"], ["fmt"]])
+def test_commands_do_not_import_pydantic(command: list[str], tmp_path: Path) -> None:
+    """pydantic (65 ms to import) is for the boundary: -f json, nmdsl schema, model_validate."""
+    src = tmp_path / "s.nm"
+    src.write_text("name: S\nftp: 250\nwarmup 10m ramp 45%-70%\n6x sprint 10s\n3x 30s @Z6 / 30s @50%\n", encoding="utf-8")
+    argv = [command[0], str(src), *command[1:]] + (["-o", str(tmp_path / "out")] if command[0] == "compile" else [])
+    code = (
+        "from click.testing import CliRunner\n"
+        "from nmdsl.cli import main\n"
+        f"r = CliRunner().invoke(main, {argv!r})\n"
+        "assert r.exit_code == 0, r.output\n"
+    )
+    assert not _imported_after(code) & {"pydantic", "pydantic_core"}
+
+
+def test_json_output_and_the_schema_do_use_pydantic(tmp_path: Path) -> None:
+    src = tmp_path / "s.nm"
+    src.write_text("10m @60%\n", encoding="utf-8")
+    code = (
+        "from click.testing import CliRunner\n"
+        "from nmdsl.cli import main\n"
+        f"r = CliRunner().invoke(main, ['compile', {str(src)!r}, '-f', 'json', '-o', '-'])\n"
+        "assert r.exit_code == 0 and '\"duration_s\": 600' in r.output, r.output\n"
+    )
+    assert "pydantic" in _imported_after(code)
+
+
 # -- the grammar and the caches ------------------------------------------------------------
 
 
