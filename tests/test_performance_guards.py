@@ -1,7 +1,7 @@
 """Guards for the speed work (docs/performance.md): behaviour, never time.
 
 Each test pins down something a speed-up relies on or must not break: the
-line-shape cache builds the same tree as lark, the lazy imports stay lazy,
+line-shape cache builds the same tree as the parser, the lazy imports stay lazy,
 the grammar is loaded once per process.  Nothing here measures time.
 """
 
@@ -61,8 +61,8 @@ cooldown 5m @200-210W
 
 
 def test_line_shape_cache_builds_the_tree_lark_builds() -> None:
-    """Every line built from its shape's recipe equals the one built from lark's tree."""
-    lark_parser = _grammar.parser()
+    """Every line built from its shape's recipe equals the one built from the parser's tree."""
+    line_parser = _grammar.parser()
     table = _grammar.terminals()
     checked = 0
     for number, raw in _lines():
@@ -74,7 +74,7 @@ def test_line_shape_cache_builds_the_tree_lark_builds() -> None:
         if not line.ok:
             continue
         try:
-            tree = lark_parser.parse(line.tokens)
+            tree = line_parser.parse(line.tokens)
         except Exception:  # noqa: BLE001 - syntax errors are not cached
             continue
         recipe = nm_parser._recipe(tree.children[0], line.tokens)
@@ -176,17 +176,18 @@ def test_checking_many_files_loads_the_grammar_once(tmp_path: Path, monkeypatch:
 
     for i in range(12):
         (tmp_path / f"s{i:02}.nm").write_text(f"name: S{i}\n{i + 1}m @60%\n3x sprint 10s\n", encoding="utf-8")
-    _grammar.parser.cache_clear()
-    _grammar.terminals.cache_clear()
+    caches = (_grammar.tables, _grammar.parser, _grammar.terminals)
+    for c in caches:
+        c.cache_clear()
     loads = []
-    real = _grammar._load_cached
-    monkeypatch.setattr(_grammar, "_load_cached", lambda sha: loads.append(sha) or real(sha))
-    monkeypatch.setattr(_grammar, "build", lambda text: pytest.fail("the grammar was built from source"))
+    real = _grammar._shipped
+    monkeypatch.setattr(_grammar, "_shipped", lambda: loads.append(1) or real())
+    monkeypatch.setattr(_grammar, "build_tables", lambda text: pytest.fail("the grammar was built from source"))
     try:
         result = check_library([str(tmp_path)], jobs=1)
     finally:
-        _grammar.parser.cache_clear()
-        _grammar.terminals.cache_clear()
+        for c in caches:
+            c.cache_clear()
     assert len(result.files) == 12 and result.errors == 0
     assert len(loads) == 1
 

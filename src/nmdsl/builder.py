@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from lark import Token
+from ._lalr import Token
 
 from . import drills
 from .diagnostics import Report, Span

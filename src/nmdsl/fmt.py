@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from lark import Token
+from ._lalr import Token
 
 from . import _grammar
 from .api import check

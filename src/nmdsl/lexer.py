@@ -4,19 +4,18 @@ Decoding (UTF-8, optional BOM, CRLF/CR/LF), splitting a line into its
 whitespace-separated items (a ``"quoted cue"`` is one item; ``#`` outside
 quotes starts a comment), and classifying each item as one terminal of
 ``grammar/nmdsl.lark``.  The terminal patterns come from the grammar itself,
-so the grammar stays the one source of truth for the language's words.
+so the grammar stays the one source of truth for the language's words
+(they reach us through :mod:`nmdsl._grammar`'s shipped tables, without lark).
+Tokens are :class:`nmdsl._lalr.Token`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from lark import Token
-from lark.lexer import Lexer
-
+from ._lalr import Token
 from .diagnostics import Report, Span
 
 #: Header keys.  Exposed for docs, did-you-mean and the formatter.
@@ -79,20 +78,21 @@ class TerminalTable:
     #: Terminals that are not produced from items of a step line.
     HEADER_ONLY = frozenset({"HEADER_KEY", "HEADER_VALUE", "COLON"})
 
-    def __init__(self, terminals: list[Any]):
+    def __init__(self, terminals: Iterable[tuple[str, str, str]]):
+        """``terminals``: (name, "str" or "re", the literal or the regular expression)."""
         self.patterns: list[tuple[str, re.Pattern[str]]] = []
         self.literals: dict[str, str] = {}
         self._memo: dict[str, str | None] = {}
         #: Line text -> its tokens as (type, value, column, end column),
         #: columns counted from the end of the indentation.
         self.lines: dict[str, tuple[tuple[str, str, int, int], ...]] = {}
-        for t in terminals:
-            if t.name in self.HEADER_ONLY:
+        for name, kind, pattern in terminals:
+            if name in self.HEADER_ONLY:
                 continue
-            if t.pattern.type == "str":
-                self.literals[t.pattern.value] = t.name
+            if kind == "str":
+                self.literals[pattern] = name
             else:
-                self.patterns.append((t.name, re.compile(t.pattern.to_regexp())))
+                self.patterns.append((name, re.compile(pattern)))
 
     def classify(self, item: str) -> str | None:
         try:
@@ -122,7 +122,7 @@ class TerminalTable:
 
 
 def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
-    """Fill ``line.tokens`` (lark Tokens with 1-based columns) or report why not.
+    """Fill ``line.tokens`` (Tokens with 1-based columns) or report why not.
 
     A line's tokens depend only on its text (after the indentation): a text
     seen before without problems gets its tokens again, placed on this line.
@@ -130,10 +130,15 @@ def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
     known = table.lines.get(line.text)
     if known is not None:
         number, col0 = line.number, line.indent
+        append = line.tokens.append
         for kind, value, column, end_column in known:
-            tok = _tok(kind, value, number, col0 + column)
+            tok: Token = _new_str(Token, value)  # as _tok does, inline: the hot path
+            tok.type = kind
+            tok.value = value
+            tok.line = tok.end_line = number
+            tok.column = col0 + column
             tok.end_column = col0 + end_column
-            line.tokens.append(tok)
+            append(tok)
         return
     said = len(report.items)
     _tokenize(line, table, report)
@@ -182,35 +187,19 @@ def _tokenize(line: Line, table: TerminalTable, report: Report) -> None:
         line.tokens.append(_tok(kind, item, line.number, col))
 
 
-#: lark's Token with its attributes set directly: the same object, in a
-#: seventh of the time of Token(...) (a library's files make millions).
-_FAST_TOKEN = set(getattr(Token, "__slots__", ())) == {
-    "type", "start_pos", "value", "line", "column", "end_line", "end_column", "end_pos"
-}
 _new_str = str.__new__
 
 
 def _tok(kind: str, value: str, line: int, col: int) -> Token:
-    if not _FAST_TOKEN:  # pragma: no cover - another lark's Token
-        return Token(
-            kind,
-            value,
-            start_pos=col - 1,
-            line=line,
-            column=col,
-            end_line=line,
-            end_column=col + len(value),
-            end_pos=col - 1 + len(value),
-        )
+    # Token's attributes set directly: a library's files make millions of
+    # tokens, and this is faster than calling Token(...).
     tok: Token = _new_str(Token, value)
     tok.type = kind
     tok.value = value
-    tok.start_pos = col - 1
     tok.line = line
     tok.column = col
     tok.end_line = line
     tok.end_column = col + len(value)
-    tok.end_pos = col - 1 + len(value)
     return tok
 
 
@@ -391,15 +380,3 @@ def explain_unknown(item: str) -> tuple[str, str | None]:
     if close:
         return f"unknown word {item!r}", f"did you mean {close[0]!r}?"
     return f"unknown word {item!r}", None
-
-
-class TokenListLexer(Lexer):
-    """Feeds lark a list of already-classified tokens (see ``tokenize_line``)."""
-
-    __future_interface__ = 2
-
-    def __init__(self, lexer_conf: Any) -> None:
-        pass
-
-    def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Token]:
-        return iter(lexer_state.text)

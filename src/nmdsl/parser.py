@@ -1,11 +1,14 @@
 """Text -> concrete syntax tree (one node per line, blocks nested).
 
-The only module that talks to lark.  Each logical line is tokenized by
-:mod:`nmdsl.lexer` and parsed on its own with the LALR line grammar, so a
-syntax error on one line never hides the errors on the others; indentation
-is handled here, the way CPython's tokenizer does it, rather than by lark's
-``Indenter`` (which counts a tab as 8 spaces and misplaces indentation
-errors).
+Each logical line is tokenized by :mod:`nmdsl.lexer` and parsed on its own
+with the LALR line grammar, so a syntax error on one line never hides the
+errors on the others; indentation is handled here, the way CPython's
+tokenizer does it, rather than by lark's ``Indenter`` (which counts a tab as
+8 spaces and misplaces indentation errors).
+
+The line grammar's tables are computed by lark from ``grammar/nmdsl.lark``
+and shipped with the package; :mod:`nmdsl._lalr` runs them, so parsing never
+imports lark (see :mod:`nmdsl._grammar`).
 """
 
 from __future__ import annotations
@@ -13,12 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from lark import Token, Tree
-from lark.exceptions import UnexpectedInput, UnexpectedToken
-
 from . import _grammar
+from ._lalr import Parser, Token, Tree, UnexpectedToken
 from .diagnostics import Report, Span
-from .lexer import Line, split_lines, tokenize_line
+from .lexer import Line, TerminalTable, split_lines, tokenize_line
 
 from .limits import MAX_DEPTH  # noqa: E402  (re-exported)
 
@@ -129,7 +130,7 @@ def expected_words(expected: set[str]) -> str:
 
 def parse_cst(text: str, report: Report) -> list[CstNode]:
     """Parse a whole file into a list of top-level CST nodes; report problems."""
-    lark_parser = _grammar.parser()
+    line_parser = _grammar.parser()
     table = _grammar.terminals()
     root: list[CstNode] = []
     # (indentation, the list that lines at that indentation go into)
@@ -155,7 +156,7 @@ def parse_cst(text: str, report: Report) -> list[CstNode]:
             continue
         indent = len(lead)
         line = Line(number, indent, content)
-        node = _parse_line(line, lark_parser, table, report)
+        node = _parse_line(line, line_parser, table, report)
 
         if pending is not None:
             if indent > stack[-1][0]:
@@ -212,28 +213,25 @@ def _no_body(block: BlockLine, report: Report) -> None:
     )
 
 
-def _parse_line(line: Line, lark_parser: object, table: object, report: Report) -> CstNode | None:
-    tokenize_line(line, table, report)  # type: ignore[arg-type]
+def _parse_line(line: Line, line_parser: Parser, table: TerminalTable, report: Report) -> CstNode | None:
+    tokenize_line(line, table, report)
     if not line.ok:
         return None
     tokens = line.tokens
     # The LALR parse of a line depends only on its token types, so it is done
     # once per sequence of types (per process) and kept as a recipe of token
     # positions; lines of the same shape are built from the recipe.
-    cache = _shapes(lark_parser)
+    cache = _shapes(line_parser)
     key = tuple([t.type for t in tokens])
     recipe = cache.get(key)
     if recipe is None:
         try:
-            tree = lark_parser.parse(tokens)  # type: ignore[attr-defined]
+            tree = line_parser.parse(tokens)
         except UnexpectedToken as exc:
             report.add("E001", *_syntax_message(exc, line))
             return None
-        except UnexpectedInput as exc:  # pragma: no cover - the token lexer never raises others
-            report.add("E001", str(exc), Span.point(line.number, line.indent + 1))
-            return None
         recipe = _recipe(tree.children[0], tokens)
-        if recipe is None:  # pragma: no cover - lark hands back the tokens it was given
+        if recipe is None:  # pragma: no cover - the parser hands back the tokens it was given
             return _to_cst(tree.children[0])
         if len(cache) >= MAX_SHAPES:
             cache.clear()  # memory stays bounded whatever the library holds
@@ -247,17 +245,17 @@ MAX_SHAPES = 4096
 _shape_cache: tuple[object, dict[tuple[str, ...], tuple[Any, ...]]] = (None, {})
 
 
-def _shapes(lark_parser: object) -> dict[tuple[str, ...], tuple[Any, ...]]:
-    """The recipe cache of ``lark_parser`` (a new parser starts a new cache)."""
+def _shapes(line_parser: object) -> dict[tuple[str, ...], tuple[Any, ...]]:
+    """The recipe cache of ``line_parser`` (a new parser starts a new cache)."""
     global _shape_cache
     owner, cache = _shape_cache
-    if owner is not lark_parser:
+    if owner is not line_parser:
         cache = {}
-        _shape_cache = (lark_parser, cache)
+        _shape_cache = (line_parser, cache)
     return cache
 
 
-def _recipe(tree: Tree[Token], tokens: list[Token]) -> tuple[Any, ...] | None:
+def _recipe(tree: Tree, tokens: list[Token]) -> tuple[Any, ...] | None:
     """:func:`_to_cst`'s result for ``tree``, with token positions instead of tokens."""
     where = {id(t): i for i, t in enumerate(tokens)}
 
@@ -355,7 +353,7 @@ def _syntax_message(exc: UnexpectedToken, line: Line) -> tuple[str, Span, str | 
     return message, span, hint
 
 
-def _to_cst(tree: Tree[Token]) -> CstNode:
+def _to_cst(tree: Tree) -> CstNode:
     kind = tree.data
     if kind == "header":
         key, value = tree.children
@@ -376,7 +374,7 @@ def _to_cst(tree: Tree[Token]) -> CstNode:
     return StepLine(count, steps, _span_tree(tree, count or _first_token(tree)))
 
 
-def _step(tree: Tree[Token]) -> StepNode:
+def _step(tree: Tree) -> StepNode:
     word: Token | None = None
     amount: Token | None = None
     targets: list[TargetNode] = []
@@ -402,20 +400,16 @@ def _step(tree: Tree[Token]) -> StepNode:
     return StepNode(word, amount, targets, cues, _span_tree(tree, word or amount))
 
 
-def _first_token(tree: Tree[Token]) -> Token:
-    for t in tree.scan_values(lambda v: isinstance(v, Token)):
-        assert isinstance(t, Token)
-        return t
-    raise AssertionError("empty tree")
+def _first_token(tree: Tree) -> Token:
+    tokens = tree.iter_tokens()
+    assert tokens, "empty tree"
+    return tokens[0]
 
 
-def _last_token(tree: Tree[Token], first: Token) -> Token:
-    last = first
-    for t in tree.scan_values(lambda v: isinstance(v, Token)):
-        last = t
-    assert isinstance(last, Token)
-    return last
+def _last_token(tree: Tree, first: Token) -> Token:
+    tokens = tree.iter_tokens()
+    return tokens[-1] if tokens else first
 
 
-def _span_tree(tree: Tree[Token], first: Token) -> Span:
+def _span_tree(tree: Tree, first: Token) -> Span:
     return span_of(first, _last_token(tree, first))
