@@ -435,6 +435,85 @@ def _fast_payload(fields: Sequence[Field]) -> tuple[bytes, tuple[tuple[int, int,
     return packer.pack(*values), tuple(shape)
 
 
+def _valid_range(base: BaseType) -> tuple[int, int] | None:
+    """The values an integer type can hold, its "invalid" marker excluded.
+
+    Every integer type's marker sits at one end of its range (the top for
+    plain and signed types, 0 for the ``z`` types), so the values it may
+    carry are one interval and a check is two comparisons.
+    """
+    if base.invalid == base.high:
+        return base.low, base.high - 1
+    if base.invalid == base.low:
+        return base.low + 1, base.high
+    return None
+
+
+class Layout:
+    """A data message layout known before its values, packed by one precompiled struct.
+
+    For messages written by the thousand with a handful of shapes (workout
+    steps): the layout key, the definition record and the ``struct`` are made
+    once, and :meth:`pack` only checks and packs the values.  ``fields`` are
+    ``(field number, base type, size)``; strings are passed to :meth:`pack`
+    as their UTF-8 bytes, NUL-padded to ``size``.
+
+    :meth:`pack` returns None whenever a value is not plainly in range; the
+    caller then writes the message through :meth:`RecordWriter.write`, whose
+    checked path raises the precise :class:`FitEncodeError`.  So the fast
+    path never accepts what the checked path refuses, and gives its bytes.
+    """
+
+    __slots__ = ("number", "key", "definition", "_struct", "_ints", "_strings")
+
+    def __init__(self, number: int, fields: Sequence[tuple[int, BaseType, int]]):
+        self.number = number
+        shape = tuple((num, size, base.number) for num, base, size in fields)
+        #: The same key :meth:`RecordWriter.write` makes for these fields, so
+        #: both paths share local message types.
+        self.key: tuple[object, ...] = (number, shape)
+        codes = ["<"]
+        ints: list[tuple[int, int, int]] = []
+        strings: list[tuple[int, int]] = []
+        usable = 0 <= number <= 0xFFFF and len(fields) <= 255
+        for i, (num, base, size) in enumerate(fields):
+            usable = usable and 0 <= num <= 255 and 1 <= size <= 255
+            bounds = _valid_range(base) if base.is_integer and size == base.size else None
+            if bounds is not None:
+                codes.append(base.code)
+                ints.append((i, *bounds))
+            elif base is STRING:
+                codes.append(f"{size}s")
+                strings.append((i, size))
+            else:
+                usable = False  # arrays, floats, bytes: only the checked path writes them
+        self._ints = tuple(ints)
+        self._strings = tuple(strings)
+        # None: every message of this layout goes through the checked path.
+        self._struct = struct.Struct("".join(codes)) if usable else None
+        # The definition record after its header byte (which holds the local
+        # type): reserved, little endian, global number, field count, fields.
+        self.definition = struct.pack("<BBHB", 0, 0, number & 0xFFFF, len(fields) & 0xFF) + bytes(
+            b & 0xFF for triple in shape for b in triple
+        )
+
+    def pack(self, values: Sequence[int | bytes]) -> bytes | None:
+        """The data record's payload, or None if a value needs the checked path."""
+        packer = self._struct
+        if packer is None:
+            return None
+        for i, low, high in self._ints:
+            v = values[i]
+            # type(): bool is an int the checked path refuses.
+            if type(v) is not int or not low <= v <= high:
+                return None
+        for i, size in self._strings:
+            raw = values[i]
+            if type(raw) is not bytes or not raw or len(raw) >= size or b"\x00" in raw:
+                return None
+        return packer.pack(*values)
+
+
 class RecordWriter:
     """Writes definition and data records, defining each layout once.
 
@@ -473,16 +552,32 @@ class RecordWriter:
         payload = b"".join(_pack_value(f, size) for f, size in zip(message.fields, sizes))
         self._emit(message, layout, payload)
 
+    def write_packed(self, layout: Layout, payload: bytes) -> None:
+        """Write a payload from ``layout.pack`` (defining the layout if it is new)."""
+        out = self.out
+        local = self._layouts.get(layout.key)
+        if local is None:
+            local = self._take_local(layout.key)
+            out.append(0x40 | local)
+            out += layout.definition
+        out.append(local)
+        out += payload
+
+    def _take_local(self, layout: tuple[object, ...]) -> int:
+        # The next local type round-robin; its old layout must be redefined.
+        local = self._free[self._next % len(self._free)]
+        self._next += 1
+        old = self._owner.get(local)
+        if old is not None:
+            del self._layouts[old]
+        self._layouts[layout] = local
+        self._owner[local] = layout
+        return local
+
     def _emit(self, message: Message, layout: tuple[object, ...], payload: bytes) -> None:
         local = self._layouts.get(layout)
         if local is None:
-            local = self._free[self._next % len(self._free)]
-            self._next += 1
-            old = self._owner.get(local)
-            if old is not None:
-                del self._layouts[old]
-            self._layouts[layout] = local
-            self._owner[local] = layout
+            local = self._take_local(layout)
             shape: tuple[tuple[int, int, int], ...] = layout[1]  # type: ignore[assignment]
             for f, (_, size, _) in zip(message.fields, shape):
                 if not 0 <= f.number <= 255 or not 1 <= size <= 255:
