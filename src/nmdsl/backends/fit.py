@@ -289,6 +289,8 @@ class _Emitter:
             raise _Abort
 
     def _slots(self, step: Step, intensity: _Slot | None) -> tuple[_Slot | None, _Slot | None]:
+        if step.cadence is None and step.heart_rate is None:
+            return intensity, None  # most steps: nothing to rank or leave out
         slots: list[tuple[str, _Slot]] = []
         if intensity is not None:
             slots.append(("the intensity target", intensity))
@@ -465,6 +467,8 @@ class _Emitter:
     # -- text ------------------------------------------------------------------
 
     def _notes(self, step: Step, cues: Sequence[Cue]) -> str | None:
+        if not cues:
+            return None
         lines = []
         for cue in cues:
             text = " ".join(cue.text.split())
@@ -537,13 +541,17 @@ def _split_cues(cues: Sequence[Cue], parts: Sequence[int], by_time: bool) -> lis
     stays on the first stair, where it is shown.
     """
     out: list[list[Cue]] = [[] for _ in parts]
+    if not cues:
+        return out
     if not by_time:
         out[0] = list(cues)
         return out
     bounds = [sum(parts[:k]) for k in range(len(parts))]
     for cue in cues:
         k = max(i for i, b in enumerate(bounds) if b <= cue.offset_s)
-        out[k].append(cue.model_copy(update={"offset_s": cue.offset_s - bounds[k]}))
+        # A cue on the first stair keeps its offset: no copy (a model copy
+        # costs more than the rest of the stair).
+        out[k].append(cue if bounds[k] == 0 else cue.model_copy(update={"offset_s": cue.offset_s - bounds[k]}))
     return out
 
 
