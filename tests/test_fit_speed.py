@@ -152,7 +152,24 @@ def _crc_bitwise(data: bytes, crc: int = 0) -> int:
     return crc
 
 
-@given(st.binary(max_size=3000), st.integers(0, 0xFFFF))
+_BLOCK_TABLES = fc._block_tables()
+
+
+@given(st.one_of(st.binary(max_size=64), st.binary(min_size=190, max_size=3000)), st.integers(0, 0xFFFF))
 def test_crc_matches_a_bitwise_crc(data: bytes, start: int) -> None:
-    assert fc.crc16(data, start) == _crc_bitwise(data, start)
-    assert fc.crc16(memoryview(data), start) == _crc_bitwise(data, start)
+    expected = _crc_bitwise(data, start)
+    assert fc._crc_bytewise(data, start) == expected
+    saved = fc._CRC_WIDE
+    fc._CRC_WIDE = _BLOCK_TABLES  # the block path, whatever this process checksummed before
+    try:
+        assert fc.crc16(data, start) == expected
+        assert fc.crc16(memoryview(data), start) == expected
+    finally:
+        fc._CRC_WIDE = saved
+
+
+def test_crc_block_edges() -> None:
+    for n in (0, 1, 15, 16, 17, 12 * 16 - 1, 12 * 16, 12 * 16 + 1, 1024, 4099):
+        data = bytes((i * 37 + 11) & 0xFF for i in range(n))
+        for start in (0, 1, 0x8000, 0xFFFF):
+            assert fc._crc_blocks(data, n // 16, start, _BLOCK_TABLES) == _crc_bitwise(data[: n // 16 * 16], start)
