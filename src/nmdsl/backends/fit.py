@@ -194,7 +194,7 @@ class _Emitter:
         writer.write(self._workout_message())
         for index, msg in enumerate(self.steps):
             try:
-                writer.write(_step_message(index, msg))
+                _write_step(writer, index, msg)
             except fc.FitEncodeError as exc:
                 self.report.add("E460", f"step {index + 1}: {exc}", msg.span, "FIT cannot hold this value")
                 raise _Abort from None
@@ -289,6 +289,8 @@ class _Emitter:
             raise _Abort
 
     def _slots(self, step: Step, intensity: _Slot | None) -> tuple[_Slot | None, _Slot | None]:
+        if step.cadence is None and step.heart_rate is None:
+            return intensity, None  # most steps: nothing to rank or leave out
         slots: list[tuple[str, _Slot]] = []
         if intensity is not None:
             slots.append(("the intensity target", intensity))
@@ -465,6 +467,8 @@ class _Emitter:
     # -- text ------------------------------------------------------------------
 
     def _notes(self, step: Step, cues: Sequence[Cue]) -> str | None:
+        if not cues:
+            return None
         lines = []
         for cue in cues:
             text = " ".join(cue.text.split())
@@ -537,13 +541,17 @@ def _split_cues(cues: Sequence[Cue], parts: Sequence[int], by_time: bool) -> lis
     stays on the first stair, where it is shown.
     """
     out: list[list[Cue]] = [[] for _ in parts]
+    if not cues:
+        return out
     if not by_time:
         out[0] = list(cues)
         return out
     bounds = [sum(parts[:k]) for k in range(len(parts))]
     for cue in cues:
         k = max(i for i, b in enumerate(bounds) if b <= cue.offset_s)
-        out[k].append(cue.model_copy(update={"offset_s": cue.offset_s - bounds[k]}))
+        # A cue on the first stair keeps its offset: no copy (a model copy
+        # costs more than the rest of the stair).
+        out[k].append(cue if bounds[k] == 0 else cue.model_copy(update={"offset_s": cue.offset_s - bounds[k]}))
     return out
 
 
@@ -576,3 +584,88 @@ def _step_message(index: int, m: _StepMsg) -> fc.Message:
         fields.append(fc.Field(22, fc.UINT32, m.secondary.high, "secondary_custom_target_value_high"))
     return fc.Message(fc.Mesg.WORKOUT_STEP, tuple(fields))
 
+
+
+# -- the fast path for workout steps ---------------------------------------------
+#
+# A workout has dozens of steps in a handful of shapes: which optional fields
+# a step has and how long its two strings are.  Each shape gets one
+# precompiled fc.Layout (definition, layout key, struct); a step is then a
+# list of values and one struct call.  _step_message stays the reference:
+# anything the fast path does not plainly accept is written through it, so
+# the errors are its errors, and tests/test_fit_speed.py checks that both
+# give the same bytes.
+
+#: Target field kinds, in _step_message's order.
+_REPEAT, _OPEN, _CUSTOM = 0, 1, 2
+
+#: Layouts by shape: (name size, target kind, has intensity, notes size, has
+#: secondary), sizes 0 when the string is absent.  A library uses a few
+#: hundred; the bound only keeps a long-running process's memory in check.
+_STEP_LAYOUTS: dict[tuple[int, int, bool, int, bool], fc.Layout] = {}
+_MAX_STEP_LAYOUTS = 4096
+
+
+def _step_layout(shape: tuple[int, int, bool, int, bool]) -> fc.Layout:
+    name_size, kind, intensity, notes_size, secondary = shape
+    U16, U32, ENUM, STRING = fc.UINT16, fc.UINT32, fc.ENUM, fc.STRING
+    fields: list[tuple[int, fc.BaseType, int]] = [(254, U16, 2)]
+    if name_size:
+        fields.append((0, STRING, name_size))
+    fields += [(1, ENUM, 1), (2, U32, 4)]
+    if kind == _REPEAT:
+        fields += [(3, ENUM, 1), (4, U32, 4)]
+    elif kind == _OPEN:
+        fields.append((3, ENUM, 1))
+    else:
+        fields += [(3, ENUM, 1), (4, U32, 4), (5, U32, 4), (6, U32, 4)]
+    if intensity:
+        fields.append((7, ENUM, 1))
+    if notes_size:
+        fields.append((8, STRING, notes_size))
+    if secondary:
+        fields += [(19, ENUM, 1), (20, U32, 4), (21, U32, 4), (22, U32, 4)]
+    if len(_STEP_LAYOUTS) >= _MAX_STEP_LAYOUTS:
+        _STEP_LAYOUTS.clear()
+    layout = _STEP_LAYOUTS[shape] = fc.Layout(fc.Mesg.WORKOUT_STEP, fields)
+    return layout
+
+
+def _write_step(writer: fc.RecordWriter, index: int, m: _StepMsg) -> None:
+    """Write ``_step_message(index, m)``: the same bytes, or the same error."""
+    try:
+        name = m.name.encode("utf-8") if m.name else b""
+        notes = m.notes.encode("utf-8") if m.notes else b""
+    except (UnicodeEncodeError, AttributeError):  # not text: the checked path says what
+        name = notes = None
+    if name is not None and notes is not None:
+        values: list[int | bytes] = [index]
+        if name:
+            values.append(name)
+        values += (m.duration_type, m.duration_value)
+        if m.repeat_count is not None:
+            kind = _REPEAT
+            values += (fc.Target.OPEN, m.repeat_count)
+        elif m.primary is None:
+            kind = _OPEN
+            values.append(fc.Target.OPEN)
+        else:
+            kind = _CUSTOM
+            values += (m.primary.type, 0, m.primary.low, m.primary.high)
+        if m.intensity is not None:
+            values.append(m.intensity)
+        if notes:
+            values.append(notes)
+        if m.secondary is not None:
+            values += (m.secondary.type, 0, m.secondary.low, m.secondary.high)
+        # Sizes as the checked path declares them: the bytes and a NUL.
+        shape = (
+            len(name) + 1 if name else 0, kind, m.intensity is not None,
+            len(notes) + 1 if notes else 0, m.secondary is not None,
+        )
+        layout = _STEP_LAYOUTS.get(shape) or _step_layout(shape)
+        payload = layout.pack(values)
+        if payload is not None:
+            writer.write_packed(layout, payload)
+            return
+    writer.write(_step_message(index, m))
