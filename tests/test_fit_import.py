@@ -30,7 +30,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nmdsl
-from nmdsl import builder
 from nmdsl import fitcodec as fc
 from nmdsl.backends import EmitOptions
 from nmdsl.backends.fit import FitBackend

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, NmdslError, Report, Severity, sort_diagnostics
+from .diagnostics import Diagnostic, NmdslError, Report, Severity
 from .model import Workout
 
 if TYPE_CHECKING:

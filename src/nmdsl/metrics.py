@@ -43,7 +43,7 @@ from .model import (
     Workout,
     ZoneTarget,
 )
-from .timeline import Segment, Totals, step_seconds, totals_of
+from .timeline import Segment, step_seconds, totals_of
 
 #: Coggan's names for the seven levels (docs/language.md, "Power zones").
 ZONE_NAMES: dict[int, str] = {

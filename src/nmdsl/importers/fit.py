@@ -34,7 +34,6 @@ from ..limits import (
     MAX_DEPTH,
     MAX_DURATION_S,
     MAX_EXPANDED_STEPS,
-    MAX_PERCENT,
     MAX_WATTS,
     ZONES,
 )
