@@ -6,19 +6,22 @@
                                          #     of docs/performance.md
     python3 benchmarks/run.py --quick    # fewer repetitions (a smoke run)
 
-Plain Python: it needs nmdsl installed (``pip install -e .``) and nothing
-else.  Every number is the median of repeated runs, with the spread given as
-the interquartile range (p25-p75) and the minimum.  Start-up is measured in
-fresh processes (``subprocess``), so it includes the interpreter itself; the
-baseline row ``python3 -c pass`` says how much of it is not nmdsl's.
+Plain Python: it needs nmdsl installed (``pip install .``) and nothing else.
+Every number is the median of repeated runs, with the spread given as the
+interquartile range (p25-p75) and the minimum.  Start-up is measured in fresh
+processes (``subprocess``), so it includes the interpreter itself; the
+baseline row ``python3 -c pass`` says how much of it is not nmdsl's.  The
+commands run as users run them: the ``nmdsl`` console script installed beside
+this interpreter (``nmdsl.cli:run``, which ends with ``os._exit``).
 
 ``--interegular-path DIR`` adds DIR (e.g. made with
 ``pip install --target DIR interegular``) to the path of the grammar-building
 measurement only, to see what lark's optional ``interegular`` check costs
 without installing it into the environment.
 
-Parts of this file run as worker subprocesses of itself (``--_worker``), so
-that each measurement that must start cold gets a fresh interpreter.
+Parts of this file run as worker subprocesses of itself (``--_worker``), or
+as ``python3 -c`` snippets in a bare interpreter, so that each measurement
+that must start cold gets a fresh interpreter.
 """
 
 from __future__ import annotations
@@ -222,78 +225,147 @@ def nmdsl_script() -> list[str]:
 
 
 #: Run as ``python3 -c PHASES FILE``: a bare interpreter (this script's own
-#: imports would hide stdlib import costs), timing each stage of a cold check.
+#: imports would hide stdlib import costs), timing each stage of a cold
+#: ``nmdsl check FILE`` the way the console script runs it: ``nmdsl.cli.main``,
+#: then ``os._exit``.  The heavy modules are imported as stages of their own
+#: before the check that would import them.
 PHASES = """\
-import sys, time
+import os, sys, time
 t = [time.perf_counter()]
 import click
 t.append(time.perf_counter())
 import nmdsl.cli
 t.append(time.perf_counter())
-import pydantic
+import dataclasses
 t.append(time.perf_counter())
-class _Probe(pydantic.BaseModel):  # the first model pulls in most of pydantic
-    x: int
+import nmdsl.diagnostics
 t.append(time.perf_counter())
-import lark
+import nmdsl.model
 t.append(time.perf_counter())
-import nmdsl.diagnostics, nmdsl.model
-t.append(time.perf_counter())
-import nmdsl.api, nmdsl.builder, nmdsl.checks, nmdsl.parser
+import nmdsl.api, nmdsl.parser, nmdsl.builder, nmdsl.checks
 t.append(time.perf_counter())
 from nmdsl import _grammar
-_grammar.parser()
-_grammar.terminals()
+_grammar.tables(); _grammar.parser(); _grammar.terminals()
 t.append(time.perf_counter())
-assert nmdsl.api.check_file(sys.argv[1]).ok
+import lxml.etree
 t.append(time.perf_counter())
-nmdsl.api.check_file(sys.argv[1])
+import nmdsl.library, nmdsl.reports, nmdsl.lint, nmdsl.backends.zwo, nmdsl.backends.erg, nmdsl.backends.fit
 t.append(time.perf_counter())
-print([b - a for a, b in zip(t, t[1:])])
+def check():
+    try:
+        nmdsl.cli.main(["check", sys.argv[1]], prog_name="nmdsl")
+    except SystemExit as exc:
+        assert not exc.code, exc.code
+check()
+t.append(time.perf_counter())
+check()
+t.append(time.perf_counter())
+def dataclasses_of(*mods):
+    return sum(1 for m in mods for v in vars(m).values()
+               if isinstance(v, type) and v.__module__ == m.__name__ and dataclasses.is_dataclass(v))
+import nmdsl.timeline
+print(repr({
+    "stages": [b - a for a, b in zip(t, t[1:])],
+    "model_dataclasses": dataclasses_of(nmdsl.model, nmdsl.timeline),
+    "diagnostics_dataclasses": dataclasses_of(nmdsl.diagnostics),
+    "unwanted": sorted(m for m in ("pydantic", "lark") if m in sys.modules),
+}))
+sys.stdout.flush(); sys.stderr.flush()
+os._exit(0)
 """
 PHASE_NAMES = [
     "import click",
     "import nmdsl.cli (after click)",
-    "import pydantic",
-    "pydantic: the first `BaseModel` subclass (a one-field probe)",
-    "import lark",
-    "import nmdsl.diagnostics + nmdsl.model (their pydantic classes built)",
-    "import nmdsl.api, parser, builder, checks (the rest of the check path)",
-    "grammar: load the shipped LALR tables + build the terminal table",
-    "first check of the small file",
+    "import dataclasses (stdlib)",
+    "import nmdsl.diagnostics (`Span`, `Diagnostic`, the codes)",
+    "import nmdsl.model (its dataclasses created; with nmdsl.timeline)",
+    "import nmdsl.api, parser, builder, checks (the rest of the parse path)",
+    "parser tables: import the shipped `nmdsl._tables`, make the parser and the terminal table",
+    "import lxml.etree (for ZWO)",
+    "import nmdsl.library, reports, lint and the ZWO, ERG/MRC and FIT backends",
+    "first check of the small file (`nmdsl.cli.main`: every target format + lints)",
     "second check of the same file",
 ]
 
+#: Run as ``python3 -c STDLIB_OF_CHECK FILE``: the standard-library modules
+#: that ``nmdsl check FILE`` imports beyond what click imports, as the
+#: shortest list whose imports load them all (for the "floor" rows).
+STDLIB_OF_CHECK = """\
+import sys
+import click
+before = set(sys.modules)
+import nmdsl.cli
+try:
+    nmdsl.cli.main(["check", sys.argv[1]], prog_name="nmdsl")
+except SystemExit:
+    pass
+new = [m for m in set(sys.modules) - before
+       if m.split(".")[0] in sys.stdlib_module_names and not any(p.startswith("_") for p in m.split("."))]
+new = [m for m in new if not any(o.startswith(m + ".") for o in new)]
+print(" ".join(sorted(new)))
+"""
+
 
 def w_parser(loads: str, builds: str) -> dict:
+    """Time the shipped tables (load, then the parser made from them) and lark building them.
+
+    First in the process: ``_grammar.tables()`` imports ``nmdsl._tables`` and
+    hashes the grammar; ``parser()`` and ``terminals()`` make the driver and
+    the lexer's terminal table.  Then the same again with the caches cleared
+    and the module forgotten (re-imported from its bytecode).  Then ``import
+    lark`` and ``_grammar.build(text)`` (what a stale table file costs).
+    """
     import importlib.util
 
+    import nmdsl
     from nmdsl import _grammar
 
-    text = _grammar.grammar_path().read_text(encoding="utf-8")
-    try:
-        fresh = _grammar._load_cached(_grammar.grammar_sha256(text)) is not None
-    except (AttributeError, TypeError):  # the private helper changed: report unknown
-        fresh = None
-    load_s, build_s = [], []
-    for _ in range(int(loads)):
+    def forget() -> None:
+        _grammar.tables.cache_clear()
         _grammar.parser.cache_clear()
+        _grammar.terminals.cache_clear()
+        sys.modules.pop("nmdsl._tables", None)
+        if hasattr(nmdsl, "_tables"):
+            delattr(nmdsl, "_tables")
+
+    text = _grammar.grammar_path().read_text(encoding="utf-8")
+    table_s, driver_s = [], []
+    for i in range(int(loads)):
+        if i:
+            forget()
         t0 = time.perf_counter()
+        _grammar.tables()
+        t1 = time.perf_counter()
         _grammar.parser()
-        load_s.append(time.perf_counter() - t0)
+        _grammar.terminals()
+        t2 = time.perf_counter()
+        table_s.append(t1 - t0)
+        driver_s.append(t2 - t1)
+    shipped = "lark" not in sys.modules  # building the tables would have imported it
+    t0 = time.perf_counter()
+    import lark
+    import lark.lexer
+
+    import_lark = time.perf_counter() - t0
+    build_s = []
     for _ in range(int(builds)):
         t0 = time.perf_counter()
         _grammar.build(text)
         build_s.append(time.perf_counter() - t0)
-    import lark.lexer
 
     blocked = "interegular" in sys.modules and sys.modules["interegular"] is None
     spec = None if blocked else importlib.util.find_spec("interegular")
-
+    t = _grammar.tables()
     return {
-        "load": load_s,
+        "tables": table_s,
+        "driver": driver_s,
+        "import_lark": import_lark,
         "build": build_s,
-        "pickle_fresh": fresh,
+        "shipped": shipped,
+        "states": len(t.actions),
+        "rules": len(t.rules),
+        "terminals": len(t.terminals),
+        "tables_bytes": _grammar.TABLES.stat().st_size,
         "interegular": bool(getattr(lark.lexer, "has_interegular", False)),
         "interegular_origin": spec.origin if spec else None,
     }
@@ -333,7 +405,7 @@ def w_mem(path: str, mode: str) -> dict:
         assert r.ok and r.workout is not None, r.diagnostics[:3]
         out = nmdsl.api.emit(r.workout, "json")
         return {"maxrss_before_kib": before, "maxrss_kib": _peak_rss_kib()}
-    nmdsl.api.check(SMALL)  # load the grammar first: measure the file, not the start-up
+    nmdsl.api.emit(nmdsl.api.check(SMALL).workout, "json")  # grammar and pydantic loaded first
     tracemalloc.start()
     r = nmdsl.api.check(data, filename=path)
     assert r.ok and r.workout is not None, r.diagnostics[:3]
@@ -351,63 +423,99 @@ WORKERS: dict[str, Callable[..., dict]] = {"parser": w_parser, "mem": w_mem}
 # ---------------------------------------------------------------------------
 # measurements
 
+#: The dependencies whose import the start-up table reports per command.
+HEAVY = ("click", "lxml", "pydantic", "lark")
 
-#: The modules the ``check`` path imports, less nmdsl and pydantic: a floor for
-#: what ``nmdsl check`` could cost without pydantic (kept by hand; see the docs).
-CHECK_PATH_STDLIB = "pickle, hashlib, difflib, dataclasses, re, tempfile, pathlib, enum"
-ONE_MODEL = "import pydantic\nclass A(pydantic.BaseModel):\n    x: int\n"
+
+def heavy_imports(argv: Sequence[str]) -> str:
+    """Which of :data:`HEAVY` a command imports (one ``-X importtime`` run).
+
+    ``argv`` is a command as the start-up table runs it; the console script
+    is run as ``python -X importtime -m nmdsl ...``, which calls the same
+    ``nmdsl.cli:run``.
+    """
+    exe = nmdsl_script()
+    if list(argv[: len(exe)]) == exe:
+        argv = [PY, "-X", "importtime", "-m", "nmdsl", *argv[len(exe) :]]
+    elif argv[0] == PY:
+        argv = [PY, "-X", "importtime", *argv[1:]]
+    else:
+        return "?"
+    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    names = {n["name"].split(".")[0] for n in walk(parse_importtime(p.stderr))}
+    return ", ".join(h for h in HEAVY if h in names) or "none"
 
 
 def bench_startup(tmp: Path, reps: int) -> tuple[list[Table], dict]:
     small = tmp / "small.nm"
     small.write_text(SMALL, encoding="utf-8")
+    out = tmp / "out"
+    out.mkdir()
     exe = nmdsl_script()
     base_label = "`python3 -c pass` (baseline: the interpreter alone)"
+    api_check = f"from nmdsl import api\nassert api.check_file({str(small)!r}).ok\n"
     nmdsl_cmds: list[tuple[str, list[str]]] = [
         (base_label, [PY, "-c", "pass"]),
         ('`python3 -c "import nmdsl"`', [PY, "-c", "import nmdsl"]),
-        (
-            "the parser alone: `from nmdsl import _grammar; _grammar.parser()`",
-            [PY, "-c", "from nmdsl import _grammar; _grammar.parser()"],
-        ),
+        ("library, no CLI: `from nmdsl import api; api.check_file(small)`", [PY, "-c", api_check]),
         ("`nmdsl --version`", [*exe, "--version"]),
         ("`nmdsl --help`", [*exe, "--help"]),
         ("`nmdsl check small.nm`", [*exe, "check", str(small)]),
-        ("`nmdsl compile small.nm -f json -o -`", [*exe, "compile", str(small), "-f", "json", "-o", "-"]),
+        (
+            "`nmdsl compile small.nm -f zwo -o out/small.zwo`",
+            [*exe, "compile", str(small), "-f", "zwo", "-o", str(out / "small.zwo")],
+        ),
+        (
+            "`nmdsl compile small.nm -f erg -o out/small.erg`",
+            [*exe, "compile", str(small), "-f", "erg", "-o", str(out / "small.erg")],
+        ),
+        (
+            "`nmdsl compile small.nm -f fit -o out/small.fit`",
+            [*exe, "compile", str(small), "-f", "fit", "-o", str(out / "small.fit")],
+        ),
+        (
+            "`nmdsl compile small.nm -f json -o out/small.json`",
+            [*exe, "compile", str(small), "-f", "json", "-o", str(out / "small.json")],
+        ),
+        ("`nmdsl schema`", [*exe, "schema"]),
     ]
     on_path = shutil.which("nmdsl")
     shim = None
     if on_path and exe[0] != PY and Path(on_path).resolve() != Path(exe[0]).resolve():
         shim = on_path
         nmdsl_cmds.append(("`nmdsl --version` through PATH (see note)", [on_path, "--version"]))
+
+    p = subprocess.run([PY, "-c", STDLIB_OF_CHECK, str(small)], capture_output=True, text=True, check=False)
+    if p.returncode != 0:
+        raise SystemExit(f"listing the check's stdlib modules failed:\n{p.stderr}")
+    stdlib = p.stdout.split()
+    floor = "import click\n" + "".join(f"import {m}\n" for m in stdlib)
+    leave = "import sys\nsys.stdout.flush()\nos._exit(0)\n"
+    via_main = "import sys\nfrom nmdsl.cli import main\nsys.argv = {argv!r}\nmain()\n"
     dep_cmds: list[tuple[str, list[str]]] = [
         ("`import click`", [PY, "-c", "import click"]),
         ("`import argparse` (for comparison)", [PY, "-c", "import argparse"]),
-        ("`import lark`", [PY, "-c", "import lark"]),
+        ("`import lxml.etree`", [PY, "-c", "import lxml.etree"]),
         ("`import pydantic`", [PY, "-c", "import pydantic"]),
-        ("`import pydantic` + one `BaseModel` subclass", [PY, "-c", ONE_MODEL]),
+        ("`import lark` (for reference: not imported at run time)", [PY, "-c", "import lark"]),
         (
-            "floor without pydantic: `import click, lark` + the stdlib modules of the check path",
-            [PY, "-c", f"import click, lark, {CHECK_PATH_STDLIB}"],
+            "floor: `import click` + the stdlib modules `nmdsl check` imports, then `os._exit`",
+            [PY, "-c", floor + "import os\n" + leave],
+        ),
+        ("the same floor + `import lxml.etree`", [PY, "-c", floor + "import os, lxml.etree\n" + leave]),
+        (
+            "`nmdsl check small.nm` through `nmdsl.cli:main`, normal interpreter exit (no `os._exit`)",
+            [PY, "-c", via_main.format(argv=["nmdsl", "check", str(small)])],
         ),
         (
-            "floor without pydantic and lark: `import click` + the same stdlib modules",
-            [PY, "-c", f"import click, {CHECK_PATH_STDLIB}"],
-        ),
-        (
-            "floor with pydantic: `import click, lark` + the stdlib modules + pydantic + one `BaseModel` subclass",
-            [PY, "-c", f"import click, lark, {CHECK_PATH_STDLIB}\n{ONE_MODEL}"],
-        ),
-    ]
-    api_check = f"from nmdsl import api\nassert api.check_file({str(small)!r}).ok\n"
-    dep_cmds += [
-        (
-            "the check path without the CLI: `from nmdsl import api; api.check_file(small)`",
-            [PY, "-c", api_check],
-        ),
-        (
-            "the same, ending with `os._exit(0)` (no interpreter teardown)",
-            [PY, "-c", api_check + "import os, sys\nsys.stdout.flush()\nos._exit(0)\n"],
+            "`nmdsl compile small.nm -f zwo …` through `nmdsl.cli:main`, normal exit",
+            [
+                PY,
+                "-c",
+                via_main.format(
+                    argv=["nmdsl", "compile", str(small), "-f", "zwo", "-o", str(out / "main.zwo")]
+                ),
+            ],
         ),
     ]
     cmds = nmdsl_cmds + dep_cmds
@@ -422,26 +530,42 @@ def bench_startup(tmp: Path, reps: int) -> tuple[list[Table], dict]:
     base = statistics.median(samples[base_label])
     stats = {}
     tables = []
-    for title, group in (
-        ("Start-up (fresh process each run)", nmdsl_cmds),
+    for title, group, imports in (
+        ("Start-up (fresh process each run)", nmdsl_cmds, True),
         (
             "What the dependencies and the exit cost at start-up (fresh process each run, same rounds)",
             dep_cmds,
+            False,
         ),
     ):
-        t = Table(title, (*TIMING_COLUMNS[:-1], "minus baseline"))
-        for label, _ in group:
-            extra = "" if label == base_label else ms(statistics.median(samples[label]) - base)
-            stats[label] = t.timing(label, samples[label], extra)
+        cols = (*TIMING_COLUMNS[:-1], "minus baseline") + (("imports",) if imports else ())
+        t = Table(title, cols)
+        for label, argv in group:
+            st = stats[label] = summary(samples[label])
+            cells = [label, ms(st["median"]), f"{ms(st['p25'])} – {ms(st['p75'])}", ms(st["min"]), st["n"]]
+            cells.append("" if label == base_label else ms(st["median"] - base))
+            if imports:
+                cells.append("" if label == base_label or argv[0] == on_path else heavy_imports(argv))
+            t.add(*cells)
         tables.append(t)
-    tables[0].notes.append(f"`nmdsl` is `{' '.join(exe)}` (the console script pip installed beside `{PY}`).")
+    tables[0].notes.append(
+        f"`nmdsl` is `{' '.join(exe)}` (the console script pip installed beside `{PY}`; it runs "
+        "`nmdsl.cli:run`, which ends with `os._exit`). `out/` is a folder in a temporary directory. "
+        f"Imports: which of {', '.join(HEAVY)} the command imports (one `python3 -X importtime` run; "
+        "the console script as `python3 -m nmdsl`, which runs the same function)."
+    )
     if shim:
         tables[0].notes.append(
             f"`nmdsl` on PATH is `{shim}`, a different file (here a version manager's shim, "
             "which starts a shell and more before Python): its extra time is this machine's, not nmdsl's."
         )
     tables[1].notes.append(
-        f"Baseline: {ms(base)} (`python3 -c pass`). The stdlib modules of the check path: `{CHECK_PATH_STDLIB}`."
+        f"Baseline: {ms(base)} (`python3 -c pass`). The `import` rows end normally (interpreter teardown "
+        "included, as in the baseline); the floor rows end with `os._exit(0)`, as the console script does. "
+        f"The stdlib modules `nmdsl check` imports beyond click's (found by running it): `{', '.join(stdlib)}`. "
+        "The last two rows run the same command as the console script, but through `nmdsl.cli:main` "
+        "and `sys.exit`, so the interpreter tears down everything it imported (what the console script did "
+        "before it called `os._exit`)."
     )
     return tables, {"stats": stats, "base": base, "small": str(small), "exe": exe}
 
@@ -473,27 +597,40 @@ def walk(nodes: list[dict]):
 def bench_importtime(small: str, reps: int) -> Table:
     """Median over ``reps`` cold runs of ``python -X importtime -m nmdsl check small.nm``."""
     keys = [
+        "typing",
         "click",
-        "lark",
-        "pydantic",
-        "pydantic_core",
         "nmdsl.cli",
-        "nmdsl.api",
+        "pathlib",
+        "dataclasses",
         "nmdsl.diagnostics",
         "nmdsl.model",
+        "nmdsl.api",
+        "nmdsl.parser",
+        "hashlib",
+        "nmdsl._tables",
+        "nmdsl.library",
+        "tomllib",
+        "json",
+        "nmdsl.lint",
+        "decimal",
+        "lxml.etree",
+        "nmdsl.fitcodec",
+        "pydantic",
+        "lark",
     ]
     cum: dict[str, list[float]] = {k: [] for k in keys}
     selfs: dict[str, list[float]] = {}
     totals: list[float] = []
-    for i in range(reps + 1):
+    counts: list[int] = []
+    for _ in range(reps):
         p = subprocess.run(
             [PY, "-X", "importtime", "-m", "nmdsl", "check", small],
             capture_output=True,
             text=True,
             check=False,
         )
-        if i == 0:  # warm-up
-            continue
+        if p.returncode != 0:
+            raise SystemExit(f"-X importtime run failed:\n{p.stderr}")
         roots = [r for r in parse_importtime(p.stderr) if r["name"] != "site"]
         totals.append(sum(r["cum"] for r in roots) / 1e6)
         seen: set[str] = set()
@@ -502,21 +639,33 @@ def bench_importtime(small: str, reps: int) -> Table:
                 seen.add(n["name"])
                 cum[n["name"]].append(n["cum"] / 1e6)
             selfs.setdefault(n["name"], []).append(n["self"] / 1e6)
+        counts.append(sum(1 for _ in walk(roots)))
     t = Table(
-        "Import time of `nmdsl check small.nm` (`python3 -X importtime`)",
+        "Import time of `nmdsl check small.nm` (`python3 -X importtime -m nmdsl`)",
         ("module", "cumulative (median)", "self (median)", "runs"),
     )
-    t.add("all imports after `site`", ms(statistics.median(totals)), "", len(totals))
+    t.add(
+        f"all imports after `site` ({statistics.median(counts):.0f} modules)",
+        ms(statistics.median(totals)),
+        "",
+        len(totals),
+    )
     for k in keys:
         if cum[k]:
             t.add(f"`{k}`", ms(statistics.median(cum[k])), ms(statistics.median(selfs[k])), len(cum[k]))
+    absent = [k for k in ("pydantic", "lark") if not cum[k]]
     top = sorted(selfs.items(), key=lambda kv: -statistics.median(kv[1]))[:8]
     for name, v in top:
         t.add(f"`{name}` (top self time)", "", ms(statistics.median(v)), len(v))
     t.notes.append(
-        "Cumulative = the module and everything it imported first; self = its own body "
-        "(for `nmdsl.model` and `nmdsl.diagnostics` that is building the pydantic model classes). "
-        "`-X importtime` itself slows imports down, so these add up to more than the wall-clock rows."
+        "Cumulative = the module and everything it imported first (where it was imported first: "
+        "a module imported earlier by another is not counted again); self = its own body "
+        "(for `nmdsl.model` that is mostly creating its dataclasses). "
+        "`-X importtime` itself slows imports down, so these add up to more than the wall-clock rows. "
+        "The backends are imported with `importlib.import_module`, which `-X importtime` does not list: "
+        "the ZWO, ERG/MRC and FIT modules' own bodies are missing here, their imports "
+        "(`decimal`, `lxml.etree`, `nmdsl.fitcodec`) appear at the top level."
+        + (f" Not imported: {', '.join(f'`{a}`' for a in absent)}." if absent else "")
     )
     return t
 
@@ -525,14 +674,16 @@ def bench_phases(small: str, reps: int) -> Table:
     import ast
 
     runs, walls = [], []
+    info: dict = {}
     for i in range(reps + 1):
         t0 = time.perf_counter()
         p = subprocess.run([PY, "-c", PHASES, small], capture_output=True, text=True, check=False)
         wall = time.perf_counter() - t0
         if p.returncode != 0:
             raise SystemExit(f"the stage-by-stage run failed:\n{p.stderr}")
+        info = ast.literal_eval(p.stdout.strip())
         if i:  # the first is a warm-up
-            runs.append(ast.literal_eval(p.stdout.strip()))
+            runs.append(info["stages"])
             walls.append(wall)
     t = Table(
         "Cold `check` of one small file, stage by stage (fresh bare interpreter, in-process clock)",
@@ -543,14 +694,24 @@ def bench_phases(small: str, reps: int) -> Table:
     t.timing("**sum of the stages** (but the second check)", [sum(r[:-1]) for r in runs])
     t.timing("wall clock of the whole process (`subprocess.run`)", walls)
     t.timing(
-        "outside the stages: interpreter start-up and exit (wall − all stages)",
+        "outside the stages: interpreter start-up and `os._exit` (wall − all stages)",
         [w - sum(r) for w, r in zip(walls, runs)],
+    )
+    model_ms = statistics.median(
+        r[PHASE_NAMES.index(next(n for n in PHASE_NAMES if "nmdsl.model" in n))] for r in runs
+    )
+    t.notes.append(
+        'The process runs `nmdsl.cli.main(["check", FILE])` as the console script does and ends with '
+        f"`os._exit(0)`. `nmdsl.model` and `nmdsl.timeline` define {info['model_dataclasses']} dataclasses "
+        f"({ms(model_ms / max(1, info['model_dataclasses']))} each, on the median), `nmdsl.diagnostics` "
+        f"{info['diagnostics_dataclasses']}. pydantic or lark imported by the check: "
+        f"{', '.join(info['unwanted']) or 'neither'}."
     )
     return t
 
 
 def bench_parser(procs: int, interegular_path: str | None) -> Table:
-    """Each worker process loads the tables 1 + 10 times and builds them 1 + 3 times.
+    """Each worker process loads the shipped tables 1 + 10 times and builds them with lark 1 + 3 times.
 
     The first of each in a process is the one a CLI run pays ("cold"); the
     repeats show the steady state ("warm").  The first build is the expensive
@@ -566,19 +727,35 @@ def bench_parser(procs: int, interegular_path: str | None) -> Table:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [interegular_path, env.get("PYTHONPATH")]))
     if installed or env:
-        runs["with"] = [worker("parser", "11", "4", env=env) for _ in range(max(3, procs // 2))]
-    t = Table("Parser: shipped tables versus building from the grammar (in-process clock)", TIMING_COLUMNS)
+        runs["with"] = [worker("parser", "2", "4", env=env) for _ in range(max(3, procs // 2))]
+    t = Table("Parser: the shipped tables versus building them with lark (in-process clock)", TIMING_COLUMNS)
+    rs = runs["without"]
+    t.timing(
+        "`_grammar.tables()`: import `nmdsl._tables` + hash the grammar, first in a process",
+        [r["tables"][0] for r in rs],
+    )
+    t.timing(
+        "`_grammar.parser()` + `terminals()` from them (the driver, the lexer's regexes), first in a process",
+        [r["driver"][0] for r in rs],
+    )
+    t.timing(
+        "`_grammar.tables()` again (caches cleared, `_tables` re-imported from its bytecode)",
+        [x for r in rs for x in r["tables"][1:]],
+    )
+    t.timing(
+        "`_grammar.parser()` + `terminals()` again (`re` has the patterns cached)",
+        [x for r in rs for x in r["driver"][1:]],
+    )
     for key, what in (("without", "interegular absent"), ("with", "interegular importable")):
         if key not in runs:
             continue
         rs = runs[key]
         assert all(r["interegular"] == (key == "with") for r in rs), "interegular detection went wrong"
+        t.timing(f"`import lark` (after nmdsl's parser modules), {what}", [r["import_lark"] for r in rs])
         t.timing(
-            f"`_grammar.parser()`, load `_parser.pickle`: first in a process, {what}",
-            [r["load"][0] for r in rs],
+            f"`_grammar.build(text)`: lark builds the tables, first in a process, {what}",
+            [r["build"][0] for r in rs],
         )
-        t.timing(f"`_grammar.parser()` again (cache cleared), {what}", [x for r in rs for x in r["load"][1:]])
-        t.timing(f"`_grammar.build(text)`: first in a process, {what}", [r["build"][0] for r in rs])
         t.timing(f"`_grammar.build(text)` again, {what}", [x for r in rs for x in r["build"][1:]])
     where = (
         "installed in this environment"
@@ -587,14 +764,18 @@ def bench_parser(procs: int, interegular_path: str | None) -> Table:
         if "with" in runs
         else "not installed (pass `--interegular-path DIR` to measure it)"
     )
+    r0 = runs["without"][0]
     t.notes.append(
+        f"The shipped tables: {r0['states']} states, {r0['rules']} rules, {r0['terminals']} terminals; "
+        f"`_tables.py` is {r0['tables_bytes'] / 1024:.1f} KiB of source. "
         f"interegular: {where}. Each row's runs come from {procs} (interegular: {len(runs.get('with', []))}) "
-        'fresh processes, with lark and nmdsl already imported; "first in a process" is what one CLI run pays.'
+        'fresh processes with nmdsl\'s parser modules imported; "first in a process" is what one CLI run pays. '
+        "Run time never builds the tables; `build` is what an edited grammar (stale `_tables.py`) costs."
     )
-    if any(r["pickle_fresh"] is False for r in runs["without"]):
+    if not all(r["shipped"] for r in runs["without"]):
         t.notes.append(
-            "**Warning:** `_parser.pickle` is stale for this grammar or lark version, so "
-            "`_grammar.parser()` built the tables instead of loading them."
+            "**Warning:** `_tables.py` is stale for this grammar, so `_grammar.tables()` "
+            "imported lark and built the tables instead of loading them."
         )
     return t
 
@@ -662,6 +843,7 @@ def bench_throughput(tmp: Path, scale: float) -> tuple[Table, Path]:
 
 def bench_folder(tmp: Path, exe: list[str], reps: int) -> Table:
     import nmdsl.api
+    import nmdsl.library
 
     folder = tmp / "many"
     for i in range(500):
@@ -672,18 +854,40 @@ def bench_folder(tmp: Path, exe: list[str], reps: int) -> Table:
     t = Table(
         "`nmdsl check` over a folder of 500 small files (10–30 lines each)", (*TIMING_COLUMNS[:-1], "files/s")
     )
-    run_once([*exe, "check", str(folder)])
-    cli = [run_once([*exe, "check", str(folder)]) for _ in range(reps)]
-    t.timing(
-        "`nmdsl check DIR` (one process, start-up included)", cli, rate(len(files) / statistics.median(cli))
-    )
+    cmds = [
+        (
+            "`nmdsl check DIR` (one process tree, start-up included; `--jobs` default)",
+            [*exe, "check", str(folder)],
+        ),
+        ("`nmdsl check --jobs 1 DIR` (one process)", [*exe, "check", "--jobs", "1", str(folder)]),
+    ]
+    samples: dict[str, list[float]] = {label: [] for label, _ in cmds}
+    for _, argv in cmds:
+        run_once(argv)
+    for _ in range(reps):
+        for label, argv in cmds:
+            samples[label].append(run_once(argv))
+    for label, _ in cmds:
+        t.timing(label, samples[label], rate(len(files) / statistics.median(samples[label])))
 
-    def all_files() -> None:
+    def library() -> None:
+        assert not nmdsl.library.check_library([str(folder)], jobs=1).errors
+
+    def parse_only() -> None:
         for f in files:
             assert nmdsl.api.check_file(f).ok
 
-    s = timed(all_files, reps, budget_s=15)
-    t.timing("`nmdsl.check_file` on each file (in-process, warm)", s, rate(len(files) / statistics.median(s)))
+    for label, fn in (
+        ("`nmdsl.library.check_library([DIR], jobs=1)` (in-process, warm: what `check` does)", library),
+        ("`nmdsl.check_file` on each file (in-process, warm: parse + build only)", parse_only),
+    ):
+        s = timed(fn, reps, budget_s=15)
+        t.timing(label, s, rate(len(files) / statistics.median(s)))
+    t.notes.append(
+        "`nmdsl check` compiles every file to each default target format (ZWO, ERG, MRC, FIT for bike "
+        "sessions) and runs the lints; `check_file` only parses and builds the model. The two CLI rows "
+        "run round-robin."
+    )
     return t
 
 
@@ -700,7 +904,8 @@ def bench_memory(big: Path, small: Path) -> Table:
     t.add("process peak RSS after check + emit, small file", f"{rss_small['maxrss_kib'] / 1024:.1f} MiB")
     t.add("process peak RSS after check + emit, 10,000 lines", f"{rss_big['maxrss_kib'] / 1024:.1f} MiB")
     t.notes.append(
-        "tracemalloc counts Python allocations only (the grammar is loaded before it starts); "
+        "tracemalloc counts Python allocations only (the parser tables and pydantic's JSON serializer "
+        "are loaded by a small file before it starts); "
         "peak RSS (VmHWM) is the whole process, interpreter and imports included, "
         "measured in separate runs without tracemalloc."
     )
@@ -764,8 +969,8 @@ def machine(note: str | None = None) -> str:
         ("OS", f"{platform.system()} {platform.release()}"),
         ("Python", f"{platform.python_version()} ({platform.python_implementation()}), `{PY}`"),
         (
-            "lark / pydantic / pydantic-core / click",
-            " / ".join(_version(d) for d in ("lark", "pydantic", "pydantic-core", "click")),
+            "click / lxml / pydantic / pydantic-core / lark",
+            " / ".join(_version(d) for d in ("click", "lxml", "pydantic", "pydantic-core", "lark")),
         ),
         ("interegular", _version("interegular")),
         ("load average at start (1, 5, 15 min)", load),
@@ -785,7 +990,9 @@ def finish(tables: list[str], t_start: float, *, quick: bool, write: bool, begin
         load = "; load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     except OSError:
         load = ""
-    body = "\n".join(tables) + f"\n_Benchmark run time: {elapsed:.0f} s{' (--quick)' if quick else ''}{load}._\n"
+    body = (
+        "\n".join(tables) + f"\n_Benchmark run time: {elapsed:.0f} s{' (--quick)' if quick else ''}{load}._\n"
+    )
     print(body)
     if write:
         doc = DOC.read_text(encoding="utf-8")
