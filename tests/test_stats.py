@@ -335,6 +335,21 @@ def test_cli_reports_errors_and_fails(tmp_path: Path) -> None:
     assert "E204" in result.output and "Attacks" in result.output
 
 
+def test_cli_finds_files_as_check_does(tmp_path: Path) -> None:
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.nmdsl]\nftp = 300\nexclude = ["drafts/**"]\n', encoding="utf-8")
+    (tmp_path / "a.nm").write_text("name: A\n60m @100%\n", encoding="utf-8")
+    (tmp_path / "drafts" / "b.nm").write_text("name: B\n10m @50%\n", encoding="utf-8")
+    result = CliRunner().invoke(stats_cmd, [str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert [Path(r["file"]).name for r in records] == ["a.nm"]
+    assert records[0]["ftp_w"] == 300 and round(records[0]["work_kj"]) == 1080  # 300 W for an hour
+    (tmp_path / "pyproject.toml").write_text("[tool.nmdsl]\nftp = -1\n", encoding="utf-8")
+    broken = CliRunner().invoke(stats_cmd, [str(tmp_path)])
+    assert broken.exit_code == 1 and "E011" in broken.output
+
+
 def test_check_does_not_import_the_report_modules() -> None:
     import subprocess
     import sys

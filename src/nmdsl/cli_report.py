@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .api import Result
+    from .diagnostics import Diagnostic
     from .metrics import StatsOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,21 +72,24 @@ def _options(ftp_w: float | None, max_effort_pct: float | None, free_ride_pct: f
     return StatsOptions(max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, ftp_w=ftp_w)
 
 
-def _nm_files(paths: tuple[str, ...]) -> Iterator[str]:
-    """Files as given; folders searched for ``*.nm`` (sorted, hidden folders skipped)."""
-    from pathlib import Path
+def _nm_files(
+    paths: tuple[str, ...], ftp_w: float | None, problems: list[Diagnostic]
+) -> Iterator[tuple[str, float | None]]:
+    """Files as ``nmdsl check`` finds them (config excludes honoured), each with the FTP to assume.
 
-    for p in paths:
-        if p != "-" and os.path.isdir(p):
-            root = Path(p)
-            found = sorted(
-                f
-                for f in root.rglob("*.nm")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(root).parts)
-            )
-            yield from (str(f) for f in found)
-        else:
-            yield p
+    The header's FTP wins, then ``--ftp``, then the ``ftp`` of the file's
+    configuration.  Problems in a configuration (E011) are printed and
+    added to ``problems``.
+    """
+    from .diagnostics import render
+    from .library import discover
+
+    for file, cfg, found in discover(paths):
+        for d in found:
+            click.echo(render(d), err=True)
+        problems += found
+        if file:
+            yield file, ftp_w if ftp_w is not None else cfg.ftp_w
 
 
 def _check(path: str, ftp_w: float | None) -> Result:
@@ -132,7 +136,8 @@ def stats_cmd(
 ) -> None:
     """Training numbers: duration, work, NP, IF, TSS, zones, neuromuscular summary.
 
-    Folders are searched for *.nm recursively. 'max' and 'free' steps have
+    Folders are searched for *.nm recursively, as check does (the excludes and
+    ftp of [tool.nmdsl] or nmdsl.toml apply). 'max' and 'free' steps have
     no number of their own: --max-effort and --free-ride say what they are
     taken to be (docs/stats.md).
     """
@@ -147,8 +152,9 @@ def stats_cmd(
     tables: list[str] = []
     records: list[dict[str, Any]] = []
     rows: list[dict[str, str]] = []
-    for path in _nm_files(paths):
-        result = _check(path, ftp_w)
+    config_problems: list[Diagnostic] = []
+    for path, file_ftp_w in _nm_files(paths, ftp_w, config_problems):
+        result = _check(path, file_ftp_w)
         _print_diagnostics(result)
         if result.workout is None:
             failed += 1
@@ -169,7 +175,7 @@ def stats_cmd(
         click.echo(buffer.getvalue(), nl=False)
     if failed:
         click.echo(f"{failed} file{'s' if failed != 1 else ''} with errors", err=True)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or config_problems else 0)
 
 
 # -- plot -----------------------------------------------------------------------------
@@ -278,6 +284,8 @@ def site_cmd(
         raise click.UsageError(str(exc)) from None
     from .diagnostics import render
 
+    for d in site.config_problems:
+        click.echo(render(d), err=True)
     for entry in site.failed:
         # The pages name files relative to the library; the terminal names
         # them as given, so an editor can jump to them.
@@ -293,4 +301,4 @@ def site_cmd(
         + f" -> {site.index}",
         err=True,
     )
-    sys.exit(1 if site.failed else 0)
+    sys.exit(1 if site.failed or site.config_problems else 0)
