@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -324,6 +325,26 @@ def test_cli_assumption_options() -> None:
     # 10 sprints of 10 s, 100% FTP (250 W) more each: 250 J/s * 100 s = 25 kJ.
     assert more["work_kj"] - base["work_kj"] == pytest.approx(25.0, abs=0.11)
     bad = CliRunner().invoke(stats_cmd, [path, "--max-effort", "lots"])
+    assert bad.exit_code == 2 and "not a percentage" in bad.output
+
+
+def test_cli_hard_and_easy_thresholds(tmp_path: Path) -> None:
+    path = tmp_path / "s.nm"
+    # In a block both steps are labelled active: 50% is recovery by the easy ceiling.
+    path.write_text("ftp: 250\n10m @50%\n3x:\n  30s @120%\n  30s @50%\n", encoding="utf-8")
+
+    def nm(*options: str) -> dict[str, Any]:
+        r = CliRunner().invoke(stats_cmd, [str(path), "--format", "json", *options])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)[0]["neuromuscular"]  # type: ignore[no-any-return]
+
+    base, changed = nm(), nm("--hard", "110%", "--easy", "45")
+    assert (base["hard_pct"], base["hard_s"]) == (150.0, 0.0)
+    assert (changed["hard_pct"], changed["hard_s"]) == (110.0, 90.0)  # the three 30 s at 120%
+    assert (base["repeats"][0]["work_s"], base["repeats"][0]["recovery_s"]) == (30.0, 30.0)
+    # At --easy 45, 50% is no longer recovery: all of the repeat is work.
+    assert (changed["repeats"][0]["work_s"], changed["repeats"][0]["recovery_s"]) == (60.0, 0.0)
+    bad = CliRunner().invoke(stats_cmd, [str(path), "--hard", "lots"])
     assert bad.exit_code == 2 and "not a percentage" in bad.output
 
 

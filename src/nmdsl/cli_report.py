@@ -41,6 +41,23 @@ def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> f
 
 def _assumption_options(f: F) -> F:
     f = click.option(
+        "--easy",
+        "easy_pct",
+        callback=_percent,
+        default=None,
+        metavar="PCT",
+        help="At or below this a step is recovery in work:recovery ratios "
+        "[default: 55% of FTP; 75% of threshold speed on a run].",
+    )(f)
+    f = click.option(
+        "--hard",
+        "hard_pct",
+        callback=_percent,
+        default=None,
+        metavar="PCT",
+        help="Time at or above this is 'hard' time [default: 150% of FTP; 115% of threshold speed on a run].",
+    )(f)
+    f = click.option(
         "--free-ride",
         "free_ride_pct",
         callback=_percent,
@@ -66,10 +83,18 @@ def _assumption_options(f: F) -> F:
     return f
 
 
-def _options(ftp_w: float | None, max_effort_pct: float | None, free_ride_pct: float | None) -> StatsOptions:
+def _options(
+    ftp_w: float | None,
+    max_effort_pct: float | None,
+    free_ride_pct: float | None,
+    hard_pct: float | None,
+    easy_pct: float | None,
+) -> StatsOptions:
     from .metrics import StatsOptions
 
-    return StatsOptions(max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, ftp_w=ftp_w)
+    return StatsOptions(
+        max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, ftp_w=ftp_w, hard_pct=hard_pct, easy_pct=easy_pct
+    )
 
 
 def _nm_files(
@@ -132,6 +157,8 @@ def stats_cmd(
     ftp_w: float | None,
     max_effort_pct: float | None,
     free_ride_pct: float | None,
+    hard_pct: float | None,
+    easy_pct: float | None,
     out_format: str,
 ) -> None:
     """Training numbers: duration, work, NP, IF, TSS, zones, neuromuscular summary.
@@ -147,7 +174,7 @@ def stats_cmd(
 
     from .metrics import CSV_COLUMNS, csv_row, format_table, stats
 
-    options = _options(ftp_w, max_effort_pct, free_ride_pct)
+    options = _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct)
     failed = 0
     tables: list[str] = []
     records: list[dict[str, Any]] = []
@@ -200,6 +227,8 @@ def plot_cmd(
     ftp_w: float | None,
     max_effort_pct: float | None,
     free_ride_pct: float | None,
+    hard_pct: float | None,
+    easy_pct: float | None,
 ) -> None:
     """Draw a workout's profile chart (SVG, or PNG with the png extra)."""
     from pathlib import Path
@@ -230,7 +259,7 @@ def plot_cmd(
         sys.exit(1)
     data = render_svg(
         result.workout,
-        _options(ftp_w, max_effort_pct, free_ride_pct),
+        _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct),
         PlotOptions(width=width, height=height),
     )
     if png:
@@ -261,6 +290,8 @@ def site_cmd(
     ftp_w: float | None,
     max_effort_pct: float | None,
     free_ride_pct: float | None,
+    hard_pct: float | None,
+    easy_pct: float | None,
 ) -> None:
     """Build a static HTML catalogue of the .nm files under LIBRARY.
 
@@ -279,7 +310,8 @@ def site_cmd(
     from .site import SiteError, build_site
 
     try:
-        site = build_site(Path(library), Path(output), _options(ftp_w, max_effort_pct, free_ride_pct))
+        options = _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct)
+        site = build_site(Path(library), Path(output), options)
     except SiteError as exc:
         raise click.UsageError(str(exc)) from None
     from .diagnostics import render
