@@ -23,6 +23,7 @@ from lxml import html as lxml_html
 
 import nmdsl
 from nmdsl.cli_report import site_cmd
+from nmdsl.metrics import StatsOptions
 from nmdsl.site import MARKER, SiteError, build_site
 
 from .conftest import PATHS
@@ -181,6 +182,38 @@ def test_site_inside_the_library_is_not_read_back(tmp_path: Path) -> None:
     first = build_site(library, library / "site")
     second = build_site(library, library / "site")
     assert len(first.workouts) == len(second.workouts) == len(EXAMPLES)
+
+
+def test_site_finds_files_as_check_does(tmp_path: Path) -> None:
+    """The library's configuration applies: excludes, hidden folders, its FTP for files without one."""
+    library = tmp_path / "lib"
+    (library / "drafts").mkdir(parents=True)
+    (library / ".hidden").mkdir()
+    (library / "nmdsl.toml").write_text('ftp = 300\nexclude = ["drafts/**"]\n', encoding="utf-8")
+    (library / "a.nm").write_text("name: A\n10m @50%\n", encoding="utf-8")
+    (library / "drafts" / "b.nm").write_text("name: B\n10m @50%\n", encoding="utf-8")
+    (library / ".hidden" / "c.nm").write_text("name: C\n10m @50%\n", encoding="utf-8")
+    site = build_site(library, tmp_path / "site")
+    assert [e.file for e in site.workouts] == ["a.nm"] and not site.failed and not site.config_problems
+    workout = site.workouts[0].workout
+    assert workout is not None and workout.meta.ftp_w == 300
+    erg = (tmp_path / "site" / site.workouts[0].slug / f"{site.workouts[0].slug}.erg").read_text()
+    assert "FTP = 300" in erg and "150" in erg  # 50% of the configured 300 W
+    # --ftp (the options) wins over the configuration, as in check.
+    again = build_site(library, tmp_path / "site", StatsOptions(ftp_w=200))
+    assert again.workouts[0].workout is not None and again.workouts[0].workout.meta.ftp_w == 200
+
+
+def test_site_reports_a_broken_configuration(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "nmdsl.toml").write_text("ftp = 'lots'\n", encoding="utf-8")
+    (library / "a.nm").write_text("name: A\n10m @50%\n", encoding="utf-8")
+    site = build_site(library, tmp_path / "site")
+    assert [d.code for d in site.config_problems] == ["E011"]
+    assert [e.file for e in site.workouts] == ["a.nm"]
+    r = CliRunner().invoke(site_cmd, [str(library), "-o", str(tmp_path / "site2")])
+    assert r.exit_code == 1 and "E011" in r.output
 
 
 # -- in a real browser ------------------------------------------------------------------------

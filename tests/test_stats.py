@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -327,12 +328,47 @@ def test_cli_assumption_options() -> None:
     assert bad.exit_code == 2 and "not a percentage" in bad.output
 
 
+def test_cli_hard_and_easy_thresholds(tmp_path: Path) -> None:
+    path = tmp_path / "s.nm"
+    # In a block both steps are labelled active: 50% is recovery by the easy ceiling.
+    path.write_text("ftp: 250\n10m @50%\n3x:\n  30s @120%\n  30s @50%\n", encoding="utf-8")
+
+    def nm(*options: str) -> dict[str, Any]:
+        r = CliRunner().invoke(stats_cmd, [str(path), "--format", "json", *options])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)[0]["neuromuscular"]  # type: ignore[no-any-return]
+
+    base, changed = nm(), nm("--hard", "110%", "--easy", "45")
+    assert (base["hard_pct"], base["hard_s"]) == (150.0, 0.0)
+    assert (changed["hard_pct"], changed["hard_s"]) == (110.0, 90.0)  # the three 30 s at 120%
+    assert (base["repeats"][0]["work_s"], base["repeats"][0]["recovery_s"]) == (30.0, 30.0)
+    # At --easy 45, 50% is no longer recovery: all of the repeat is work.
+    assert (changed["repeats"][0]["work_s"], changed["repeats"][0]["recovery_s"]) == (60.0, 0.0)
+    bad = CliRunner().invoke(stats_cmd, [str(path), "--hard", "lots"])
+    assert bad.exit_code == 2 and "not a percentage" in bad.output
+
+
 def test_cli_reports_errors_and_fails(tmp_path: Path) -> None:
     broken = tmp_path / "broken.nm"
     broken.write_text("5m @94-88%\n")
     result = CliRunner().invoke(stats_cmd, [str(broken), str(PATHS.examples / "attacks.nm")])
     assert result.exit_code == 1
     assert "E204" in result.output and "Attacks" in result.output
+
+
+def test_cli_finds_files_as_check_does(tmp_path: Path) -> None:
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.nmdsl]\nftp = 300\nexclude = ["drafts/**"]\n', encoding="utf-8")
+    (tmp_path / "a.nm").write_text("name: A\n60m @100%\n", encoding="utf-8")
+    (tmp_path / "drafts" / "b.nm").write_text("name: B\n10m @50%\n", encoding="utf-8")
+    result = CliRunner().invoke(stats_cmd, [str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert [Path(r["file"]).name for r in records] == ["a.nm"]
+    assert records[0]["ftp_w"] == 300 and round(records[0]["work_kj"]) == 1080  # 300 W for an hour
+    (tmp_path / "pyproject.toml").write_text("[tool.nmdsl]\nftp = -1\n", encoding="utf-8")
+    broken = CliRunner().invoke(stats_cmd, [str(tmp_path)])
+    assert broken.exit_code == 1 and "E011" in broken.output
 
 
 def test_check_does_not_import_the_report_modules() -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .api import Result
+    from .diagnostics import Diagnostic
     from .metrics import StatsOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,6 +40,23 @@ def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> f
 
 
 def _assumption_options(f: F) -> F:
+    f = click.option(
+        "--easy",
+        "easy_pct",
+        callback=_percent,
+        default=None,
+        metavar="PCT",
+        help="At or below this a step is recovery in work:recovery ratios "
+        "[default: 55% of FTP; 75% of threshold speed on a run].",
+    )(f)
+    f = click.option(
+        "--hard",
+        "hard_pct",
+        callback=_percent,
+        default=None,
+        metavar="PCT",
+        help="Time at or above this is 'hard' time [default: 150% of FTP; 115% of threshold speed on a run].",
+    )(f)
     f = click.option(
         "--free-ride",
         "free_ride_pct",
@@ -65,27 +83,38 @@ def _assumption_options(f: F) -> F:
     return f
 
 
-def _options(ftp_w: float | None, max_effort_pct: float | None, free_ride_pct: float | None) -> StatsOptions:
+def _options(
+    ftp_w: float | None,
+    max_effort_pct: float | None,
+    free_ride_pct: float | None,
+    hard_pct: float | None,
+    easy_pct: float | None,
+) -> StatsOptions:
     from .metrics import StatsOptions
 
-    return StatsOptions(max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, ftp_w=ftp_w)
+    return StatsOptions(
+        max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, ftp_w=ftp_w, hard_pct=hard_pct, easy_pct=easy_pct
+    )
 
 
-def _nm_files(paths: tuple[str, ...]) -> Iterator[str]:
-    """Files as given; folders searched for ``*.nm`` (sorted, hidden folders skipped)."""
-    from pathlib import Path
+def _nm_files(
+    paths: tuple[str, ...], ftp_w: float | None, problems: list[Diagnostic]
+) -> Iterator[tuple[str, float | None]]:
+    """Files as ``nmdsl check`` finds them (config excludes honoured), each with the FTP to assume.
 
-    for p in paths:
-        if p != "-" and os.path.isdir(p):
-            root = Path(p)
-            found = sorted(
-                f
-                for f in root.rglob("*.nm")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(root).parts)
-            )
-            yield from (str(f) for f in found)
-        else:
-            yield p
+    The header's FTP wins, then ``--ftp``, then the ``ftp`` of the file's
+    configuration.  Problems in a configuration (E011) are printed and
+    added to ``problems``.
+    """
+    from .diagnostics import render
+    from .library import discover
+
+    for file, cfg, found in discover(paths):
+        for d in found:
+            click.echo(render(d), err=True)
+        problems += found
+        if file:
+            yield file, ftp_w if ftp_w is not None else cfg.ftp_w
 
 
 def _check(path: str, ftp_w: float | None) -> Result:
@@ -128,11 +157,14 @@ def stats_cmd(
     ftp_w: float | None,
     max_effort_pct: float | None,
     free_ride_pct: float | None,
+    hard_pct: float | None,
+    easy_pct: float | None,
     out_format: str,
 ) -> None:
     """Training numbers: duration, work, NP, IF, TSS, zones, neuromuscular summary.
 
-    Folders are searched for *.nm recursively. 'max' and 'free' steps have
+    Folders are searched for *.nm recursively, as check does (the excludes and
+    ftp of [tool.nmdsl] or nmdsl.toml apply). 'max' and 'free' steps have
     no number of their own: --max-effort and --free-ride say what they are
     taken to be (docs/stats.md).
     """
@@ -142,13 +174,14 @@ def stats_cmd(
 
     from .metrics import CSV_COLUMNS, csv_row, format_table, stats
 
-    options = _options(ftp_w, max_effort_pct, free_ride_pct)
+    options = _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct)
     failed = 0
     tables: list[str] = []
     records: list[dict[str, Any]] = []
     rows: list[dict[str, str]] = []
-    for path in _nm_files(paths):
-        result = _check(path, ftp_w)
+    config_problems: list[Diagnostic] = []
+    for path, file_ftp_w in _nm_files(paths, ftp_w, config_problems):
+        result = _check(path, file_ftp_w)
         _print_diagnostics(result)
         if result.workout is None:
             failed += 1
@@ -169,7 +202,7 @@ def stats_cmd(
         click.echo(buffer.getvalue(), nl=False)
     if failed:
         click.echo(f"{failed} file{'s' if failed != 1 else ''} with errors", err=True)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or config_problems else 0)
 
 
 # -- plot -----------------------------------------------------------------------------
@@ -194,6 +227,8 @@ def plot_cmd(
     ftp_w: float | None,
     max_effort_pct: float | None,
     free_ride_pct: float | None,
+    hard_pct: float | None,
+    easy_pct: float | None,
 ) -> None:
     """Draw a workout's profile chart (SVG, or PNG with the png extra)."""
     from pathlib import Path
@@ -224,7 +259,7 @@ def plot_cmd(
         sys.exit(1)
     data = render_svg(
         result.workout,
-        _options(ftp_w, max_effort_pct, free_ride_pct),
+        _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct),
         PlotOptions(width=width, height=height),
     )
     if png:
@@ -255,6 +290,8 @@ def site_cmd(
     ftp_w: float | None,
     max_effort_pct: float | None,
     free_ride_pct: float | None,
+    hard_pct: float | None,
+    easy_pct: float | None,
 ) -> None:
     """Build a static HTML catalogue of the .nm files under LIBRARY.
 
@@ -273,11 +310,14 @@ def site_cmd(
     from .site import SiteError, build_site
 
     try:
-        site = build_site(Path(library), Path(output), _options(ftp_w, max_effort_pct, free_ride_pct))
+        options = _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct)
+        site = build_site(Path(library), Path(output), options)
     except SiteError as exc:
         raise click.UsageError(str(exc)) from None
     from .diagnostics import render
 
+    for d in site.config_problems:
+        click.echo(render(d), err=True)
     for entry in site.failed:
         # The pages name files relative to the library; the terminal names
         # them as given, so an editor can jump to them.
@@ -293,4 +333,4 @@ def site_cmd(
         + f" -> {site.index}",
         err=True,
     )
-    sys.exit(1 if site.failed else 0)
+    sys.exit(1 if site.failed or site.config_problems else 0)

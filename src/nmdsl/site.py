@@ -9,7 +9,10 @@ the file system and from any static host)::
     SLUG/SLUG.nm .zwo .erg .mrc .fit .svg   the files offered for download
     SLUG/thumb.svg                the profile thumbnail of the index
 
-Files with errors are listed on the index with their diagnostics.  The output
+Files are found as ``nmdsl check`` finds them (``library.discover``): the
+``exclude`` globs and the ``ftp`` of the library's ``[tool.nmdsl]`` or
+``nmdsl.toml`` apply, hidden folders are skipped.  Files with errors are
+listed on the index with their diagnostics.  The output
 depends only on the library's files and the options: files are visited in
 sorted order, nothing comes from the clock, and a folder built before is
 replaced whole (it carries a marker file; any other non-empty folder is
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .api import Result, check_file, emit
-from .diagnostics import NmdslError, render
+from .diagnostics import Diagnostic, NmdslError, render
 from .model import Workout
 from .metrics import (
     StatsOptions,
@@ -93,6 +96,9 @@ class Site:
     index: Path
     workouts: list[Entry]
     failed: list[Entry]
+    #: Problems in the library's configuration (E011): the site is built with
+    #: the defaults for what could not be read.
+    config_problems: list[Diagnostic] = field(default_factory=list)
 
 
 def build_site(library: Path, out: Path, options: StatsOptions | None = None) -> Site:
@@ -100,7 +106,8 @@ def build_site(library: Path, out: Path, options: StatsOptions | None = None) ->
     options = options or StatsOptions()
     library, out = Path(library), Path(out)
     _prepare(library, out)
-    entries = [_entry(path, library, options) for path in _discover(library, out)]
+    found, config_problems = _discover(library, out)
+    entries = [_entry(path, library, options, ftp_w) for path, ftp_w in found]
     _assign_slugs(entries)
     env = _environment()
     workouts = [e for e in entries if e.workout is not None]
@@ -118,7 +125,7 @@ def build_site(library: Path, out: Path, options: StatsOptions | None = None) ->
         root="",
     )
     index.write_text(html, encoding="utf-8")
-    return Site(index, workouts, failed)
+    return Site(index, workouts, failed, config_problems)
 
 
 # -- the folder ----------------------------------------------------------------------
@@ -141,23 +148,29 @@ def _prepare(library: Path, out: Path) -> None:
     (dest / MARKER).write_text("built by nmdsl site; emptied by the next build\n", encoding="utf-8")
 
 
-def _discover(library: Path, out: Path) -> list[Path]:
-    """``*.nm`` files, sorted; hidden folders and the site folder itself skipped."""
+def _discover(library: Path, out: Path) -> tuple[list[tuple[Path, float | None]], list[Diagnostic]]:
+    """``*.nm`` files as ``nmdsl check`` finds them, each with its configured FTP; the site folder skipped."""
+    from .library import discover
+
     dest = out.resolve()
-    found = []
-    for f in library.rglob("*.nm"):
-        rel = f.relative_to(library)
-        if any(part.startswith(".") for part in rel.parts) or not f.is_file():
+    found: list[tuple[Path, float | None]] = []
+    problems: list[Diagnostic] = []
+    for file, cfg, config_problems in discover([str(library)]):
+        problems += config_problems
+        if not file:
             continue
-        if f.resolve().is_relative_to(dest):
+        path = Path(file)
+        if path.resolve().is_relative_to(dest):
             continue
-        found.append(f)
-    return sorted(found, key=lambda p: p.relative_to(library).as_posix())
+        found.append((path, cfg.ftp_w))
+    found.sort(key=lambda pf: pf[0].relative_to(library).as_posix())
+    return found, problems
 
 
-def _entry(path: Path, library: Path, options: StatsOptions) -> Entry:
+def _entry(path: Path, library: Path, options: StatsOptions, config_ftp_w: float | None) -> Entry:
     rel = path.relative_to(library).as_posix()
-    result = check_file(path, ftp_w=options.ftp_w)
+    # As in check: the header's FTP, else --ftp, else the configuration's.
+    result = check_file(path, ftp_w=options.ftp_w if options.ftp_w is not None else config_ftp_w)
     # Diagnostics name the file as the library knows it, not as this machine
     # reached it: the page must not depend on where the library was built.
     result.diagnostics = [d.model_copy(update={"file": rel}) for d in result.diagnostics]

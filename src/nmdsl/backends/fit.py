@@ -633,6 +633,8 @@ def _step_layout(shape: tuple[int, int, bool, int, bool]) -> fc.Layout:
 
 def _write_step(writer: fc.RecordWriter, index: int, m: _StepMsg) -> None:
     """Write ``_step_message(index, m)``: the same bytes, or the same error."""
+    name: bytes | None
+    notes: bytes | None
     try:
         name = m.name.encode("utf-8") if m.name else b""
         notes = m.notes.encode("utf-8") if m.notes else b""
