@@ -242,14 +242,18 @@ import nmdsl.diagnostics
 t.append(time.perf_counter())
 import nmdsl.model
 t.append(time.perf_counter())
+import pathlib, hashlib
+t.append(time.perf_counter())
 import nmdsl.api, nmdsl.parser, nmdsl.builder, nmdsl.checks
 t.append(time.perf_counter())
 from nmdsl import _grammar
 _grammar.tables(); _grammar.parser(); _grammar.terminals()
 t.append(time.perf_counter())
+import nmdsl.library, nmdsl.reports
+t.append(time.perf_counter())
 import lxml.etree
 t.append(time.perf_counter())
-import nmdsl.library, nmdsl.reports, nmdsl.lint, nmdsl.backends.zwo, nmdsl.backends.erg, nmdsl.backends.fit
+import nmdsl.lint, nmdsl.backends.zwo, nmdsl.backends.erg, nmdsl.backends.fit
 t.append(time.perf_counter())
 def check():
     try:
@@ -279,10 +283,12 @@ PHASE_NAMES = [
     "import dataclasses (stdlib)",
     "import nmdsl.diagnostics (`Span`, `Diagnostic`, the codes)",
     "import nmdsl.model (its dataclasses created; with nmdsl.timeline)",
+    "import pathlib, hashlib (stdlib: the API's paths, the grammar's hash)",
     "import nmdsl.api, parser, builder, checks (the rest of the parse path)",
     "parser tables: import the shipped `nmdsl._tables`, make the parser and the terminal table",
+    "import nmdsl.library, reports (with config, tomllib, json)",
     "import lxml.etree (for ZWO)",
-    "import nmdsl.library, reports, lint and the ZWO, ERG/MRC and FIT backends",
+    "import nmdsl.lint and the ZWO, ERG/MRC, FIT backends (with decimal, nmdsl.fitcodec)",
     "first check of the small file (`nmdsl.cli.main`: every target format + lints)",
     "second check of the same file",
 ]
@@ -498,6 +504,15 @@ def bench_startup(tmp: Path, reps: int) -> tuple[list[Table], dict]:
         ("`import lxml.etree`", [PY, "-c", "import lxml.etree"]),
         ("`import pydantic`", [PY, "-c", "import pydantic"]),
         ("`import lark` (for reference: not imported at run time)", [PY, "-c", "import lark"]),
+        (
+            "`import pathlib, tempfile` (what `nmdsl.cli` imported at its top before)",
+            [PY, "-c", "import pathlib, tempfile"],
+        ),
+        ("`import nmdsl.model`", [PY, "-c", "import nmdsl.model"]),
+        (
+            "`import nmdsl.model` + the pydantic `TypeAdapter` of `Workout` (built by `-f json`, `schema`)",
+            [PY, "-c", "from nmdsl.model import Workout, _adapter\n_adapter(Workout)"],
+        ),
         (
             "floor: `import click` + the stdlib modules `nmdsl check` imports, then `os._exit`",
             [PY, "-c", floor + "import os\n" + leave],
