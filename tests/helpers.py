@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from nmdsl import _grammar
+from nmdsl.diagnostics import Report
+from nmdsl.lexer import Line, tokenize_line
 from nmdsl.model import as_data
 
 
@@ -25,3 +29,16 @@ def without_spans(node: Any, *, exclude: frozenset[str] = frozenset()) -> Any:
         return x
 
     return strip(as_data(node))
+
+
+def tokenized_lines(numbered: Iterable[tuple[int, str]]) -> Iterator[Line]:
+    """Each (line number, raw text) that is not blank or a comment, tokenized; lines the lexer refuses are left out."""
+    table = _grammar.terminals()
+    for number, raw in numbered:
+        content = raw.lstrip(" \t")
+        if not content or content.startswith("#"):
+            continue
+        line = Line(number, len(raw) - len(content), content)
+        tokenize_line(line, table, Report())
+        if line.ok:
+            yield line

@@ -33,6 +33,7 @@ from nmdsl.diagnostics import Report
 from nmdsl.lexer import Line, split_lines, tokenize_line
 
 from .conftest import PATHS
+from .helpers import tokenized_lines
 
 # -- helpers ------------------------------------------------------------------------------
 
@@ -229,19 +230,12 @@ def test_bad_line_fails_as_with_lark(text: str, lark_parser: lark.Lark, ours: Pa
 
 def test_the_error_goldens_fail_as_with_lark(lark_parser: lark.Lark, ours: Parser) -> None:
     """The lines of tests/errors/*.nm that are syntax errors (E001) fail at the same token."""
-    table = _grammar.terminals()
     seen = 0
     for path in sorted(PATHS.errors.glob("*.nm")):
-        for number, raw in enumerate(split_lines(path.read_text(encoding="utf-8")), start=1):
-            content = raw.lstrip(" \t")
-            if not content or content.startswith("#"):
-                continue
-            line = Line(number, len(raw) - len(content), content)
-            tokenize_line(line, table, Report())
-            if not line.ok:
-                continue
+        numbered = enumerate(split_lines(path.read_text(encoding="utf-8")), start=1)
+        for line in tokenized_lines(numbered):
             mine = _ours(ours, line.tokens)
-            assert mine == _lark(lark_parser, line.tokens), (path.name, number)
+            assert mine == _lark(lark_parser, line.tokens), (path.name, line.number)
             seen += mine[0] == "error"
     assert seen >= 2
 
@@ -254,17 +248,24 @@ def test_every_sequence_of_up_to_three_terminals(lark_parser: lark.Lark, ours: P
             assert _ours(ours, tokens) == _lark(lark_parser, tokens), types
 
 
+def _same_on_a_derivation(
+    built: lark.Lark, ours: Parser, values: dict[str, str], seed: int, edits: int
+) -> None:
+    """A random derivation of ``built``'s grammar, with ``edits`` random edits: the same result from both parsers."""
+    rnd = random.Random(seed)
+    types = _mutate(_derive(built.rules, rnd), sorted(values), rnd, edits)
+    tokens = _tokens(types, values)
+    result = _ours(ours, tokens)
+    assert result == _lark(built, tokens), types
+    if not edits:  # an unedited derivation is a sentence of the grammar
+        assert result[0] == "tree", types
+
+
 @given(seed=st.integers(0, 2**32 - 1), edits=st.integers(0, 3))
 def test_random_derivations_and_their_mutations(
     lark_parser: lark.Lark, ours: Parser, values: dict[str, str], seed: int, edits: int
 ) -> None:
-    rnd = random.Random(seed)
-    types = _mutate(_derive(lark_parser.rules, rnd), sorted(values), rnd, edits)
-    tokens = _tokens(types, values)
-    result = _ours(ours, tokens)
-    assert result == _lark(lark_parser, tokens), types
-    if not edits:
-        assert result[0] == "tree", types
+    _same_on_a_derivation(lark_parser, ours, values, seed, edits)
 
 
 @given(types=st.lists(st.sampled_from(sorted(SAMPLES) + ["RAMP", "MAX", "FREE", "AT", "COLON", "SLASH"]), max_size=14))
@@ -345,13 +346,7 @@ def test_toy_grammar_examples(toy: tuple[lark.Lark, Parser, dict[str, str]]) -> 
 @given(seed=st.integers(0, 2**32 - 1), edits=st.integers(0, 2))
 def test_toy_grammar_random_derivations(toy: tuple[lark.Lark, Parser, dict[str, str]], seed: int, edits: int) -> None:
     built, parser, values = toy
-    rnd = random.Random(seed)
-    types = _mutate(_derive(built.rules, rnd), sorted(values), rnd, edits)
-    tokens = _tokens(types, values)
-    result = _ours(parser, tokens)
-    assert result == _lark(built, tokens), types
-    if not edits:
-        assert result[0] == "tree", types
+    _same_on_a_derivation(built, parser, values, seed, edits)
 
 
 # -- Token ----------------------------------------------------------------------------------

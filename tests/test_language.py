@@ -199,6 +199,27 @@ def test_rest_without_target_is_an_easy_free_recovery() -> None:
     assert isinstance(s.target, FreeTarget)
 
 
+def test_recovery_keyword() -> None:  # recovery 3m @50%
+    s = step("recovery 3m @50%")
+    assert s.intensity == "recovery"
+    assert s.duration_s == 180
+    assert isinstance(s.target, PercentTarget) and s.target.low_pct == 50
+
+
+def test_recovery_keyword_starts_a_block_line_and_a_slash_line() -> None:
+    w = parse("3x:\n  30s @150%\n  recovery 30s @50%\n2x recovery 1m @40% / 20s @60%\n")
+    block, line = w.steps
+    assert isinstance(block, Repeat) and isinstance(line, Repeat)
+    assert [s.intensity for s in block.steps if isinstance(s, Step)] == ["active", "recovery"]
+    assert [s.intensity for s in line.steps if isinstance(s, Step)] == ["recovery", "recovery"]
+
+
+def test_recovery_keyword_needs_a_target() -> None:
+    """Unlike 'rest D' (free), a recovery says how easy: 'recovery 3m' alone is E303."""
+    r = nmdsl.check("recovery 3m\n")
+    assert [d.code for d in r.errors] == ["E303"]
+
+
 def test_cue_at_the_start() -> None:  # 30s @150% "Out of the saddle!"
     s = step('30s @150% "Out of the saddle!"')
     assert [(c.text, c.offset_s) for c in s.cues] == [("Out of the saddle!", 0)]
@@ -447,7 +468,7 @@ def test_any_number_of_slash_steps_later_ones_are_recovery() -> None:
     assert parse("3x 30s @150% / 30s @50% / 1m @40% / 10s free").totals().duration_s == 3 * 130
 
 
-@pytest.mark.parametrize("word", ["warmup", "cooldown", "rest"])
+@pytest.mark.parametrize("word", ["warmup", "cooldown", "rest", "recovery"])
 def test_keyword_on_a_recovery_step_says_otherwise(word: str) -> None:
     r = only(f"6x 30s @150% / {word} 30s @50%")
     assert isinstance(r, Repeat)

@@ -15,8 +15,9 @@ import pytest
 
 from nmdsl import _grammar
 from nmdsl import parser as nm_parser
-from nmdsl.diagnostics import Report
-from nmdsl.lexer import Line, split_lines, tokenize_line
+from nmdsl.lexer import split_lines
+
+from .helpers import tokenized_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,16 +64,8 @@ cooldown 5m @200-210W
 def test_line_shape_cache_builds_the_tree_lark_builds() -> None:
     """Every line built from its shape's recipe equals the one built from the parser's tree."""
     line_parser = _grammar.parser()
-    table = _grammar.terminals()
     checked = 0
-    for number, raw in _lines():
-        content = raw.lstrip(" \t")
-        if not content or content.startswith("#"):
-            continue
-        line = Line(number, len(raw) - len(content), content)
-        tokenize_line(line, table, Report())
-        if not line.ok:
-            continue
+    for line in tokenized_lines(_lines()):
         try:
             tree = line_parser.parse(line.tokens)
         except Exception:  # noqa: BLE001 - syntax errors are not cached
@@ -81,7 +74,7 @@ def test_line_shape_cache_builds_the_tree_lark_builds() -> None:
         assert recipe is not None
         assert _deep(nm_parser._from_recipe(recipe, line.tokens)) == _deep(
             nm_parser._to_cst(tree.children[0])
-        ), raw
+        ), line.text
         checked += 1
     assert checked > 100
 

@@ -82,7 +82,7 @@ def bike_target(draw: st.DrawFn) -> Any:
 def bike_step(draw: st.DrawFn, intensity: str | None = None) -> Step:
     target = draw(bike_target())
     return Step(
-        intensity=intensity or draw(st.sampled_from(["active", "warmup", "cooldown", "rest"])),
+        intensity=intensity or draw(st.sampled_from(["active", "warmup", "cooldown", "rest", "recovery"])),
         duration_s=draw(st.integers(1, 900)),
         target=target,
         cadence=draw(st.none() | st.builds(CadenceTarget, low_rpm=st.just(90), high_rpm=st.sampled_from([90, 100]))),

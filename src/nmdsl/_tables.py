@@ -5,14 +5,14 @@ Regenerate with ``python -m nmdsl._grammar`` after editing the grammar.
 # fmt: off
 # ruff: noqa
 
-GRAMMAR_SHA256 = '6c82c9d5403c96d026c6207ba80c194dd6e801b1e1f3da7ec5857370790bb096'
+GRAMMAR_SHA256 = 'f1c63d592b19fb63487fcf03f082d70c5109189129d749a9ba8c05cfcd25521b'
 LARK_VERSION = '1.3.1'
 START = 0
 ACCEPT = 10
 
 #: (name, 'str' or 're', literal or regular expression)
 TERMINALS: tuple[tuple[str, str, str], ...] = (
-    ('INTENSITY', 're', '(?:cooldown|warmup|rest)'),
+    ('INTENSITY', 're', '(?:cooldown|recovery|warmup|rest)'),
     ('DRILL', 're', '(?:strides|sprint|spinup|accel)'),
     ('RAMP', 'str', 'ramp'),
     ('MAX', 'str', 'max'),

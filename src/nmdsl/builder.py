@@ -49,7 +49,7 @@ from .limits import (  # noqa: E402  (re-exported: builder.ZONES is public)
     ZONES,
 )
 
-STEP_WORDS = ("warmup", "cooldown", "rest", "sprint", "strides", "accel", "spinup")
+STEP_WORDS = ("warmup", "cooldown", "rest", "recovery", "sprint", "strides", "accel", "spinup")
 
 BIKE_ONLY = {"WATTS": "watts", "ZONE": "power zones", "CADENCE": "cadence targets (rpm)"}
 RUN_ONLY = {"PACE": "pace targets", "DISTANCE": "distances"}

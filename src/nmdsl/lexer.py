@@ -323,6 +323,7 @@ WORDS = (
     "warmup",
     "cooldown",
     "rest",
+    "recovery",
     "sprint",
     "strides",
     "accel",

@@ -61,7 +61,7 @@ class TargetNode:
 
 @dataclass
 class StepNode:
-    word: Token | None  # warmup / cooldown / rest, or a drill
+    word: Token | None  # warmup / cooldown / rest / recovery, or a drill
     amount: Token  # DURATION or DISTANCE
     targets: list[TargetNode]
     cues: list[CueNode]
@@ -89,7 +89,7 @@ CstNode = Union[HeaderLine, StepLine, BlockLine]
 _WORDS = {
     "DURATION": "a duration (30s, 10m, 1:30)",
     "DISTANCE": "a distance (400mtr, 1km)",
-    "INTENSITY": "warmup, cooldown or rest",
+    "INTENSITY": "warmup, cooldown, rest or recovery",
     "DRILL": "a drill (sprint, strides, accel, spinup)",
     "REPEAT": "a repeat count (6x)",
     "STRING": 'a cue ("...")',

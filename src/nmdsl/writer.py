@@ -180,6 +180,8 @@ def step_text(step: Step, sport: Sport, *, recovery_position: bool = False) -> s
     """One step.  ``recovery_position``: it follows a ``/``, where recovery is implied."""
     words: list[str] = []
     keyword = step.intensity if step.intensity in ("warmup", "cooldown", "rest") else None
+    if step.intensity == "recovery" and not recovery_position:
+        keyword = "recovery"
     defaults = drills.defaults(step.drill, sport) if step.drill else None
     if defaults is not None and keyword is None:
         words.append(str(step.drill))
@@ -235,7 +237,7 @@ def _reads_back(steps: Sequence[Step], sport: Sport) -> bool:
     for i, s in enumerate(steps):
         if s.implicit:
             return False
-        if s.intensity in ("warmup", "cooldown", "rest"):
+        if s.intensity in ("warmup", "cooldown", "rest") or (i == 0 and s.intensity == "recovery" and not s.drill):
             continue
         drill = _is_drill(s, sport)
         # After a '/' a step is a recovery, unless it is a drill (always work).
@@ -273,7 +275,7 @@ def _items(items: Sequence[Item], sport: Sport, depth: int) -> list[str]:
             group.append(nxt)
             j += 1
         if item.intensity == "recovery" or item.implicit:
-            # A recovery can't start a line; written plain it reads back as active.
+            # A recovery that starts a line says so: 'recovery 3m @50%'.
             out.append(pad + step_text(item, sport))
             i += 1
             continue
