@@ -104,23 +104,41 @@ def _minutes_text(seconds: int) -> str:
     ``2.05 * 60`` is 122.99999999999999 in binary floating point, which a
     reader that truncates takes for 122 s.  Those (about 1% of all seconds)
     get a sixth decimal, one unit up: ``2.050001``, 0.06 ms late.
+
+    The decimals of ``60 m + s`` seconds are those of ``s`` seconds, so they
+    come from :data:`_SECOND_DECIMALS`; only the float check needs the whole.
     """
     if seconds < 0:
         raise ValueError(f"negative time {seconds}")
-    units, rest = divmod(seconds * 10**MINUTE_DECIMALS, 60)
-    if rest:
-        return _decimal(units + 1, MINUTE_DECIMALS)
-    text = _decimal(units, MINUTE_DECIMALS)
+    whole, second = divmod(seconds, 60)
+    decimals, nudged = _SECOND_DECIMALS[second]
+    text = f"{whole}.{decimals}"
+    if nudged is None:
+        return text
     minutes = float(text)
     if minutes * 60 >= seconds and minutes * 60000 >= seconds * 1000:
         return text
-    return _decimal(seconds * 10 ** (MINUTE_DECIMALS + 1) // 60 + 1, MINUTE_DECIMALS + 1)
+    return f"{whole}.{nudged}"
+
+
+def _second_decimals(second: int) -> tuple[str, str | None]:
+    """The decimals of ``second`` seconds (0-59) in minutes, and for an exact decimal the nudged sixth-decimal form."""
+    units, rest = divmod(second * 10**MINUTE_DECIMALS, 60)
+    if rest:
+        return _decimal(units + 1, MINUTE_DECIMALS).split(".")[1], None
+    nudged = _decimal(second * 10 ** (MINUTE_DECIMALS + 1) // 60 + 1, MINUTE_DECIMALS + 1)
+    return _decimal(units, MINUTE_DECIMALS).split(".")[1], nudged.split(".")[1]
 
 
 def _decimal(units: int, decimals: int) -> str:
     """``units / 10**decimals`` written with at least two decimals."""
     whole, frac = divmod(units, 10**decimals)
     return f"{whole}.{f'{frac:0{decimals}d}'.rstrip('0').ljust(2, '0')}"
+
+
+#: Per second of the minute: its decimals, and for the exact ones (every third
+#: second) the nudged form (see :func:`_minutes_text`).
+_SECOND_DECIMALS = [_second_decimals(second) for second in range(60)]
 
 
 def value_text(x: float) -> str:
