@@ -122,7 +122,7 @@ def _minutes_text(seconds: int) -> str:
 
 
 def _second_decimals(second: int) -> tuple[str, str | None]:
-    """The decimals of ``second`` seconds (0-59) in minutes, and for an exact decimal the nudged sixth-decimal form."""
+    """The decimals of ``second`` seconds (0-59) in minutes, and the nudged form of an exact one."""
     units, rest = divmod(second * 10**MINUTE_DECIMALS, 60)
     if rest:
         return _decimal(units + 1, MINUTE_DECIMALS).split(".")[1], None
@@ -536,15 +536,13 @@ def _make_plan(workout: Workout) -> _Plan:
         segments.append((start_text, end_text, k))
         for cue in step.cues:
             cues.append((start + cue.offset_s, cue.text, cue.span or span))
-    return _Plan(tuple(steps), tuple(segments), tuple(_cue_line(*cue) for cue in sorted(cues, key=lambda c: c[0])))
+    # sorted() is stable: cues at the same second keep their written order.
+    cues.sort(key=lambda c: c[0])
+    return _Plan(tuple(steps), tuple(segments), tuple(_cue_line(*cue) for cue in cues))
 
 
 def _cue_line(at_s: int, text: str, span: Span | None) -> tuple[str | None, str | None, Span | None]:
-    """A cue's line in [COURSE TEXT] (None to leave it out) and the W455 message for it (None if none).
-
-    The cues are sorted by time (sorted() is stable: cues at the same second
-    keep their written order) before they come here.
-    """
+    """A cue's line in [COURSE TEXT] (None to leave it out) and the W455 message for it (None if none)."""
     safe, reasons = reader_safe(text, cue=True)
     if not safe:
         return None, "an empty cue is left out: Golden Cheetah would read its line as a data row", span
