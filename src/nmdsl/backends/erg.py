@@ -517,8 +517,10 @@ def _make_plan(workout: Workout) -> _Plan:
     cues: list[tuple[int, str, Span | None]] = []
     last_span: Span | None = None
     # A step starts where the one before it ends: the text of its start is
-    # that of the end before (unless a distance step came between).
-    end, end_text = 0, minutes_text(0)
+    # that of the end before (unless a distance step came between).  The
+    # times are computed, not memoized: they add up over a session, so a
+    # library's are spread over hours and a bounded memo missed 3 times in 4.
+    end, end_text = 0, _minutes_text(0)
     for seg in workout.timeline():
         step = seg.step
         span = last_span = step.span or last_span
@@ -530,9 +532,9 @@ def _make_plan(workout: Workout) -> _Plan:
         if step.duration_s is None:
             continue  # a distance step: an error (E452), no points
         start = round(seg.start_s)
-        start_text = end_text if start == end else minutes_text(start)
+        start_text = end_text if start == end else _minutes_text(start)
         end = start + step.duration_s
-        end_text = minutes_text(end)
+        end_text = _minutes_text(end)
         segments.append((start_text, end_text, k))
         for cue in step.cues:
             cues.append((start + cue.offset_s, cue.text, cue.span or span))
