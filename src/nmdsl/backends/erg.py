@@ -24,7 +24,7 @@ mapping and what is lost.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import weakref
 from dataclasses import dataclass, field
 from typing import Literal, assert_never
 
@@ -104,23 +104,41 @@ def _minutes_text(seconds: int) -> str:
     ``2.05 * 60`` is 122.99999999999999 in binary floating point, which a
     reader that truncates takes for 122 s.  Those (about 1% of all seconds)
     get a sixth decimal, one unit up: ``2.050001``, 0.06 ms late.
+
+    The decimals of ``60 m + s`` seconds are those of ``s`` seconds, so they
+    come from :data:`_SECOND_DECIMALS`; only the float check needs the whole.
     """
     if seconds < 0:
         raise ValueError(f"negative time {seconds}")
-    units, rest = divmod(seconds * 10**MINUTE_DECIMALS, 60)
-    if rest:
-        return _decimal(units + 1, MINUTE_DECIMALS)
-    text = _decimal(units, MINUTE_DECIMALS)
+    whole, second = divmod(seconds, 60)
+    decimals, nudged = _SECOND_DECIMALS[second]
+    text = f"{whole}.{decimals}"
+    if nudged is None:
+        return text
     minutes = float(text)
     if minutes * 60 >= seconds and minutes * 60000 >= seconds * 1000:
         return text
-    return _decimal(seconds * 10 ** (MINUTE_DECIMALS + 1) // 60 + 1, MINUTE_DECIMALS + 1)
+    return f"{whole}.{nudged}"
+
+
+def _second_decimals(second: int) -> tuple[str, str | None]:
+    """The decimals of ``second`` seconds (0-59) in minutes, and the nudged form of an exact one."""
+    units, rest = divmod(second * 10**MINUTE_DECIMALS, 60)
+    if rest:
+        return _decimal(units + 1, MINUTE_DECIMALS).split(".")[1], None
+    nudged = _decimal(second * 10 ** (MINUTE_DECIMALS + 1) // 60 + 1, MINUTE_DECIMALS + 1)
+    return _decimal(units, MINUTE_DECIMALS).split(".")[1], nudged.split(".")[1]
 
 
 def _decimal(units: int, decimals: int) -> str:
     """``units / 10**decimals`` written with at least two decimals."""
     whole, frac = divmod(units, 10**decimals)
     return f"{whole}.{f'{frac:0{decimals}d}'.rstrip('0').ljust(2, '0')}"
+
+
+#: Per second of the minute: its decimals, and for the exact ones (every third
+#: second) the nudged form (see :func:`_minutes_text`).
+_SECOND_DECIMALS = [_second_decimals(second) for second in range(60)]
 
 
 def value_text(x: float) -> str:
@@ -206,13 +224,31 @@ def _reader_safe(text: str, *, cue: bool) -> tuple[str, list[str]]:
 # -- emitting -------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What ERG and MRC share of one workout: the times of its points and its cues.
+
+    Only the value column differs between the two formats, and ``check``
+    writes both from the same workout in a row: the timeline is walked and
+    the times and cues are formatted once (see :func:`_plan`).
+    """
+
+    #: The distinct (step, span to report at) pairs, in the order first met: a
+    #: step inside ``12x`` is one entry, its values worked out once.
+    steps: tuple[tuple[Step, Span | None], ...]
+    #: One per timed step of the timeline: the minutes texts of its start and
+    #: end (its two points) and its index in ``steps``.
+    segments: tuple[tuple[str, str, int], ...]
+    #: The [COURSE TEXT] lines in time order, each with the W455 message that
+    #: goes with it (None when the cue is written as it is) and its span; an
+    #: empty cue has no line (None).
+    cues: tuple[tuple[str | None, str | None, Span | None], ...]
+
+
 @dataclass
 class _Course:
-    """What goes into the file, collected while walking the timeline."""
+    """What the values of the steps found missing."""
 
-    points: list[tuple[int, float]] = field(default_factory=list)
-    #: (seconds from the start, text, where the cue is written)
-    cues: list[tuple[int, str, Span | None]] = field(default_factory=list)
     #: Where the steps that need an FTP nobody gave are, and the first one's unit.
     ftp_missing: list[Span | None] = field(default_factory=list)
     ftp_missing_from: Unit = "percent"
@@ -255,41 +291,18 @@ class _CourseBackend:
                 "use -f zwo or -f fit for runs",
             )
             return b""
+        plan = _plan(workout)
         course = _Course()
-        # A step inside a repeat comes back once per repetition: its values
-        # (and what it has to say, said once anyway) are worked out once.
-        done: dict[tuple[int, int], tuple[float, float]] = {}
-        for start_s, step, span in _steps(workout):
-            key = (id(step), id(span))
-            values = done.get(key)
-            if values is None:
-                values = self._values(course, step, span, diags, options)
-                if values is None:
-                    continue
-                done[key] = values
-            self._place(course, start_s, step, span, values)
+        values = [self._values(course, step, span, diags, options) for step, span in plan.steps]
         if course.ftp_missing:
             self._ftp_missing(course, report)
         if report.has_errors:
             return b""
-        return self._render(workout, course, diags, options)
+        # Every step that cannot be written (None) has reported an error.
+        assert None not in values
+        return self._render(workout, plan, values, diags, options)  # type: ignore[arg-type]
 
     # -- one step -----------------------------------------------------------
-
-    def _step(
-        self, course: _Course, start_s: int, step: Step, span: Span | None, diags: _Diagnostics, options: EmitOptions
-    ) -> None:
-        values = self._values(course, step, span, diags, options)
-        if values is not None:
-            self._place(course, start_s, step, span, values)
-
-    @staticmethod
-    def _place(course: _Course, start_s: int, step: Step, span: Span | None, values: tuple[float, float]) -> None:
-        assert step.duration_s is not None
-        course.points.append((start_s, values[0]))
-        course.points.append((start_s + step.duration_s, values[1]))
-        for cue in step.cues:
-            course.cues.append((start_s + cue.offset_s, cue.text, cue.span or span))
 
     def _values(
         self, course: _Course, step: Step, span: Span | None, diags: _Diagnostics, options: EmitOptions
@@ -420,7 +433,14 @@ class _CourseBackend:
 
     # -- the file ---------------------------------------------------------------
 
-    def _render(self, workout: Workout, course: _Course, diags: _Diagnostics, options: EmitOptions) -> bytes:
+    def _render(
+        self,
+        workout: Workout,
+        plan: _Plan,
+        values: list[tuple[float, float]],
+        diags: _Diagnostics,
+        options: EmitOptions,
+    ) -> bytes:
         meta = workout.meta
         lines = ["[COURSE HEADER]", "VERSION = 2", "UNITS = METRIC"]
         description = meta.description or meta.name
@@ -441,18 +461,23 @@ class _CourseBackend:
         lines.append("MINUTES WATTS" if self.unit == "watts" else "MINUTES PERCENT")
         lines.append("[END COURSE HEADER]")
         lines.append("[COURSE DATA]")
-        # The memos inline (a file has a hundred points or more); never empty texts.
-        minutes, values = _MINUTES, _VALUES
-        lines += [
-            f"{minutes.get(t) or minutes_text(t)}\t{values.get(v) or value_text(v)}" for t, v in course.points
-        ]
+        newline = "\r\n" if options.crlf else "\n"
+        # The value texts once per distinct step; a step's two points go in
+        # one string (two lines).
+        first = [value_text(v[0]) for v in values]
+        last = [value_text(v[1]) for v in values]
+        lines += [f"{start}\t{first[k]}{newline}{end}\t{last[k]}" for start, end, k in plan.segments]
         lines.append("[END COURSE DATA]")
-        cue_lines = list(self._cue_lines(course, diags))
+        cue_lines = []
+        for line, warning, span in plan.cues:
+            if warning is not None:
+                diags.add("W455", warning, span)
+            if line is not None:
+                cue_lines.append(line)
         if cue_lines:
             # Golden Cheetah accepts the file only if the *last* section
             # marker is an END marker: [END COURSE TEXT] closes it.
             lines += ["[COURSE TEXT]", *cue_lines, "[END COURSE TEXT]"]
-        newline = "\r\n" if options.crlf else "\n"
         return (newline.join(lines) + newline).encode("utf-8")
 
     def _header_text(self, key: str, text: str, diags: _Diagnostics) -> str:
@@ -461,28 +486,70 @@ class _CourseBackend:
             diags.add("W455", f"the {key} {text!r} is written {safe!r}: {'; '.join(reasons)}", None)
         return safe
 
-    def _cue_lines(self, course: _Course, diags: _Diagnostics) -> Iterator[str]:
-        # sorted() is stable: cues at the same second keep their written order.
-        for at_s, text, span in sorted(course.cues, key=lambda c: c[0]):
-            safe, reasons = reader_safe(text, cue=True)
-            if not safe:
-                diags.add("W455", "an empty cue is left out: Golden Cheetah would read its line as a data row", span)
-                continue
-            if reasons:
-                diags.add("W455", f"the cue {text!r} is written {safe!r}: {'; '.join(reasons)}", span)
-            yield f"{at_s}\t{safe}\t{CUE_DURATION_S}"
 
 
-def _steps(workout: Workout) -> Iterator[tuple[int, Step, Span | None]]:
-    """Each step with its start in whole seconds and the span to report at.
+#: The last workout's plan: ``check`` writes ERG and MRC from one workout in a
+#: row.  A workout is frozen, so its plan never changes; the weak reference
+#: keeps the cache from holding the workout alive.
+_last_plan: tuple[weakref.ref[Workout], _Plan] | None = None
+
+
+def _plan(workout: Workout) -> _Plan:
+    """The workout's :class:`_Plan`, made once for ERG and MRC."""
+    global _last_plan
+    last = _last_plan
+    if last is not None and last[0]() is workout:
+        return last[1]
+    plan = _make_plan(workout)
+    _last_plan = (weakref.ref(workout), plan)
+    return plan
+
+
+def _make_plan(workout: Workout) -> _Plan:
+    """Walk the timeline once: each step with its start in whole seconds and the span to report at.
 
     A drill's default recovery has no span of its own; it is reported at the
     drill just before it.
     """
+    index: dict[tuple[int, int], int] = {}
+    steps: list[tuple[Step, Span | None]] = []
+    segments: list[tuple[str, str, int]] = []
+    cues: list[tuple[int, str, Span | None]] = []
     last_span: Span | None = None
+    # A step starts where the one before it ends: the text of its start is
+    # that of the end before (unless a distance step came between).  The
+    # times are computed, not memoized: they add up over a session, so a
+    # library's are spread over hours and a bounded memo missed 3 times in 4.
+    end, end_text = 0, _minutes_text(0)
     for seg in workout.timeline():
-        last_span = seg.step.span or last_span
-        yield round(seg.start_s), seg.step, last_span
+        step = seg.step
+        span = last_span = step.span or last_span
+        key = (id(step), id(span))
+        k = index.get(key)
+        if k is None:
+            k = index[key] = len(steps)
+            steps.append((step, span))
+        if step.duration_s is None:
+            continue  # a distance step: an error (E452), no points
+        start = round(seg.start_s)
+        start_text = end_text if start == end else _minutes_text(start)
+        end = start + step.duration_s
+        end_text = _minutes_text(end)
+        segments.append((start_text, end_text, k))
+        for cue in step.cues:
+            cues.append((start + cue.offset_s, cue.text, cue.span or span))
+    # sorted() is stable: cues at the same second keep their written order.
+    cues.sort(key=lambda c: c[0])
+    return _Plan(tuple(steps), tuple(segments), tuple(_cue_line(*cue) for cue in cues))
+
+
+def _cue_line(at_s: int, text: str, span: Span | None) -> tuple[str | None, str | None, Span | None]:
+    """A cue's line in [COURSE TEXT] (None to leave it out) and the W455 message for it (None if none)."""
+    safe, reasons = reader_safe(text, cue=True)
+    if not safe:
+        return None, "an empty cue is left out: Golden Cheetah would read its line as a data row", span
+    warning = f"the cue {text!r} is written {safe!r}: {'; '.join(reasons)}" if reasons else None
+    return f"{at_s}\t{safe}\t{CUE_DURATION_S}", warning, span
 
 
 class ErgBackend(_CourseBackend):

@@ -30,8 +30,6 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import assert_never
 
-from lxml import etree  # type: ignore[import-untyped,unused-ignore]
-
 from ..diagnostics import Code, Report, Severity, register
 from ..model import (
     CadenceTarget,
@@ -163,6 +161,65 @@ class _Intervals:
 _Block = _One | _Intervals
 
 
+class _Element:
+    """An XML element, written exactly as lxml writes it.
+
+    lxml's ``tostring(..., encoding="UTF-8", pretty_print=True)`` was used to
+    write the file; building the small, regular ZWO tree as lxml elements and
+    serialising it cost more than all the rest of the backend, so the file is
+    written directly, byte for byte the same: attributes in the order they
+    were first set, an element without children as ``<Tag .../>``, children
+    two spaces further in, one per line.  No element here has both text and
+    children.  tests/test_backend_speed_erg_zwo.py compares this with lxml.
+    """
+
+    __slots__ = ("attrs", "children", "tag")
+
+    def __init__(self, tag: str, **attrs: str):
+        self.tag = tag
+        self.attrs = attrs
+        self.children: list[_Element] = []
+
+    def set(self, name: str, value: str) -> None:
+        self.attrs[name] = value
+
+    def write(self, out: list[str], indent: str) -> None:
+        """Append the element's lines to ``out``."""
+        attrs = "".join([f' {name}="{_attribute_text(value)}"' for name, value in self.attrs.items()])
+        if not self.children:
+            out.append(f"{indent}<{self.tag}{attrs}/>")
+            return
+        out.append(f"{indent}<{self.tag}{attrs}>")
+        inner = indent + "  "
+        for child in self.children:
+            child.write(out, inner)
+        out.append(f"{indent}</{self.tag}>")
+
+
+def _leaf(tag: str, text: str, indent: str = "  ") -> str:
+    """The line of an element holding only text (``<name></name>`` when empty, as lxml writes it)."""
+    return f"{indent}<{tag}>{_escape(text, _TEXT_ESCAPES)}</{tag}>"
+
+
+def _attribute_text(value: str) -> str:
+    return _escape(value, _ATTRIBUTE_ESCAPES)
+
+
+def _escape(value: str, escapes: dict[int, str]) -> str:
+    # Most values are numbers: look for a character to escape before translating.
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
+    return value.translate(escapes)
+
+
+#: What libxml2 escapes in text, and in attribute values (quoted with ").
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+)
+_NEEDS_ESCAPE = re.compile('[&<>"\t\n\r]')
+
+
 class ZwoBackend:
     name = "zwo"
     suffix = ".zwo"
@@ -187,9 +244,9 @@ class _Emitter:
     # -- the file -----------------------------------------------------------
 
     def emit(self) -> bytes:
-        root = etree.Element("workout_file")
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<workout_file>"]
         name = self._name()
-        self._text(root, "name", name, what="the name")
+        lines.append(self._text("name", name, what="the name"))
         if any(ord(c) > 127 for c in name):
             self.report.add(
                 "W402",
@@ -198,51 +255,58 @@ class _Emitter:
                 "keep 'name:' plain ASCII if Zwift lists the workout wrongly",
             )
         if self.meta.author:
-            self._text(root, "author", self.meta.author, what="the author")
+            lines.append(self._text("author", self.meta.author, what="the author"))
         if self.meta.description:
-            self._text(root, "description", self.meta.description, what="the description")
-        etree.SubElement(root, "sportType").text = self.meta.sport
+            lines.append(self._text("description", self.meta.description, what="the description"))
+        lines.append(_leaf("sportType", self.meta.sport))
         if self.run:
             # QZ reads a run's Duration as metres unless durationType says
             # "time" (zwiftworkout.cpp, durationAsDistance): always say which.
-            etree.SubElement(root, "durationType").text = "distance" if self.by_distance else "time"
+            lines.append(_leaf("durationType", "distance" if self.by_distance else "time"))
             if self.meta.threshold_pace is not None:
                 # QZ reads this (speed = threshold speed x Power), and it lets
                 # the importer give distance steps their time back.
                 text = f"{self.meta.threshold_pace.s_per_km:.3f}".rstrip("0").rstrip(".")
-                etree.SubElement(root, "thresholdSecPerKm").text = text
+                lines.append(_leaf("thresholdSecPerKm", text))
         if self.meta.tags:
-            tags = etree.SubElement(root, "tags")
+            tags = _Element("tags")
             for tag in self.meta.tags:
                 # Zwift's own form; Golden Cheetah reads only <tag>X</tag> and
                 # so sees no tags, which costs nothing in a trainer.
-                etree.SubElement(tags, "tag", name=self._clean(tag, "a tag"))
-        segments = etree.SubElement(root, "workout")
+                tags.children.append(_Element("tag", name=self._clean(tag, "a tag")))
+            tags.write(lines, "  ")
         blocks = list(self._blocks(self.workout.steps))
-        # Unrolled repeats hand us the same step many times: its element is
-        # built once and copied (when building it said nothing: what is said
-        # once per step is said the first time, as it would be).
-        built: dict[tuple[int, bool, bool], etree._Element] = {}
-        for i, block in enumerate(blocks):
-            match block:
-                case _One():
-                    key = (id(block.step), i == 0, i == len(blocks) - 1)
-                    el = built.get(key)
-                    if el is not None:
-                        segments.append(el.__copy__())  # lxml: a deep copy
-                        continue
-                    said = len(self.report.items)
-                    el = self._one(block.step, first=key[1], last=key[2])
-                    if len(self.report.items) == said:
-                        built[key] = el
-                    segments.append(el)
-                case _Intervals():
-                    segments.append(self._intervals(block))
-                case _:
-                    assert_never(block)
-        body = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
-        # lxml's own declaration uses single quotes; write the common form.
-        return b'<?xml version="1.0" encoding="UTF-8"?>\n' + bytes(body)
+        if not blocks:
+            lines.append("  <workout/>")
+        else:
+            lines.append("  <workout>")
+            # Unrolled repeats hand us the same step many times: its lines are
+            # written once and reused (when building it said nothing: what is
+            # said once per step is said the first time, as it would be).
+            built: dict[tuple[int, bool, bool], list[str]] = {}
+            for i, block in enumerate(blocks):
+                match block:
+                    case _One():
+                        key = (id(block.step), i == 0, i == len(blocks) - 1)
+                        done = built.get(key)
+                        if done is not None:
+                            lines += done
+                            continue
+                        said = len(self.report.items)
+                        el = self._one(block.step, first=key[1], last=key[2])
+                        written: list[str] = []
+                        el.write(written, "    ")
+                        if len(self.report.items) == said:
+                            built[key] = written
+                        lines += written
+                    case _Intervals():
+                        self._intervals(block).write(lines, "    ")
+                    case _:
+                        assert_never(block)
+            lines.append("  </workout>")
+        lines.append("</workout_file>")
+        lines.append("")
+        return "\n".join(lines).encode("utf-8")
 
     def _name(self) -> str:
         if self.meta.name:
@@ -252,8 +316,8 @@ class _Emitter:
             return PurePath(self.report.file).stem
         return "nmdsl workout"
 
-    def _text(self, parent: etree._Element, tag: str, value: str, what: str) -> None:
-        etree.SubElement(parent, tag).text = self._clean(value, what)
+    def _text(self, tag: str, value: str, what: str) -> str:
+        return _leaf(tag, self._clean(value, what))
 
     def _clean(self, value: str, what: str) -> str:
         cleaned = _NOT_XML.sub("", value)
@@ -424,7 +488,7 @@ class _Emitter:
 
     def _cadence_attrs(
         self,
-        el: etree._Element,
+        el: _Element,
         step: Step,
         cadence: CadenceTarget | None,
         ranged: bool,
@@ -454,20 +518,20 @@ class _Emitter:
                     "give one cadence to keep it exact",
                 )
 
-    def _pace_zone(self, el: etree._Element) -> None:
+    def _pace_zone(self, el: _Element) -> None:
         if self.run:
             el.set("pace", str(RUN_PACE_ZONE))
 
     # -- elements -------------------------------------------------------------
 
-    def _one(self, step: Step, first: bool, last: bool) -> etree._Element:
+    def _one(self, step: Step, first: bool, last: bool) -> _Element:
         self._heart_rate(step)
         power = self._power(step)
         duration = str(self._amount(step))
-        el: etree._Element
+        el: _Element
         match power:
             case _Steady():
-                el = etree.Element("SteadyState", Duration=duration)
+                el = _Element("SteadyState", Duration=duration)
                 self._power_attrs(el, "Power", "PowerLow", "PowerHigh", power)
                 self._cadence_attrs(el, step, step.cadence, True, "SteadyState")
                 self._pace_zone(el)
@@ -476,14 +540,14 @@ class _Emitter:
                 # every Cooldown descend: a rising ramp at the end is a Ramp.
                 rising, falling = power.end_pct > power.start_pct, power.end_pct < power.start_pct
                 tag = "Warmup" if first and rising else "Cooldown" if last and falling else "Ramp"
-                el = etree.Element(tag, Duration=duration)
+                el = _Element(tag, Duration=duration)
                 # PowerLow is the start and PowerHigh the end, whichever is larger.
                 el.set("PowerLow", power_text(power.start_pct))
                 el.set("PowerHigh", power_text(power.end_pct))
                 self._cadence_attrs(el, step, step.cadence, tag != "Ramp", tag)
                 self._pace_zone(el)
             case _Max():
-                el = etree.Element("MaxEffort", Duration=duration)
+                el = _Element("MaxEffort", Duration=duration)
                 if step.cadence is not None and self._once("W403", step):
                     self.report.add(
                         "W403",
@@ -492,7 +556,7 @@ class _Emitter:
                         "the athlete rides the sprint at a self-chosen cadence",
                     )
             case _Free():
-                el = etree.Element("FreeRide", Duration=duration)
+                el = _Element("FreeRide", Duration=duration)
                 self._cadence_attrs(el, step, step.cadence, False, "FreeRide")
             case _:
                 assert_never(power)
@@ -500,21 +564,21 @@ class _Emitter:
             self._cue(el, cue.offset_s, cue.text)
         return el
 
-    def _power_attrs(self, el: etree._Element, one: str, low: str, high: str, power: _Steady) -> None:
+    def _power_attrs(self, el: _Element, one: str, low: str, high: str, power: _Steady) -> None:
         if power.low_pct == power.high_pct:
             el.set(one, power_text(power.low_pct))
         else:
             el.set(low, power_text(power.low_pct))
             el.set(high, power_text(power.high_pct))
 
-    def _intervals(self, block: _Intervals) -> etree._Element:
+    def _intervals(self, block: _Intervals) -> _Element:
         on, off = block.on, block.off
         self._heart_rate(on)
         self._heart_rate(off)
         on_power, off_power = self._power(on), self._power(off)
         assert isinstance(on_power, _Steady) and isinstance(off_power, _Steady)
         on_amount, off_amount = self._amount(on), self._amount(off)
-        el = etree.Element(
+        el = _Element(
             "IntervalsT",
             Repeat=str(block.repeat.count),
             OnDuration=str(on_amount),
@@ -545,6 +609,7 @@ class _Emitter:
                 self._cue(el, k * period + on_amount + cue.offset_s, cue.text)
         return el
 
-    def _cue(self, el: etree._Element, offset_s: int, text: str) -> None:
+    def _cue(self, el: _Element, offset_s: int, text: str) -> None:
         # Lowercase textevent: Golden Cheetah reads no other spelling.
-        etree.SubElement(el, "textevent", timeoffset=str(offset_s), message=self._clean(text, "a cue"))
+        message = self._clean(text, "a cue")
+        el.children.append(_Element("textevent", timeoffset=str(offset_s), message=message))
