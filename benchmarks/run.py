@@ -227,8 +227,8 @@ def nmdsl_script() -> list[str]:
 #: Run as ``python3 -c PHASES FILE``: a bare interpreter (this script's own
 #: imports would hide stdlib import costs), timing each stage of a cold
 #: ``nmdsl check FILE`` the way the console script runs it: ``nmdsl.cli.main``,
-#: then ``os._exit``.  The heavy modules are imported as stages of their own
-#: before the check that would import them.
+#: then ``os._exit``.  The modules the check would import are imported as
+#: stages of their own before it.
 PHASES = """\
 import os, sys, time
 t = [time.perf_counter()]
@@ -251,8 +251,6 @@ _grammar.tables(); _grammar.parser(); _grammar.terminals()
 t.append(time.perf_counter())
 import nmdsl.library, nmdsl.reports
 t.append(time.perf_counter())
-import lxml.etree
-t.append(time.perf_counter())
 import nmdsl.lint, nmdsl.backends.zwo, nmdsl.backends.erg, nmdsl.backends.fit
 t.append(time.perf_counter())
 def check():
@@ -272,7 +270,7 @@ print(repr({
     "stages": [b - a for a, b in zip(t, t[1:])],
     "model_dataclasses": dataclasses_of(nmdsl.model, nmdsl.timeline),
     "diagnostics_dataclasses": dataclasses_of(nmdsl.diagnostics),
-    "unwanted": sorted(m for m in ("pydantic", "lark") if m in sys.modules),
+    "unwanted": sorted(m for m in ("pydantic", "lark", "lxml") if m in sys.modules),
 }))
 sys.stdout.flush(); sys.stderr.flush()
 os._exit(0)
@@ -287,7 +285,6 @@ PHASE_NAMES = [
     "import nmdsl.api, parser, builder, checks (the rest of the parse path)",
     "parser tables: import the shipped `nmdsl._tables`, make the parser and the terminal table",
     "import nmdsl.library, reports (with config, tomllib, json)",
-    "import lxml.etree (for ZWO)",
     "import nmdsl.lint and the ZWO, ERG/MRC, FIT backends (with decimal, nmdsl.fitcodec)",
     "first check of the small file (`nmdsl.cli.main`: every target format + lints)",
     "second check of the same file",
@@ -501,7 +498,10 @@ def bench_startup(tmp: Path, reps: int) -> tuple[list[Table], dict]:
     dep_cmds: list[tuple[str, list[str]]] = [
         ("`import click`", [PY, "-c", "import click"]),
         ("`import argparse` (for comparison)", [PY, "-c", "import argparse"]),
-        ("`import lxml.etree`", [PY, "-c", "import lxml.etree"]),
+        (
+            "`import lxml.etree` (for reference: only `nmdsl import` and `plot` use it)",
+            [PY, "-c", "import lxml.etree"],
+        ),
         ("`import pydantic`", [PY, "-c", "import pydantic"]),
         ("`import lark` (for reference: not imported at run time)", [PY, "-c", "import lark"]),
         (
@@ -517,7 +517,6 @@ def bench_startup(tmp: Path, reps: int) -> tuple[list[Table], dict]:
             "floor: `import click` + the stdlib modules `nmdsl check` imports, then `os._exit`",
             [PY, "-c", floor + "import os\n" + leave],
         ),
-        ("the same floor + `import lxml.etree`", [PY, "-c", floor + "import os, lxml.etree\n" + leave]),
         (
             "`nmdsl check small.nm` through `nmdsl.cli:main`, normal interpreter exit (no `os._exit`)",
             [PY, "-c", via_main.format(argv=["nmdsl", "check", str(small)])],
@@ -668,7 +667,7 @@ def bench_importtime(small: str, reps: int) -> Table:
     for k in keys:
         if cum[k]:
             t.add(f"`{k}`", ms(statistics.median(cum[k])), ms(statistics.median(selfs[k])), len(cum[k]))
-    absent = [k for k in ("pydantic", "lark") if not cum[k]]
+    absent = [k for k in ("pydantic", "lark", "lxml.etree") if not cum[k]]
     top = sorted(selfs.items(), key=lambda kv: -statistics.median(kv[1]))[:8]
     for name, v in top:
         t.add(f"`{name}` (top self time)", "", ms(statistics.median(v)), len(v))
@@ -679,7 +678,7 @@ def bench_importtime(small: str, reps: int) -> Table:
         "`-X importtime` itself slows imports down, so these add up to more than the wall-clock rows. "
         "The backends are imported with `importlib.import_module`, which `-X importtime` does not list: "
         "the ZWO, ERG/MRC and FIT modules' own bodies are missing here, their imports "
-        "(`decimal`, `lxml.etree`, `nmdsl.fitcodec`) appear at the top level."
+        "(`decimal`, `nmdsl.fitcodec`) appear at the top level."
         + (f" Not imported: {', '.join(f'`{a}`' for a in absent)}." if absent else "")
     )
     return t
@@ -719,8 +718,8 @@ def bench_phases(small: str, reps: int) -> Table:
         'The process runs `nmdsl.cli.main(["check", FILE])` as the console script does and ends with '
         f"`os._exit(0)`. `nmdsl.model` and `nmdsl.timeline` define {info['model_dataclasses']} dataclasses "
         f"({ms(model_ms / max(1, info['model_dataclasses']))} each, on the median), `nmdsl.diagnostics` "
-        f"{info['diagnostics_dataclasses']}. pydantic or lark imported by the check: "
-        f"{', '.join(info['unwanted']) or 'neither'}."
+        f"{info['diagnostics_dataclasses']}. pydantic, lark or lxml imported by the check: "
+        f"{', '.join(info['unwanted']) or 'none'}."
     )
     return t
 
