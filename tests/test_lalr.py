@@ -151,21 +151,13 @@ def values() -> dict[str, str]:
 
 def _file_lines() -> list[list[Token]]:
     """The tokens of every line of every .nm file of the examples and tests that tokenizes."""
-    table = _grammar.terminals()
     out = []
     for path in sorted([*PATHS.examples.glob("**/*.nm"), *PATHS.tests.glob("**/*.nm")]):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        for number, raw in enumerate(split_lines(text), start=1):
-            content = raw.lstrip(" \t")
-            if not content or content.startswith("#"):
-                continue
-            line = Line(number, len(raw) - len(content), content)
-            tokenize_line(line, table, Report())
-            if line.ok:
-                out.append(line.tokens)
+        out += [line.tokens for line in tokenized_lines(enumerate(split_lines(text), start=1))]
     return out
 
 
