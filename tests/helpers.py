@@ -19,7 +19,7 @@ def without_spans(node: Any, *, exclude: frozenset[str] = frozenset()) -> Any:
     """
     if node is None:
         return None
-    drop = {"span", *exclude}
+    drop = {"span", "header_spans", *exclude}
 
     def strip(x: Any) -> Any:
         if isinstance(x, dict):

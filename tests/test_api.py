@@ -34,6 +34,7 @@ MODEL_CLASSES = (
     "PaceTarget",
     "CadenceTarget",
     "HeartRateTarget",
+    "HeaderSpan",
 )
 
 

@@ -442,7 +442,7 @@ TRIGGERS: dict[str, Trigger] = {
     "W453": Trigger("ftp: 250\n1m @50% @120-130bpm\n", "mrc", (2, 9)),
     "W454": Trigger("ftp: 250\n1m @50-60%\n", "erg", (2, 4)),
     "W455": Trigger('ftp: 250\n1m @50% "x = 1"\n', "erg", (2, 9)),
-    "W456": Trigger("ftp: 250.5\n1m @50%\n", "erg", None),
+    "W456": Trigger("ftp: 250.5\n1m @50%\n", "erg", (1, 6)),  # at the header value
 }
 
 

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import bisect
 import re
 import shutil
@@ -247,7 +249,8 @@ def test_metadata() -> None:
     # nmdsl's own files give the name and description back.
     for source in ("name: N\n1m @50W\n", "name: N\ndescription: D\n1m @50W\n"):
         out = nmdsl.emit(nmdsl.parse(source), "erg").data
-        assert read(out)[0].meta == nmdsl.parse(source).meta  # type: ignore[union-attr]
+        # (An imported header has no source positions.)
+        assert read(out)[0].meta == replace(nmdsl.parse(source).meta, header_spans=())  # type: ignore[union-attr]
 
 
 def test_labels_only_make_the_text_idiomatic() -> None:

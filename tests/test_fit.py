@@ -516,6 +516,8 @@ def test_W462_long_texts_are_cut_at_a_character_boundary() -> None:
     cue = "é" * 150
     data, diagnostics = emit(f'name: {name}\n10m @60% "{cue}" "{cue}" at 5m\n')
     assert codes(diagnostics) == ["W462", "W462", "W463"]
+    # The name's warning points at the header value, the notes' at the step.
+    assert [(d.span.line, d.span.column) if d.span else None for d in diagnostics[:2]] == [(1, 7), (2, 1)]
     m = decode_both(data)
     assert m["workout"][0][8] == "Ø" * 15, "31 bytes of 2-byte characters: 15 whole ones"
     notes = m["workout_step"][0][8]

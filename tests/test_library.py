@@ -223,3 +223,16 @@ def test_unknown_lint_setting_is_a_configuration_error(tmp_path: Path) -> None:
     r = run("check", str(tmp_path))
     assert r.exit_code == 1
     assert "error[E011]: 'lint' has a problem: unknown lint setting 'max-all-out'; did you mean max-all-out-s?" in r.output
+
+
+def test_required_ftp_and_sport_mean_written_in_the_header(tmp_path: Path) -> None:
+    """A configured or --ftp default does not satisfy 'required = ["ftp"]': the file must say it."""
+    write(tmp_path / "nmdsl.toml", 'ftp = 250\nrequired = ["ftp", "sport"]\n')
+    write(tmp_path / "bare.nm", "name: Bare\n10m @60%\n")
+    write(tmp_path / "full.nm", "name: Full\nsport: bike\nftp: 260\n10m @60%\n")
+    result = check_library([str(tmp_path)], ftp_w=270)
+    missing = sorted((Path(r.file).name, d.message) for r in result.files for d in r.diagnostics if d.code == "E107")
+    assert missing == [
+        ("bare.nm", "the header has no 'ftp:', which this library requires"),
+        ("bare.nm", "the header has no 'sport:', which this library requires"),
+    ]

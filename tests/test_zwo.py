@@ -498,12 +498,16 @@ def test_cadence_range_where_one_cadence_fits() -> None:
 def test_non_ascii_name_warns() -> None:
     out = nmdsl.emit(nmdsl.parse("name: Rønnestad 30/15s\n10m @60%\n"), "zwo")
     assert [d.code for d in out.diagnostics] == ["W402"]
+    span = out.diagnostics[0].span
+    assert span is not None and (span.line, span.column, span.end_column) == (1, 7, 23)  # the name's value
     assert "Rønnestad 30/15s".encode() in out.data  # kept as written, in UTF-8
 
 
 def test_control_characters_are_removed() -> None:
     out = nmdsl.emit(nmdsl.parse('name: a\x01b\n10m @60% "x\x02y"\n'), "zwo")
     assert [d.code for d in out.diagnostics] == ["W405", "W405"]
+    # At the name's value and at the cue.
+    assert [(d.span.line, d.span.column) if d.span else None for d in out.diagnostics] == [(1, 7), (2, 10)]
     root = etree.fromstring(out.data)
     assert root.findtext("name") == "ab"
     assert root.find("workout")[0][0].get("message") == "xy"

@@ -20,6 +20,7 @@ from .model import (
     CadenceTarget,
     Cue,
     FreeTarget,
+    HeaderSpan,
     HeartRateTarget,
     IntensityTarget,
     Item,
@@ -88,6 +89,7 @@ class Builder:
 
     def _metadata(self, headers: list[HeaderLine]) -> Metadata:
         fields: dict[str, Any] = {}
+        spans: list[HeaderSpan] = []
         seen: dict[str, HeaderLine] = {}
         for h in headers:
             key = str(h.key)
@@ -137,9 +139,10 @@ class Builder:
                 self.report.add(p.code, p.message, vspan, p.hint)
                 continue
             fields[name] = parsed
+            spans.append(HeaderSpan(key=key, span=vspan))
         if fields.get("ftp_w") is None and self.default_ftp_w is not None:
             fields["ftp_w"] = float(self.default_ftp_w)
-        return Metadata(**fields)
+        return Metadata(**fields, header_spans=tuple(spans))
 
     # -- steps ------------------------------------------------------------
 

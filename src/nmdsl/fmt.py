@@ -192,7 +192,7 @@ def _without_spans(workout: Workout) -> Any:
     Spans are positions in the text, which is what fmt changes.
     """
 
-    return as_data(workout, drop=frozenset({"span"}))
+    return as_data(workout, drop=frozenset({"span", "header_spans"}))
 
 
 # -- lines ----------------------------------------------------------------------------------------

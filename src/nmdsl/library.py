@@ -200,7 +200,7 @@ def check_one(job: Job, stdin: bytes | None = None) -> FileResult:
         out.name = workout.meta.name
         diagnostics += _compile_all(workout, cfg, result.file)
         diagnostics += _lints(workout, cfg, result.file)
-        diagnostics += _required(workout, cfg, result.file, result.source or "")
+        diagnostics += _required(workout, cfg, result.file)
     if cfg.file_name_pattern and job.path != "-":
         stem = Path(job.path).stem
         if not re.search(cfg.file_name_pattern, stem):
@@ -285,7 +285,7 @@ def _header_span(source: str, key: str) -> Span | None:
     return None
 
 
-def _required(workout: object, cfg: Config, file: str, source: str) -> list[Diagnostic]:
+def _required(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
     from .model import Workout
 
     assert isinstance(workout, Workout)
@@ -296,9 +296,9 @@ def _required(workout: object, cfg: Config, file: str, source: str) -> list[Diag
         "name": lambda: meta.name,
         "author": lambda: meta.author,
         "description": lambda: meta.description,
-        "sport": lambda: _header_span(source, "sport"),
+        "sport": lambda: meta.span_of("sport"),
         "tags": lambda: meta.tags or None,
-        "ftp": lambda: _header_span(source, "ftp"),
+        "ftp": lambda: meta.span_of("ftp"),  # not a --ftp or configured default
         "threshold-pace": lambda: meta.threshold_pace,
         "lthr": lambda: meta.lthr_bpm,
         "max-hr": lambda: meta.max_hr_bpm,

@@ -305,6 +305,14 @@ Item = Union[Step, Repeat]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HeaderSpan(Node):
+    """Where a header value was written: ``key`` as in the source (``name``, ``threshold-pace``)."""
+
+    key: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Metadata(Node):
     """The header: ``key: value`` lines before the first step."""
 
@@ -317,6 +325,17 @@ class Metadata(Node):
     threshold_pace: Pace | None = None
     lthr_bpm: int | None = None
     max_hr_bpm: int | None = None
+    #: Where each value was written, in source order (empty for a model
+    #: built by hand or imported): what a diagnostic about the name, an FTP
+    #: or a description points at.
+    header_spans: tuple[HeaderSpan, ...] = ()
+
+    def span_of(self, key: str) -> Span | None:
+        """The span of the value of header line ``key`` (``name``, ``ftp``, ...), if it was written."""
+        for h in self.header_spans:
+            if h.key == key:
+                return h.span
+        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)

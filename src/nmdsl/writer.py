@@ -179,9 +179,10 @@ def _cue(c: Cue) -> str:
 def step_text(step: Step, sport: Sport, *, recovery_position: bool = False) -> str:
     """One step.  ``recovery_position``: it follows a ``/``, where recovery is implied."""
     words: list[str] = []
-    keyword = step.intensity if step.intensity in ("warmup", "cooldown", "rest") else None
-    if step.intensity == "recovery" and not recovery_position:
-        keyword = "recovery"
+    # A recovery says so where nothing else makes it one: not after a '/'.
+    keyword: str | None = None
+    if step.intensity in ("warmup", "cooldown", "rest") or (step.intensity == "recovery" and not recovery_position):
+        keyword = step.intensity
     defaults = drills.defaults(step.drill, sport) if step.drill else None
     if defaults is not None and keyword is None:
         words.append(str(step.drill))

@@ -443,11 +443,14 @@ class _CourseBackend:
     ) -> bytes:
         meta = workout.meta
         lines = ["[COURSE HEADER]", "VERSION = 2", "UNITS = METRIC"]
+        key = "description" if meta.description else "name"
         description = meta.description or meta.name
         if description:
-            lines.append(f"DESCRIPTION = {self._header_text('description', description, diags)}")
+            text = self._header_text(key, description, diags, meta.span_of(key))
+            lines.append(f"DESCRIPTION = {text}")
         if meta.name:
-            lines.append(f"FILE NAME = {self._header_text('name', meta.name, diags)}{self.suffix}")
+            name = self._header_text("name", meta.name, diags, meta.span_of("name"))
+            lines.append(f"FILE NAME = {name}{self.suffix}")
         if self.unit == "watts" and options.ftp_w is not None:
             ftp = round(options.ftp_w)
             if ftp != options.ftp_w:
@@ -455,7 +458,7 @@ class _CourseBackend:
                     "W456",
                     f"ftp {value_text(options.ftp_w)} W is written as FTP = {ftp}: Golden Cheetah reads FTP as "
                     "a whole number (a decimal one becomes 0); the watts are computed from the exact FTP",
-                    None,
+                    meta.span_of("ftp"),
                 )
             lines.append(f"FTP = {ftp}")
         lines.append("MINUTES WATTS" if self.unit == "watts" else "MINUTES PERCENT")
@@ -480,10 +483,10 @@ class _CourseBackend:
             lines += ["[COURSE TEXT]", *cue_lines, "[END COURSE TEXT]"]
         return (newline.join(lines) + newline).encode("utf-8")
 
-    def _header_text(self, key: str, text: str, diags: _Diagnostics) -> str:
+    def _header_text(self, key: str, text: str, diags: _Diagnostics, span: Span | None) -> str:
         safe, reasons = reader_safe(text, cue=False)
         if reasons:
-            diags.add("W455", f"the {key} {text!r} is written {safe!r}: {'; '.join(reasons)}", None)
+            diags.add("W455", f"the {key} {text!r} is written {safe!r}: {'; '.join(reasons)}", span)
         return safe
 
 

@@ -205,13 +205,19 @@ class _Emitter:
             fc.Field(4, fc.ENUM, fc.Sport.RUNNING if self.meta.sport == "run" else fc.Sport.CYCLING, "sport"),
             fc.Field(6, fc.UINT16, len(self.steps), "num_valid_steps"),
         ]
-        name = self._cut(self.meta.name or _fallback_name(self.report.file), WKT_NAME_BYTES, "the workout name", None)
+        name = self._cut(
+            self.meta.name or _fallback_name(self.report.file),
+            WKT_NAME_BYTES,
+            "the workout name",
+            self.meta.span_of("name"),
+        )
         if name:
             fields.append(fc.Field(8, fc.STRING, name, "wkt_name"))
         # sub_sport generic: nmdsl does not know whether a session is indoors.
         fields.append(fc.Field(11, fc.ENUM, fc.SubSport.GENERIC, "sub_sport"))
         if self.meta.description:
-            text = self._cut(" ".join(self.meta.description.split()), DESCRIPTION_BYTES, "the description", None)
+            description = " ".join(self.meta.description.split())
+            text = self._cut(description, DESCRIPTION_BYTES, "the description", self.meta.span_of("description"))
             if text:
                 fields.append(fc.Field(17, fc.STRING, text, "wkt_description"))
         return fc.Message(fc.Mesg.WORKOUT, tuple(fields))

@@ -30,9 +30,10 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import assert_never
 
-from ..diagnostics import Code, Report, Severity, register
+from ..diagnostics import Code, Report, Severity, Span, register
 from ..model import (
     CadenceTarget,
+    Cue,
     FreeTarget,
     MaxTarget,
     Metadata,
@@ -246,18 +247,20 @@ class _Emitter:
     def emit(self) -> bytes:
         lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<workout_file>"]
         name = self._name()
-        lines.append(self._text("name", name, what="the name"))
+        lines.append(self._text("name", name, what="the name", key="name"))
         if any(ord(c) > 127 for c in name):
             self.report.add(
                 "W402",
                 f"the name {name!r} has non-ASCII characters; Zwift is reported to mishandle them",
-                None,
+                self.meta.span_of("name"),
                 "keep 'name:' plain ASCII if Zwift lists the workout wrongly",
             )
         if self.meta.author:
-            lines.append(self._text("author", self.meta.author, what="the author"))
+            lines.append(self._text("author", self.meta.author, what="the author", key="author"))
         if self.meta.description:
-            lines.append(self._text("description", self.meta.description, what="the description"))
+            lines.append(
+                self._text("description", self.meta.description, what="the description", key="description")
+            )
         lines.append(_leaf("sportType", self.meta.sport))
         if self.run:
             # QZ reads a run's Duration as metres unless durationType says
@@ -273,7 +276,7 @@ class _Emitter:
             for tag in self.meta.tags:
                 # Zwift's own form; Golden Cheetah reads only <tag>X</tag> and
                 # so sees no tags, which costs nothing in a trainer.
-                tags.children.append(_Element("tag", name=self._clean(tag, "a tag")))
+                tags.children.append(_Element("tag", name=self._clean(tag, "a tag", self.meta.span_of("tags"))))
             tags.write(lines, "  ")
         blocks = list(self._blocks(self.workout.steps))
         if not blocks:
@@ -316,16 +319,17 @@ class _Emitter:
             return PurePath(self.report.file).stem
         return "nmdsl workout"
 
-    def _text(self, tag: str, value: str, what: str) -> str:
-        return _leaf(tag, self._clean(value, what))
+    def _text(self, tag: str, value: str, what: str, key: str) -> str:
+        """A header element; ``key`` is the header line the value came from (for the diagnostic's place)."""
+        return _leaf(tag, self._clean(value, what, self.meta.span_of(key)))
 
-    def _clean(self, value: str, what: str) -> str:
+    def _clean(self, value: str, what: str, span: Span | None) -> str:
         cleaned = _NOT_XML.sub("", value)
         if cleaned != value:
             self.report.add(
                 "W405",
                 f"{what} has control characters XML cannot carry; they were removed",
-                None,
+                span,
                 "remove them from the source",
             )
         return cleaned
@@ -561,7 +565,7 @@ class _Emitter:
             case _:
                 assert_never(power)
         for cue in step.cues:
-            self._cue(el, cue.offset_s, cue.text)
+            self._cue(el, cue.offset_s, cue)
         return el
 
     def _power_attrs(self, el: _Element, one: str, low: str, high: str, power: _Steady) -> None:
@@ -604,12 +608,12 @@ class _Emitter:
         period = on_amount + off_amount
         for k in range(block.repeat.count):
             for cue in on.cues:
-                self._cue(el, k * period + cue.offset_s, cue.text)
+                self._cue(el, k * period + cue.offset_s, cue)
             for cue in off.cues:
-                self._cue(el, k * period + on_amount + cue.offset_s, cue.text)
+                self._cue(el, k * period + on_amount + cue.offset_s, cue)
         return el
 
-    def _cue(self, el: _Element, offset_s: int, text: str) -> None:
+    def _cue(self, el: _Element, offset_s: int, cue: Cue) -> None:
         # Lowercase textevent: Golden Cheetah reads no other spelling.
-        message = self._clean(text, "a cue")
+        message = self._clean(cue.text, "a cue", cue.span)
         el.children.append(_Element("textevent", timeoffset=str(offset_s), message=message))
