@@ -621,6 +621,18 @@ def test_render_warning_and_wide_gutter() -> None:
     assert lines[3].startswith("  hint: ") and "400mtr" in lines[3]
 
 
+def test_render_never_prints_control_characters() -> None:
+    """An ESC in a file must not reach the terminal: the quoted line shows U+FFFD, one column each."""
+    src = "name: x\n10m @60% \x1b[31mfoo\x07\n"
+    (d,) = nmdsl.check(src, filename="c.nm").diagnostics
+    out = render(d, src)
+    assert not re.search("[\x00-\x08\x0a-\x1f\x7f-\x9f]", out.replace("\n", ""))
+    lines = out.splitlines()
+    assert lines[0] == "c.nm:2:10: error[E002]: unknown word '\\x1b[31mfoo\\x07'"
+    assert lines[1] == "    2 | 10m @60% \ufffd[31mfoo\ufffd"
+    assert lines[2] == "      |          ^^^^^^^^^"
+
+
 def test_render_without_span() -> None:
     (d,) = nmdsl.check("", filename="e.nm").diagnostics
     lines = render(d, "").splitlines()

@@ -8,6 +8,7 @@ renders them with :func:`render`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -238,6 +239,9 @@ def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(items, key=key)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
 def render(d: Diagnostic, source: str | None = None) -> str:
     """Render a diagnostic for people: the message, the line, a caret, a hint.
 
@@ -257,7 +261,10 @@ def render(d: Diagnostic, source: str | None = None) -> str:
 
         lines = split_lines(source)
         if 1 <= d.span.line <= len(lines):
-            text = lines[d.span.line - 1].replace("\t", " ")
+            # Control characters are shown as U+FFFD (one column each, as
+            # the caret counts them): printed raw, an ESC in a file would
+            # drive the terminal.
+            text = _CONTROL.sub("\ufffd", lines[d.span.line - 1].replace("\t", " "))
             gutter = str(d.span.line)
             pad = " " * len(gutter)
             start = max(d.span.column, 1)
