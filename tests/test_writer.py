@@ -218,3 +218,16 @@ def test_header_values_without_an_exact_spelling_still_read_back() -> None:
     assert "author" not in text
     back = nmdsl.parse(text).meta
     assert back.name == "'a'" and back.tags == ("x y",)
+
+
+def test_recoveries_share_a_line_only_with_an_active_step() -> None:
+    w = nmdsl.parse("warmup 10m @50%\nrecovery 3m @45%\n30s @150% / 30s @50%\ncooldown 5m @40%\n")
+    assert [s.intensity for s in w.steps if isinstance(s, Step)] == [
+        "warmup", "recovery", "active", "recovery", "cooldown"
+    ]
+    assert write(w).splitlines()[-4:] == [
+        "warmup 10m @50%",
+        "recovery 3m @45%",
+        "30s @150% / 30s @50%",
+        "cooldown 5m @40%",
+    ]

@@ -266,10 +266,11 @@ def _items(items: Sequence[Item], sport: Sport, depth: int) -> list[str]:
                 out.extend(_items(item.steps, sport, depth + 1))
             i += 1
             continue
-        # A run of steps: an active step followed by recoveries shares a line.
+        # A run of steps: an active step followed by recoveries shares a line
+        # (a warm-up followed by a recovery reads better as two lines).
         group = [item]
         j = i + 1
-        while j < len(items):
+        while item.intensity == "active" and j < len(items):
             nxt = items[j]
             if not isinstance(nxt, Step) or nxt.intensity != "recovery" or _is_drill(nxt, sport):
                 break
