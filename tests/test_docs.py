@@ -114,3 +114,23 @@ def test_api_page_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
     )
     assert tried > 40 and failures == 0
+
+
+def test_help_texts_in_the_docs_are_the_real_ones() -> None:
+    """Every ``$ nmdsl ... --help`` block in the docs is what the command prints in an 80-column terminal (click wraps at 78)."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from nmdsl.cli import main
+
+    seen = 0
+    for page in sorted(PATHS.docs.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for command, shown in re.findall(r"```text\n\$ (nmdsl [^\n]*--help)\n(.*?)```", text, re.S):
+            args = shlex.split(command)[1:]
+            result = CliRunner().invoke(main, args, prog_name="nmdsl", terminal_width=78)
+            assert result.exit_code == 0, result.output
+            assert result.output == shown, f"{page.name}: {command}"
+            seen += 1
+    assert seen >= 5
