@@ -159,13 +159,13 @@ _BLOCK_TABLES = fc._block_tables()
 def test_crc_matches_a_bitwise_crc(data: bytes, start: int) -> None:
     expected = _crc_bitwise(data, start)
     assert fc._crc_bytewise(data, start) == expected
-    saved = fc._CRC_WIDE
-    fc._CRC_WIDE = _BLOCK_TABLES  # the block path, whatever this process checksummed before
+    saved = fc._CRC_BLOCK_TABLES
+    fc._CRC_BLOCK_TABLES = _BLOCK_TABLES  # the block path, whatever this process checksummed before
     try:
         assert fc.crc16(data, start) == expected
         assert fc.crc16(memoryview(data), start) == expected
     finally:
-        fc._CRC_WIDE = saved
+        fc._CRC_BLOCK_TABLES = saved
 
 
 def test_crc_block_edges() -> None:

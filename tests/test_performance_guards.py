@@ -219,7 +219,7 @@ def test_memoized_texts_are_the_computed_ones() -> None:
     assert erg.reader_safe("LAP 3", cue=True) == erg._reader_safe("LAP 3", cue=True)
 
 
-def test_crc_two_bytes_at_a_time_matches_byte_by_byte(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crc_in_blocks_matches_byte_by_byte(monkeypatch: pytest.MonkeyPatch) -> None:
     import random
 
     from nmdsl import fitcodec as fc
@@ -231,13 +231,13 @@ def test_crc_two_bytes_at_a_time_matches_byte_by_byte(monkeypatch: pytest.Monkey
 
     r = random.Random(7)
     samples = [b"", b"1", b"123456789", bytes(r.randrange(256) for _ in range(1001))]
-    monkeypatch.setattr(fc, "_CRC_WIDE", None)
+    monkeypatch.setattr(fc, "_CRC_BLOCK_TABLES", None)
     monkeypatch.setattr(fc, "_crc_bytes_seen", 0)
-    monkeypatch.setattr(fc, "_WIDE_AFTER_BYTES", 0)  # the wide table at once
+    monkeypatch.setattr(fc, "_BLOCK_TABLES_AFTER_BYTES", 0)  # the block tables at once
     for data in samples:
         for start in (0, 0x1234):
             assert fc.crc16(data, start) == by_byte(data, start)
-    assert fc._CRC_WIDE is not None
+    assert fc._CRC_BLOCK_TABLES is not None
     assert fc.crc16(b"123456789") == 0xBB3D
 
 

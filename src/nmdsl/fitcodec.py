@@ -92,11 +92,9 @@ _BLOCK = 16
 
 #: The block tables, built (in about a millisecond) once a process has
 #: checksummed this many bytes: a library pays it, one small file does not.
-#: (The names predate the block tables; tests/test_performance_guards.py
-#: sets them to force the tables.)
-_WIDE_AFTER_BYTES = 64 * 1024
+_BLOCK_TABLES_AFTER_BYTES = 64 * 1024
 _crc_bytes_seen = 0
-_CRC_WIDE: tuple[list[bytes], list[bytes], list[int], list[int]] | None = None
+_CRC_BLOCK_TABLES: tuple[list[bytes], list[bytes], list[int], list[int]] | None = None
 
 
 def _block_tables() -> tuple[list[bytes], list[bytes], list[int], list[int]]:
@@ -148,14 +146,14 @@ def _crc_blocks(data: bytes, count: int, crc: int, tables: tuple[list[bytes], li
 
 def crc16(data: bytes | bytearray | memoryview, crc: int = 0) -> int:
     """The FIT CRC of ``data``, continuing from ``crc`` (check: b"123456789" -> 0xBB3D)."""
-    global _crc_bytes_seen, _CRC_WIDE
+    global _crc_bytes_seen, _CRC_BLOCK_TABLES
     data = bytes(data)
-    tables = _CRC_WIDE
+    tables = _CRC_BLOCK_TABLES
     if tables is None:
         _crc_bytes_seen += len(data)
-        if _crc_bytes_seen < _WIDE_AFTER_BYTES:
+        if _crc_bytes_seen < _BLOCK_TABLES_AFTER_BYTES:
             return _crc_bytewise(data, crc)
-        tables = _CRC_WIDE = _block_tables()
+        tables = _CRC_BLOCK_TABLES = _block_tables()
     count = len(data) // _BLOCK
     if count < 12:  # below ~200 bytes (a header) the setup costs more than it saves
         return _crc_bytewise(data, crc)
