@@ -39,40 +39,36 @@ def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> f
     return number
 
 
-def _assumption_options(f: F) -> F:
-    f = click.option(
-        "--easy",
-        "easy_pct",
-        callback=_percent,
-        default=None,
-        metavar="PCT",
-        help="At or below this a step is recovery in work:recovery ratios "
-        "[default: 55% of FTP; 75% of threshold speed on a run].",
-    )(f)
-    f = click.option(
-        "--hard",
-        "hard_pct",
-        callback=_percent,
-        default=None,
-        metavar="PCT",
-        help="Time at or above this is 'hard' time [default: 150% of FTP; 115% of threshold speed on a run].",
-    )(f)
-    f = click.option(
-        "--free-ride",
-        "free_ride_pct",
-        callback=_percent,
-        default=None,
-        metavar="PCT",
-        help="What a 'free' step is taken to be [default: 50% of FTP or of threshold speed].",
-    )(f)
-    f = click.option(
+#: The percentages the numbers rest on: (option, parameter, help), in the order --help lists them.
+_PERCENT_OPTIONS = (
+    (
         "--max-effort",
         "max_effort_pct",
-        callback=_percent,
-        default=None,
-        metavar="PCT",
-        help="What a 'max' step is taken to be [default: 200% of FTP; 150% of threshold speed on a run].",
-    )(f)
+        "What a 'max' step is taken to be [default: 200% of FTP; 150% of threshold speed on a run].",
+    ),
+    (
+        "--free-ride",
+        "free_ride_pct",
+        "What a 'free' step is taken to be [default: 50% of FTP or of threshold speed].",
+    ),
+    (
+        "--hard",
+        "hard_pct",
+        "Time at or above this is 'hard' time [default: 150% of FTP; 115% of threshold speed on a run].",
+    ),
+    (
+        "--easy",
+        "easy_pct",
+        "At or below this a step is recovery in work:recovery ratios "
+        "[default: 55% of FTP; 75% of threshold speed on a run].",
+    ),
+)
+
+
+def _assumption_options(f: F) -> F:
+    # Decorators apply bottom-up: the last one added is listed first.
+    for flag, name, text in reversed(_PERCENT_OPTIONS):
+        f = click.option(flag, name, callback=_percent, default=None, metavar="PCT", help=text)(f)
     f = click.option(
         "--ftp",
         "ftp_w",
