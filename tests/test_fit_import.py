@@ -681,10 +681,13 @@ def test_importer_does_not_load_the_parser() -> None:
     assert out.stdout.strip() == "False"
 
 
-def test_W545_durations_are_whole_seconds() -> None:
+def test_W545_a_zero_duration_and_milliseconds_kept() -> None:
+    # FIT times are milliseconds: 1.5 s and 16.8 s are kept exactly (no
+    # warning); only a zero-length step is changed, with a warning.
     workout = expect_warnings(make_fit([step(duration_type=0, duration_value=1500, target_type=2),
-                                        step(duration_type=0, duration_value=0, target_type=2)]), "W545", "W545")
-    assert [s.duration_s for s in workout.steps if isinstance(s, Step)] == [2, 1]
+                                        step(duration_type=0, duration_value=16_801, target_type=2),
+                                        step(duration_type=0, duration_value=0, target_type=2)]), "W545")
+    assert [s.duration_s for s in workout.steps if isinstance(s, Step)] == [1.5, 16.801, 1]
     run = expect_warnings(make_fit([step(duration_type=1, duration_value=0, target_type=2)], sport=1), "W545")
     assert isinstance(run.steps[0], Step) and run.steps[0].distance_m == 0.01
 

@@ -503,6 +503,15 @@ def test_non_ascii_name_warns() -> None:
     assert "Rønnestad 30/15s".encode() in out.data  # kept as written, in UTF-8
 
 
+def test_fractions_of_a_second_warn_once_as_the_docs_show() -> None:
+    from nmdsl.diagnostics import render
+
+    src = "10m @50%\n6x 16.8s @150% / 1m @50%\n"
+    out = nmdsl.emit(nmdsl.parse(src, filename="w406.nm"), "zwo", filename="w406.nm")
+    assert [d.code for d in out.diagnostics] == ["W406"]
+    assert render(out.diagnostics[0], src) in DOC.read_text(encoding="utf-8")
+
+
 def test_control_characters_are_removed() -> None:
     out = nmdsl.emit(nmdsl.parse('name: a\x01b\n10m @60% "x\x02y"\n'), "zwo")
     assert [d.code for d in out.diagnostics] == ["W405", "W405"]
@@ -773,7 +782,7 @@ def _zwo_codes() -> list[str]:
 def test_every_zwo_code_has_a_heading_in_the_docs() -> None:
     headings = [line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     codes = _zwo_codes()
-    assert len(codes) == 22
+    assert len(codes) == 23
     missing = [c for c in codes if not any(c in h for h in headings)]
     assert not missing, f"codes without a heading in {DOC}: {missing}"
 

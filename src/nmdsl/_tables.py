@@ -5,7 +5,7 @@ Regenerate with ``python -m nmdsl._grammar`` after editing the grammar.
 # fmt: off
 # ruff: noqa
 
-GRAMMAR_SHA256 = 'f1c63d592b19fb63487fcf03f082d70c5109189129d749a9ba8c05cfcd25521b'
+GRAMMAR_SHA256 = '25383e9c7215aa0ce23172f8aa5faafef4ed4e148ef9d8dba612fdf0b0f878eb'
 LARK_VERSION = '1.3.1'
 START = 0
 ACCEPT = 10
@@ -19,7 +19,7 @@ TERMINALS: tuple[tuple[str, str, str], ...] = (
     ('FREE', 'str', 'free'),
     ('AT', 'str', 'at'),
     ('REPEAT', 're', '[0-9]+x'),
-    ('DURATION', 're', '(?:[0-9]+:[0-9][0-9](:[0-9][0-9])?|(?=[0-9])([0-9]+h)?([0-9]+(min|m))?([0-9]+s)?)'),
+    ('DURATION', 're', '(?:[0-9]+:[0-9][0-9](:[0-9][0-9])?(\\.[0-9]{1,3})?|(?=[0-9])([0-9]+h)?([0-9]+(min|m))?([0-9]+(\\.[0-9]{1,3})?s)?)'),
     ('DISTANCE', 're', '[0-9]+(\\.[0-9]+)?(mtr|km|mi)'),
     ('POWER_PCT', 're', '(?:@[0-9]+(\\.[0-9]+)?%?-[0-9]+(\\.[0-9]+)?%|@[0-9]+(\\.[0-9]+)?%)'),
     ('WATTS', 're', '(?:@[0-9]+(\\.[0-9]+)?W?-[0-9]+(\\.[0-9]+)?W|@[0-9]+(\\.[0-9]+)?W)'),

@@ -213,7 +213,7 @@ class Builder:
                     "use strides or accel for runs",
                 )
 
-        duration: int | None = None
+        duration: int | float | None = None
         distance: float | None = None
         amount = raw.amount
         if amount.type == "DISTANCE":

@@ -373,8 +373,18 @@ def explain_unknown(item: str) -> tuple[str, str | None]:
         return f"a range without '@': {item!r}", f"write @{item}, or 'ramp {item}' for a ramp"
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?(%|W)", item):
         return f"a target without '@': {item!r}", f"write @{item}"
+    if re.fullmatch(r"([0-9]+h)?([0-9]+(min|m))?[0-9]+\.[0-9]{4,}s|[0-9:]+:[0-9]+\.[0-9]{4,}", item):
+        whole, _, digits = item.rstrip("s").partition(".")
+        cut = f"{whole}.{digits[:3]}{'s' if item.endswith('s') else ''}"
+        return (
+            f"{item!r} has more than three decimals",
+            f"a duration is counted to the millisecond: write {cut}",
+        )
     if re.fullmatch(r"[0-9]+\.[0-9]+[a-z]+", item):
-        return f"decimals are not allowed in {item!r}", "durations use whole units: 1m30s or 1:30 instead of 1.5m"
+        return (
+            f"decimals are not allowed in {item!r}",
+            "only seconds take decimals (16.8s, 1:30.5): write 1m30s or 1:30 instead of 1.5m",
+        )
     import difflib  # only for a mistake: not at start-up
 
     close = difflib.get_close_matches(item.lower(), WORDS, n=1, cutoff=0.6)

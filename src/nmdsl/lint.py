@@ -41,6 +41,7 @@ from .model import (
     ZoneTarget,
 )
 from .timeline import Segment, step_seconds
+from .writer import duration
 
 # -- codes -----------------------------------------------------------------------------------
 
@@ -217,12 +218,8 @@ def _capacity_s(meta: Metadata, settings: LintSettings) -> float:
 
 
 def _dur(seconds: float) -> str:
-    """A duration the way nmdsl writes one: 45s, 2m, 1m30s, 1h5m."""
-    s = round(seconds)
-    h, rest = divmod(s, 3600)
-    m, sec = divmod(rest, 60)
-    out = (f"{h}h" if h else "") + (f"{m}m" if m else "") + (f"{sec}s" if sec else "")
-    return out or "0s"
+    """A duration the way nmdsl writes one, to the second: 45s, 2m, 1m30s, 1h5m."""
+    return duration(round(seconds))
 
 
 def _pct(value: float) -> str:

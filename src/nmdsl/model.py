@@ -50,6 +50,25 @@ PaceUnit = Literal["km", "mi"]
 _ADAPTERS: dict[type, TypeAdapter[Any]] = {}
 
 
+def ms_of(seconds: float) -> int:
+    """Seconds as whole milliseconds, exact for every duration the model holds
+    (the float nearest ``16.8`` gives ``16800``): sums of durations are made in these."""
+    return round(seconds * 1000)
+
+
+def seconds_of_ms(ms: int) -> int | float:
+    """Milliseconds as seconds: an ``int`` when whole, else the nearest ``float`` (``16800`` -> ``16.8``)."""
+    whole, rest = divmod(ms, 1000)
+    return whole if rest == 0 else ms / 1000
+
+
+def _exact_seconds(node: Any, name: str) -> None:
+    """Store the float field ``name`` as :func:`seconds_of_ms` gives it: whole ms, an int when whole."""
+    value = getattr(node, name)
+    if value is not None and type(value) is not int:
+        object.__setattr__(node, name, seconds_of_ms(round(value * 1000)))
+
+
 def _adapter(cls: type) -> TypeAdapter[Any]:
     adapter = _ADAPTERS.get(cls)
     if adapter is None:
@@ -262,8 +281,13 @@ class Cue(Node):
     """Text shown to the athlete ``offset_s`` seconds into its step."""
 
     text: str
-    offset_s: int = 0
+    #: Seconds, to the millisecond (an ``int`` when whole).
+    offset_s: int | float = 0
     span: Span | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.offset_s) is not int:
+            _exact_seconds(self, "offset_s")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -272,7 +296,10 @@ class Step(Node):
 
     kind: Literal["step"] = "step"
     intensity: Intensity = "active"
-    duration_s: int | None = None
+    #: Seconds, to the millisecond: an ``int`` when whole (``30``), else the
+    #: float nearest the exact value (``16.8``); sums are made in whole
+    #: milliseconds (:func:`ms_of`), so they never drift.
+    duration_s: int | float | None = None
     distance_m: float | None = None
     target: Annotated[IntensityTarget, Field(discriminator="kind")] | None = None
     cadence: CadenceTarget | None = None
@@ -282,6 +309,10 @@ class Step(Node):
     implicit: bool = False
     cues: tuple[Cue, ...] = ()
     span: Span | None = None
+
+    def __post_init__(self) -> None:
+        if self.duration_s is not None and type(self.duration_s) is not int:
+            _exact_seconds(self, "duration_s")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

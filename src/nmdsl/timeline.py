@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from .model import Metadata, Repeat, Step, Workout
 
 
+def ms_of(seconds: float) -> int:
+    """Seconds as whole milliseconds, as :func:`nmdsl.model.ms_of` (this module sits below the model)."""
+    return round(seconds * 1000)
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """One step as it happens: where it starts and how long it lasts."""
@@ -32,7 +37,12 @@ class Segment:
 
     @property
     def end_s(self) -> float | None:
-        return None if self.duration_s is None else self.start_s + self.duration_s
+        if self.duration_s is None:
+            return None
+        end = self.start_s + self.duration_s
+        # A timed step ends on a millisecond: the float nearest it, not the
+        # float sum (0.002 + 0.007 is 0.009000000000000001).
+        return end if self.estimated else ms_of(end) / 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +112,23 @@ def timeline(workout: Workout) -> list[Segment]:
     if last is not None and last[0]() is workout:
         return list(last[1])
     out: list[Segment] = []
-    t = 0.0
+    # Timed steps add up in whole milliseconds (exact: 10,000 steps of 0.1 s
+    # end at 1000 s, not 999.9999999998); estimated distance steps, which are
+    # not exact anyway, add up as floats beside them.
+    exact_ms = 0
+    estimate = 0.0
+    meta = workout.meta
     for step, iteration in iter_steps(workout.steps):
-        seconds, estimated = step_seconds(step, workout.meta)
+        t = exact_ms / 1000 + estimate if estimate else exact_ms / 1000
+        if step.duration_s is not None:
+            duration = step.duration_s
+            out.append(Segment(t, float(duration), step, iteration, False))
+            exact_ms += duration * 1000 if type(duration) is int else ms_of(duration)
+            continue
+        seconds, estimated = step_seconds(step, meta)
         out.append(Segment(t, seconds, step, iteration, estimated))
         if seconds is not None:
-            t += seconds
+            estimate += seconds
     _last = (weakref.ref(workout), tuple(out))
     return out
 
@@ -117,16 +138,19 @@ def totals(workout: Workout) -> Totals:
 
 
 def totals_of(segments: Sequence[Segment]) -> Totals:
-    """The totals of a timeline already at hand."""
+    """The totals of a timeline already at hand (timed steps summed in whole milliseconds)."""
+    exact_ms = 0
     duration = distance = 0.0
     unknown = 0
     estimated = False
     for seg in segments:
         if seg.duration_s is None:
             unknown += 1
-        else:
+        elif seg.estimated:
             duration += seg.duration_s
-            estimated = estimated or seg.estimated
+            estimated = True
+        else:
+            exact_ms += ms_of(seg.duration_s)
         if seg.step.distance_m is not None:
             distance += seg.step.distance_m
-    return Totals(duration, distance, unknown, estimated)
+    return Totals(exact_ms / 1000 + duration, distance, unknown, estimated)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .model import METRES_PER_MILE, Pace
+from .model import METRES_PER_MILE, Pace, seconds_of_ms
 
 
 class Problem(Exception):
@@ -21,37 +21,55 @@ class Problem(Exception):
         self.hint = hint
 
 
-_COMPOUND = re.compile(r"(?:([0-9]+)h)?(?:([0-9]+)(min|m))?(?:([0-9]+)s)?")
+_COMPOUND = re.compile(r"(?:([0-9]+)h)?(?:([0-9]+)(min|m))?(?:([0-9]+)(?:\.([0-9]{1,3}))?s)?")
 
 
-def duration_s(text: str, *, allow_zero: bool = False) -> int:
-    """``30s``, ``10m``, ``10min``, ``1h30m``, ``1:30``, ``1:00:00`` -> seconds."""
+def duration_s(text: str, *, allow_zero: bool = False) -> int | float:
+    """``30s``, ``10m``, ``1h30m``, ``1:30``, ``1:00:00``, ``16.8s``, ``1:30.25`` -> seconds.
+
+    Whole seconds come back as an ``int``; a duration with a fraction as the
+    ``float`` nearest its exact millisecond value (:func:`nmdsl.model.seconds_of_ms`).
+    """
+    return seconds_of_ms(duration_ms(text, allow_zero=allow_zero))
+
+
+def duration_ms(text: str, *, allow_zero: bool = False) -> int:
+    """The duration ``text`` in whole milliseconds (exact: no float is involved)."""
     if ":" in text:
-        parts = [int(p) for p in text.split(":")]
+        whole, _, fraction = text.partition(".")
+        parts = [int(p) for p in whole.split(":")]
         if len(parts) == 2:
             m, s = parts
             if m > 59:
+                tail = f".{fraction}" if fraction else ""
                 raise Problem(
                     "E202",
                     f"{text!r}: minutes must be 0-59 in m:ss",
-                    f"write {m // 60}:{m % 60:02d}:{s:02d} (h:mm:ss) or {m}m{f'{s}s' if s else ''}",
+                    f"write {m // 60}:{m % 60:02d}:{s:02d}{tail} (h:mm:ss) or {m}m{f'{s}{tail}s' if s or tail else ''}",
                 )
             _check_seconds(text, s)
-            total = m * 60 + s
+            total = (m * 60 + s) * 1000
         else:
             h, m, s = parts
             if m > 59:
                 raise Problem("E202", f"{text!r}: minutes must be 00-59 in h:mm:ss")
             _check_seconds(text, s)
-            total = h * 3600 + m * 60 + s
+            total = (h * 3600 + m * 60 + s) * 1000
+        total += _milliseconds(fraction)
     else:
         match = _COMPOUND.fullmatch(text)
         assert match is not None, text
-        hours, minutes, _, seconds = match.groups()
-        total = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0)
+        hours, minutes, _, seconds, fraction = match.groups()
+        total = (int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0)) * 1000
+        total += _milliseconds(fraction)
     if total <= 0 and not allow_zero:
-        raise Problem("E201", f"the duration {text!r} is zero", "a step lasts at least one second")
+        raise Problem("E201", f"the duration {text!r} is zero", "a step lasts longer than zero: 30s, 0.5s")
     return total
+
+
+def _milliseconds(fraction: str | None) -> int:
+    """``"8"`` -> 800, ``"25"`` -> 250, ``"125"`` -> 125: the decimals of a second."""
+    return int(fraction.ljust(3, "0")) if fraction else 0
 
 
 def _check_seconds(text: str, s: int) -> None:

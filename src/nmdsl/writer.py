@@ -98,11 +98,13 @@ def number(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def duration(seconds: int) -> str:
-    """``30s``, ``10m``, ``1m30s``, ``1h30m``."""
-    h, rest = divmod(int(seconds), 3600)
+def duration(seconds: float) -> str:
+    """``30s``, ``10m``, ``1m30s``, ``1h30m``; a fraction of a second as written: ``16.8s``, ``1m30.25s``."""
+    whole, ms = divmod(round(seconds * 1000), 1000)
+    h, rest = divmod(whole, 3600)
     m, s = divmod(rest, 60)
-    parts = [f"{h}h" if h else "", f"{m}m" if m else "", f"{s}s" if s else ""]
+    sec = f"{s}.{ms:03d}".rstrip("0") + "s" if ms else f"{s}s" if s else ""
+    parts = [f"{h}h" if h else "", f"{m}m" if m else "", sec]
     return "".join(parts) or "0s"
 
 

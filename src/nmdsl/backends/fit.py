@@ -26,6 +26,7 @@ The mapping, what is lost and why is in docs/format-fit.md; in short:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import os
 from collections.abc import Sequence
@@ -36,6 +37,8 @@ from typing import NamedTuple, assert_never
 from .. import fitcodec as fc
 from ..diagnostics import Code, Report, Severity, Span, register
 from ..model import (
+    ms_of,
+    seconds_of_ms,
     CadenceTarget,
     Cue,
     FreeTarget,
@@ -285,7 +288,7 @@ class _Emitter:
     def _amount(self, step: Step, msg: _StepMsg) -> None:
         if step.duration_s is not None:
             msg.duration_type = fc.Duration.TIME
-            msg.duration_value = step.duration_s * 1000  # ms
+            msg.duration_value = ms_of(step.duration_s)  # FIT times are milliseconds
         elif step.distance_m is not None:
             msg.duration_type = fc.Duration.DISTANCE
             msg.duration_value = _cm(step.distance_m)
@@ -403,15 +406,21 @@ class _Emitter:
     # -- ramps -----------------------------------------------------------------
 
     def _ramp(self, step: Step, ramp: RampTarget) -> None:
+        # Stairs split the ramp into equal parts: of whole seconds when the
+        # step is whole seconds (stairs 0:30, 0:31, ... read as the ramp did),
+        # else of milliseconds, so the stairs always add up to the step.
+        tick = 1  # the unit of `parts` and `total`, in FIT's (ms or cm)
         if step.duration_s is not None:
-            total: int = step.duration_s
-            n = min(MAX_RAMP_STAIRS, max(2, total // RAMP_STAIR_S), total)
+            total = ms_of(step.duration_s)
+            tick = 1000 if total % 1000 == 0 else 1
+            ticks = total // tick
+            n = min(MAX_RAMP_STAIRS, max(2, total // (RAMP_STAIR_S * 1000)), ticks)
         else:
             assert step.distance_m is not None
-            total = _cm(step.distance_m)
+            total = ticks = _cm(step.distance_m)
             n = min(MAX_RAMP_STAIRS, max(2, int(step.distance_m // RAMP_STAIR_M)), max(total, 1))
-        base, extra = divmod(total, n)
-        parts = [base + (1 if k < extra else 0) for k in range(n)]
+        base, extra = divmod(ticks, n)
+        parts = [(base + (1 if k < extra else 0)) * tick for k in range(n)]
         unit = "%" if ramp.unit == "percent" else "W"
         self.report.add(
             "W460",
@@ -443,7 +452,7 @@ class _Emitter:
                 slot = None
             msg = _StepMsg(intensity=_INTENSITY[step.intensity], span=step.span)
             if step.duration_s is not None:
-                msg.duration_type, msg.duration_value = fc.Duration.TIME, part * 1000
+                msg.duration_type, msg.duration_value = fc.Duration.TIME, part
             else:
                 msg.duration_type, msg.duration_value = fc.Duration.DISTANCE, part
             msg.primary, msg.secondary = self._slots(step, slot) if k == 0 else self._slots_quiet(step, slot)
@@ -552,12 +561,13 @@ def _split_cues(cues: Sequence[Cue], parts: Sequence[int], by_time: bool) -> lis
     if not by_time:
         out[0] = list(cues)
         return out
-    bounds = [sum(parts[:k]) for k in range(len(parts))]
+    bounds = list(itertools.accumulate(parts[:-1], initial=0))  # milliseconds
     for cue in cues:
-        k = max(i for i, b in enumerate(bounds) if b <= cue.offset_s)
+        at = ms_of(cue.offset_s)
+        k = max(i for i, b in enumerate(bounds) if b <= at)
         # A cue on the first stair keeps its offset: no copy (a model copy
         # costs more than the rest of the stair).
-        out[k].append(cue if bounds[k] == 0 else cue.model_copy(update={"offset_s": cue.offset_s - bounds[k]}))
+        out[k].append(cue if bounds[k] == 0 else cue.model_copy(update={"offset_s": seconds_of_ms(at - bounds[k])}))
     return out
 
 

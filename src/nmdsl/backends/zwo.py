@@ -32,6 +32,7 @@ from typing import assert_never
 
 from ..diagnostics import Code, Report, Severity, Span, register
 from ..model import (
+    ms_of,
     CadenceTarget,
     Cue,
     FreeTarget,
@@ -60,6 +61,7 @@ register(
     Code("W403", W, "cadence target approximated or dropped"),
     Code("W404", W, "distance step written as its estimated time"),
     Code("W405", W, "characters XML cannot carry removed"),
+    Code("W406", W, "fractions of a second rounded at the boundaries"),
 )
 
 #: The ``pace`` zone a run's ``Power`` is relative to.  zwo-editor
@@ -197,6 +199,11 @@ class _Element:
         out.append(f"{indent}</{self.tag}>")
 
 
+def _whole_seconds(ms: int) -> int:
+    """The second nearest ``ms`` (halves round up: one rule for every boundary)."""
+    return (ms + 500) // 1000
+
+
 def _leaf(tag: str, text: str, indent: str = "  ") -> str:
     """The line of an element holding only text (``<name></name>`` when empty, as lxml writes it)."""
     return f"{indent}<{tag}>{_escape(text, _TEXT_ESCAPES)}</{tag}>"
@@ -241,6 +248,11 @@ class _Emitter:
         # Unrolled repeats hand us the same Step object many times: say each
         # thing once per source step, not once per repetition.
         self._said: set[tuple[str, int]] = set()
+        #: The exact time the next element starts, in ms (the clock that
+        #: whole-second Durations are cut from).
+        self._clock_ms = 0
+        self._rounded_fraction = False
+        self._rounded_span: Span | None = None
 
     # -- the file -----------------------------------------------------------
 
@@ -286,27 +298,40 @@ class _Emitter:
             # Unrolled repeats hand us the same step many times: its lines are
             # written once and reused (when building it said nothing: what is
             # said once per step is said the first time, as it would be).
-            built: dict[tuple[int, bool, bool], list[str]] = {}
+            # A step's element depends on where in a second it starts (its
+            # whole-second Duration is cut from the exact clock), hence the
+            # key's last part; whole-second sessions always start at 0.
+            built: dict[tuple[int, bool, bool, int], tuple[list[str], int]] = {}
             for i, block in enumerate(blocks):
                 match block:
                     case _One():
-                        key = (id(block.step), i == 0, i == len(blocks) - 1)
+                        key = (id(block.step), i == 0, i == len(blocks) - 1, self._clock_ms % 1000)
                         done = built.get(key)
                         if done is not None:
-                            lines += done
+                            lines += done[0]
+                            self._clock_ms += done[1]
                             continue
-                        said = len(self.report.items)
+                        said, start = len(self.report.items), self._clock_ms
                         el = self._one(block.step, first=key[1], last=key[2])
                         written: list[str] = []
                         el.write(written, "    ")
                         if len(self.report.items) == said:
-                            built[key] = written
+                            built[key] = (written, self._clock_ms - start)
                         lines += written
                     case _Intervals():
                         self._intervals(block).write(lines, "    ")
                     case _:
                         assert_never(block)
             lines.append("  </workout>")
+        if self._rounded_fraction:
+            self.report.add(
+                "W406",
+                "ZWO readers take whole seconds (QZ reads 30.5 as 0, Zwift truncates, Golden Cheetah "
+                "rounds each element): the fractions of a second in this session are rounded where "
+                "elements begin and end, so every boundary is within half a second of its exact time",
+                self._rounded_span,
+                "FIT, ERG and MRC keep the exact times",
+            )
         lines.append("</workout_file>")
         lines.append("")
         return "\n".join(lines).encode("utf-8")
@@ -377,6 +402,11 @@ class _Emitter:
             if on.cues or off.cues:
                 return None
         elif on.duration_s is None or off.duration_s is None:
+            return None
+        elif type(on.duration_s) is not int or type(off.duration_s) is not int:
+            # IntervalsT repeats one whole-second period: with a fraction
+            # its repetitions would drift from the exact times.  Unrolled,
+            # every boundary is rounded on its own.
             return None
         # CadenceResting is one number: a recovery cadence range needs its own element.
         if off.cadence is not None and off.cadence.low_rpm != off.cadence.high_rpm:
@@ -449,15 +479,26 @@ class _Emitter:
         return round(threshold.s_per_km / s_per_km * 100.0, 2)
 
     def _amount(self, step: Step) -> int:
-        """Duration in whole seconds, or in whole metres for a run by distance.
+        """Duration in whole seconds, or in whole metres for a run by distance; moves the clock.
 
-        QZ reads Duration with toUInt ("30.5" becomes 0): integers only.
+        QZ reads Duration with toUInt ("30.5" becomes 0): integers only.  A
+        duration with a fraction of a second is cut from the exact clock:
+        the element lasts from its start, rounded to the second, to its end,
+        rounded, so boundaries never drift (rounding each element would).
         """
         if self.by_distance:
             assert step.distance_m is not None
             return round(step.distance_m)
         if step.duration_s is not None:
-            return step.duration_s
+            if type(step.duration_s) is int and self._clock_ms % 1000 == 0:
+                self._clock_ms += step.duration_s * 1000
+                return step.duration_s
+            start = self._clock_ms
+            end = start + ms_of(step.duration_s)
+            self._clock_ms = end
+            if self._rounded_span is None:
+                self._rounded_fraction, self._rounded_span = True, step.span
+            return _whole_seconds(end) - _whole_seconds(start)
         seconds, _ = step_seconds(step, self.meta)
         if seconds is None:
             if self._once("E403", step):
@@ -477,7 +518,17 @@ class _Emitter:
                 step.span,
                 "write every step of a run by duration, or every step by distance",
             )
-        return max(round(seconds), 1)
+        written = max(round(seconds), 1)
+        self._clock_ms += written * 1000
+        return written
+
+    def _offset(self, start_ms: int, cue: Cue) -> int:
+        """The cue's whole-second offset in an element starting at exact ``start_ms``, cut from the clock."""
+        if type(cue.offset_s) is int and start_ms % 1000 == 0:
+            return cue.offset_s
+        if self._rounded_span is None:
+            self._rounded_fraction, self._rounded_span = True, cue.span
+        return _whole_seconds(start_ms + ms_of(cue.offset_s)) - _whole_seconds(start_ms)
 
     def _heart_rate(self, step: Step) -> None:
         if step.heart_rate is not None and self._once("W401", step):
@@ -531,6 +582,7 @@ class _Emitter:
     def _one(self, step: Step, first: bool, last: bool) -> _Element:
         self._heart_rate(step)
         power = self._power(step)
+        start_ms = self._clock_ms
         duration = str(self._amount(step))
         el: _Element
         match power:
@@ -565,7 +617,7 @@ class _Emitter:
             case _:
                 assert_never(power)
         for cue in step.cues:
-            self._cue(el, cue.offset_s, cue)
+            self._cue(el, self._offset(start_ms, cue), cue)
         return el
 
     def _power_attrs(self, el: _Element, one: str, low: str, high: str, power: _Steady) -> None:
@@ -581,7 +633,10 @@ class _Emitter:
         self._heart_rate(off)
         on_power, off_power = self._power(on), self._power(off)
         assert isinstance(on_power, _Steady) and isinstance(off_power, _Steady)
+        # Whole seconds (see _interval_pair): the period is exact, and the
+        # clock moves by every repetition.
         on_amount, off_amount = self._amount(on), self._amount(off)
+        self._clock_ms += (block.repeat.count - 1) * (on_amount + off_amount) * 1000 if not self.by_distance else 0
         el = _Element(
             "IntervalsT",
             Repeat=str(block.repeat.count),
@@ -608,12 +663,12 @@ class _Emitter:
         period = on_amount + off_amount
         for k in range(block.repeat.count):
             for cue in on.cues:
-                self._cue(el, k * period + cue.offset_s, cue)
+                self._cue(el, k * period + self._offset(0, cue), cue)
             for cue in off.cues:
-                self._cue(el, k * period + on_amount + cue.offset_s, cue)
+                self._cue(el, k * period + on_amount + self._offset(0, cue), cue)
         return el
 
-    def _cue(self, el: _Element, offset_s: int, cue: Cue) -> None:
+    def _cue(self, el: _Element, offset_s: float, cue: Cue) -> None:
         # Lowercase textevent: Golden Cheetah reads no other spelling.
         message = self._clean(cue.text, "a cue", cue.span)
         el.children.append(_Element("textevent", timeoffset=str(offset_s), message=message))

@@ -39,6 +39,8 @@ from ..limits import (
 )
 from ..diagnostics import Code, Report, Severity, register
 from ..model import (
+    ms_of,
+    seconds_of_ms,
     METRES_PER_MILE,
     CadenceTarget,
     Cue,
@@ -62,6 +64,7 @@ from ..model import (
     ZoneTarget,
 )
 from ..timeline import step_seconds
+from ..values import duration_s as parse_duration_s
 from ..writer import duration as duration_text
 from . import ReadOptions
 
@@ -116,7 +119,7 @@ _TIME_TYPES = {fc.Duration.TIME, fc.Duration.REPETITION_TIME, fc.Duration.TIME_O
 
 _DRILLS: tuple[Drill, ...] = ("sprint", "strides", "accel", "spinup")
 _RAMP_PART = re.compile(r"ramp ([1-9])/([1-9])")
-_AT = re.compile(r"at ((?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?): (.*)", re.DOTALL)
+_AT = re.compile(r"at ((?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+(?:\.[0-9]{1,3})?s)?): (.*)", re.DOTALL)
 
 
 @dataclass
@@ -466,14 +469,14 @@ class _Reader:
             return _Label(text=" ".join(name.split()))
         return label
 
-    def _amount(self, where: str, m: fc.DecodedMessage) -> tuple[int | None, float | None, str | None]:
+    def _amount(self, where: str, m: fc.DecodedMessage) -> tuple[int | float | None, float | None, str | None]:
         """(seconds, metres, condition text): exactly one of the first two is set."""
         dtype, value = m.get_int(1), m.get_int(2)
         if dtype in _TIME_TYPES and value is not None:
-            seconds = max(1, (value + 500) // 1000)
-            if value % 1000 or value == 0:
-                self.report.add("W545", f"{where} lasts {value / 1000:g} s; nmdsl steps are whole seconds: {seconds} s")
-            return seconds, None, None
+            if value == 0:
+                self.report.add("W545", f"{where} lasts 0 s; nmdsl steps last longer than zero: read as 1 s")
+                return 1, None, None
+            return seconds_of_ms(value), None, None  # FIT's milliseconds, kept exactly
         if dtype == fc.Duration.DISTANCE and value is not None:
             if self.sport == "run":
                 if value == 0:
@@ -629,14 +632,14 @@ class _Reader:
         else:
             start, end = f_hi, l_lo
         cues: list[Cue] = []
-        offset = 0
+        offset = 0  # ms
         for stair in group:
-            cues += [c.model_copy(update={"offset_s": c.offset_s + offset}) for c in stair.step.cues]
-            offset += stair.step.duration_s or 0
+            cues += [c.model_copy(update={"offset_s": seconds_of_ms(ms_of(c.offset_s) + offset)}) for c in stair.step.cues]
+            offset += ms_of(stair.step.duration_s or 0)
         s = first.step
         step = s.model_copy(update={
             "target": RampTarget(start=float(start), end=float(end), unit="watts" if kind == "watts" else "percent"),
-            "duration_s": sum(x.step.duration_s or 0 for x in group) if s.duration_s is not None else None,
+            "duration_s": seconds_of_ms(offset) if s.duration_s is not None else None,
             "distance_m": round(sum(x.step.distance_m or 0 for x in group), 2) if s.distance_m is not None else None,
             "cues": tuple(cues),
         })
@@ -692,7 +695,7 @@ def _implicit_recovery(body: list[Item], sport: Sport) -> list[Item]:
     return body
 
 
-def _cues(notes: str | None, duration_s: int | None) -> list[Cue]:
+def _cues(notes: str | None, seconds: float | None) -> list[Cue]:
     """The notes nmdsl writes: one cue per line, ``at 4m: text`` for an offset."""
     if not notes:
         return []
@@ -704,18 +707,15 @@ def _cues(notes: str | None, duration_s: int | None) -> list[Cue]:
         match = _AT.fullmatch(text)
         if match and match[1]:
             offset = _seconds(match[1])
-            if duration_s is not None and 0 < offset < duration_s:
+            if seconds is not None and 0 < offset < seconds:
                 out.append(Cue(text=match[2], offset_s=offset))
                 continue
         out.append(Cue(text=text))
     return out
 
 
-def _seconds(text: str) -> int:
-    total = 0
-    for number, unit in re.findall(r"([0-9]+)([hms])", text):
-        total += int(number) * {"h": 3600, "m": 60, "s": 1}[unit]
-    return total
+def _seconds(text: str) -> int | float:
+    return parse_duration_s(text, allow_zero=True)
 
 
 def _hr_text(value: int | None) -> str:
@@ -757,7 +757,7 @@ def _condition_text(dtype: int | None, value: int | None) -> str:
 def _until_text(dtype: int | None, value: int | None) -> str:
     d = fc.Duration
     if dtype == d.REPEAT_UNTIL_TIME:
-        return f"until {duration_text((value or 0) // 1000)} have passed"
+        return f"until {duration_text(seconds_of_ms(value or 0))} have passed"
     if dtype == d.REPEAT_UNTIL_DISTANCE:
         return f"until {(value or 0) / 100:g} m"
     if dtype == d.REPEAT_UNTIL_CALORIES:
