@@ -59,6 +59,10 @@ def _level(kind: str, *values: float) -> Sample:
     return (kind, *values)
 
 
+def _whole(seconds: float) -> int:
+    return (round(seconds * 1000) + 500) // 1000
+
+
 def samples(workout: Workout) -> list[Sample]:
     """What each second asks of the athlete; for a run by distance, each metre.
 
@@ -74,8 +78,10 @@ def samples(workout: Workout) -> list[Sample]:
             assert step.distance_m is not None
             n = round(step.distance_m)
         else:
-            assert seg.duration_s is not None
-            n = round(seg.duration_s)
+            # Whole seconds cut from the exact clock, as the backend writes
+            # them (each boundary rounded, halves up): no drift.
+            assert seg.duration_s is not None and seg.end_s is not None
+            n = _whole(seg.end_s) - _whole(seg.start_s)
         t = step.target
         for i in range(n):
             match t:

@@ -412,7 +412,9 @@ def test_errors(data: str, expected: list[tuple[str, int]]) -> None:
         ('<SteadyState Duration="60" Power="1"><cue at="1"/></SteadyState>', [("W501", 3)], "1m @100%"),
         ('<SteadyState Duration="60" Power="1"/>stray', [("W501", 3)], "1m @100%"),
         # W504: fractional seconds.
-        ('<SteadyState Duration="30.6" Power="1"/>', [("W504", 3)], "31s @100%"),
+        ('<SteadyState Duration="30.6" Power="1"/>', [], "30.6s @100%"),  # milliseconds are kept
+        ('<SteadyState Duration="30.6004" Power="1"/>', [("W504", 3)], "30.6s @100%"),
+        ('<SteadyState Duration="0.0004" Power="1"/>', [("W504", 3)], "0.001s @100%"),
         # W505: zero-length.
         (
             '<SteadyState Duration="60" Power="1"/><SteadyState Duration="0" Power="1"/>',

@@ -32,6 +32,8 @@ from ..diagnostics import Code, Report, Severity, Span, register
 from ..limits import CADENCE_LIMITS_RPM, MAX_EXPANDED_STEPS, MAX_FILE_BYTES, MAX_PERCENT
 from ..model import (
     METRES_PER_MILE,
+    ms_of,
+    seconds_of_ms,
     CadenceTarget,
     Cue,
     FreeTarget,
@@ -459,7 +461,7 @@ class _Reader:
                 intensity=intensity, distance_m=amount, target=target, cadence=cadence, span=self._span(el)
             )
         return Step(
-            intensity=intensity, duration_s=int(amount), target=target, cadence=cadence, span=self._span(el)
+            intensity=intensity, duration_s=amount, target=target, cadence=cadence, span=self._span(el)
         )
 
     def _intervals(self, el: etree._Element) -> list[Item]:
@@ -520,8 +522,8 @@ class _Reader:
                 cue = Cue(text=e.text, offset_s=0)
             else:
                 # Rounding may reach the part's end: nmdsl wants it inside.
-                last = int(parts[part][1]) - 1
-                cue = Cue(text=e.text, offset_s=min(math.floor(offset + 0.5), last))
+                last = ms_of(parts[part][1]) - 1
+                cue = Cue(text=e.text, offset_s=seconds_of_ms(min(ms_of(offset), last)))
             per_rep.setdefault(int(k), [[] for _ in parts])[part].append(cue)
         if not per_rep:
             uniform = True
@@ -596,15 +598,17 @@ class _Reader:
             return 0.0
         if self.header.by_distance:
             return value
-        whole = math.floor(value + 0.5)
-        if whole != value:
+        # nmdsl keeps durations to the millisecond: 16.8 stays 16.8 s; only
+        # a finer value is rounded (and said so).
+        ms = max(ms_of(value), 1)
+        if ms != value * 1000:
             self.report.add(
                 "W504",
-                f"{what} lasts {value:g} s; nmdsl counts whole seconds, so it lasts {max(whole, 1)} s",
+                f"{what} lasts {value:g} s; nmdsl counts milliseconds, so it lasts {seconds_of_ms(ms)} s",
                 self._span(el),
                 None,
             )
-        return float(max(whole, 1))
+        return seconds_of_ms(ms)
 
     def _count(self, el: etree._Element) -> int | None:
         try:
@@ -815,7 +819,7 @@ class _Reader:
             return _TextEvent(line, distance, "m", text)
         return _TextEvent(line, 0.0, "s", text)
 
-    def _cue_in(self, e: _TextEvent, duration_s: int | None) -> Cue:
+    def _cue_in(self, e: _TextEvent, duration_s: float | None) -> Cue:
         """The cue of a one-segment step, inside the step (as nmdsl requires)."""
         if e.unit == "m":
             if e.position:
@@ -824,14 +828,17 @@ class _Reader:
                     "is placed by distance; nmdsl places cues by time, so it is shown at the start of its step",
                 )
             return Cue(text=e.text, offset_s=0)
-        offset = math.floor(e.position + 0.5)
-        if offset < 0 or (duration_s is not None and offset >= duration_s):
-            moved = max(min(offset, (duration_s or 1) - 1), 0)
+        offset = ms_of(e.position)  # text offsets are kept to the millisecond too
+        end = ms_of(duration_s) if duration_s is not None else None
+        if offset < 0 or (end is not None and offset >= end):
+            # Outside: at the step's last whole second (or its start).
+            moved = max(min(offset, ((end or 1000) - 1) // 1000 * 1000), 0)
             self._moved(
-                e, f"at {e.position:g} s is outside its {duration_s} s segment; it is put at {moved} s"
+                e,
+                f"at {e.position:g} s is outside its {duration_s} s segment; it is put at {seconds_of_ms(moved)} s",
             )
             offset = moved
-        return Cue(text=e.text, offset_s=offset)
+        return Cue(text=e.text, offset_s=seconds_of_ms(offset))
 
     def _moved(self, e: _TextEvent, what: str) -> None:
         self.report.add("W506", f"the cue {e.text!r} {what}", Span.point(e.line, 1), None)
@@ -841,25 +848,27 @@ class _Reader:
         if not loose:
             return items
         out = list(items)
-        starts: list[tuple[float, float | None]] = []
-        t: float | None = 0.0
+        # Starts and lengths in ms (exact sums: an event at 63.6 s falls in
+        # the step that starts at 63.6 s, not in the one before).
+        starts: list[tuple[float, int | None]] = []
+        t: int | None = 0
         meta = Metadata(sport=self.header.sport, threshold_pace=self.header.threshold_pace)
         for item in out:
-            length = _item_seconds(item, meta)
+            seconds = _item_seconds(item, meta)
+            length = None if seconds is None else ms_of(seconds)
             starts.append((t if t is not None else math.inf, length))
             t = None if t is None or length is None else t + length
         for e in loose:
+            at = ms_of(e.position)
             for i, (start, length) in enumerate(starts):
                 item = out[i]
                 if (
                     e.unit == "s"
                     and length is not None
-                    and start <= e.position < start + length
+                    and start <= at < start + length
                     and isinstance(item, Step)
                 ):
-                    cue = Cue(
-                        text=e.text, offset_s=min(math.floor(e.position - start + 0.5), int(length) - 1)
-                    )
+                    cue = Cue(text=e.text, offset_s=seconds_of_ms(int(at - start)))
                     # In time order among the step's own cues (sorted is stable).
                     ordered = sorted(item.cues + (cue,), key=lambda c: c.offset_s)
                     out[i] = item.model_copy(update={"cues": tuple(ordered)})
