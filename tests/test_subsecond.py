@@ -224,3 +224,77 @@ def test_zwo_a_fractional_cue_offset_alone_is_said_once() -> None:
     out = nmdsl.emit(nmdsl.parse('10s @60% "go" at 4.5s\n10s @60% "again" at 2.5s'), "zwo")
     assert b'timeoffset="5"' in out.data and b'timeoffset="3"' in out.data
     assert [(d.code, d.span.line if d.span else None) for d in out.diagnostics] == [("W406", 1)]
+
+
+# -- importers -----------------------------------------------------------------------------
+
+
+def _import(data: bytes, suffix: str) -> nmdsl.Workout:
+    from nmdsl.diagnostics import Report
+    from nmdsl.importers import ReadOptions, for_suffix
+
+    report = Report(file=f"x{suffix}")
+    workout = for_suffix(suffix).read(data, report, ReadOptions(filename=f"x{suffix}"))
+    assert workout is not None, [d.short() for d in report.sorted()]
+    assert not [d for d in report.sorted() if d.code in ("W504", "W545")], [d.short() for d in report.sorted()]
+    return workout
+
+
+def _exact_bounds(workout: nmdsl.Workout) -> list[int]:
+    """Every boundary of the timeline in ms, the start and end included."""
+    out = [0]
+    for seg in workout.timeline():
+        assert seg.duration_s is not None
+        out.append(out[-1] + ms_of(seg.duration_s))
+    return out
+
+
+steps_ms = st.lists(st.tuples(st.integers(1, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40)
+
+
+def _session(steps: list[tuple[int, int]]) -> str:
+    return "name: x\n" + "\n".join(f"{written(seconds_of_ms(ms))} @{pct}%" for ms, pct in steps) + "\n"
+
+
+@given(steps_ms)
+def test_fit_import_gives_back_every_millisecond(steps: list[tuple[int, int]]) -> None:
+    workout = nmdsl.parse(_session(steps))
+    back = _import(nmdsl.compile(workout, "fit", ftp_w=250), ".fit")
+    assert _exact_bounds(back) == _exact_bounds(workout)
+
+
+@given(st.lists(st.tuples(st.integers(500, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40))
+def test_zwo_compile_then_import_stays_within_half_a_second(steps: list[tuple[int, int]]) -> None:
+    # (From 0.5 s up: a shorter step may be cut to Duration="0", which a
+    # reader skips; see the next test.)
+    workout = nmdsl.parse(_session(steps))
+    back = _import(nmdsl.compile(workout, "zwo"), ".zwo")
+    exact, whole = _exact_bounds(workout), _exact_bounds(back)
+    # ZWO is whole seconds; consecutive steps of one target may fold, so
+    # compare every boundary of the import with the exact clock.
+    assert all(b % 1000 == 0 for b in whole)
+    assert set(whole) <= {(e + 500) // 1000 * 1000 for e in exact}
+    assert whole[-1] == (exact[-1] + 500) // 1000 * 1000
+    assert all(abs(b - min(exact, key=lambda e: abs(e - b))) <= 500 for b in whole)
+
+
+def test_zwo_a_step_shorter_than_half_a_second_may_last_zero() -> None:
+    out = nmdsl.emit(nmdsl.parse("10s @50%\n0.3s @150%\n10s @50%"), "zwo")
+    assert _zwo_durations(out.data) == [10, 0, 10]
+
+
+@given(st.lists(st.integers(1, 600_000), min_size=1, max_size=40))
+def test_zwo_fractional_durations_import_exactly(values: list[int]) -> None:
+    body = "\n".join(
+        f'<SteadyState Duration="{v / 1000:.3f}" Power="{0.5 + (i % 3) * 0.25}"/>' for i, v in enumerate(values)
+    )
+    data = f'<workout_file><name>x</name><workout>{body}</workout></workout_file>'.encode()
+    workout = _import(data, ".zwo")
+    # Equal neighbours may fold into a repeat or one step: the boundaries of
+    # the import are the file's exact boundaries, less those that vanished.
+    exact = [0]
+    for v in values:
+        exact.append(exact[-1] + v)
+    got = _exact_bounds(workout)
+    assert got[-1] == exact[-1]
+    assert set(got) <= set(exact)
