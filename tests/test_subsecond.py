@@ -298,3 +298,26 @@ def test_zwo_fractional_durations_import_exactly(values: list[int]) -> None:
     got = _exact_bounds(workout)
     assert got[-1] == exact[-1]
     assert set(got) <= set(exact)
+
+
+@given(st.lists(st.tuples(st.integers(1, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40))
+def test_erg_and_mrc_points_land_within_a_millisecond(steps: list[tuple[int, int]]) -> None:
+    workout = nmdsl.parse(_session(steps))
+    exact = _exact_bounds(workout)
+    for fmt in ("erg", "mrc"):
+        text = nmdsl.compile(workout, fmt, ftp_w=250).decode()
+        data = text.split("[COURSE DATA]")[1].split("[END COURSE DATA]")[0].split()
+        times = [float(t) for t in data[::2]]
+        # Points in pairs: each boundary is written once or twice, in order.
+        bounds = sorted(set(times))
+        assert len(bounds) == len(exact)
+        for minutes, ms in zip(bounds, exact):
+            assert int(minutes * 60_000) == ms  # a truncating reader: never early, less than 1 ms late
+            assert abs(round(minutes * 60_000) - ms) <= 1  # rounding reader
+            assert minutes * 60_000 - ms < 1
+
+
+def test_erg_cue_times_keep_milliseconds() -> None:
+    text = nmdsl.compile('16.8s @50% "a" at 0.25s\n10s @60% "b" at 2s', "erg", ftp_w=250).decode()
+    assert "0.25\ta\t10" in text and "18.8\tb\t10" in text
+    assert "0.28\t125" in text  # 16.8 s is 0.28 minutes, exactly

@@ -30,6 +30,7 @@ from typing import Literal, assert_never
 
 from ..diagnostics import Code, Report, Severity, Span, register
 from ..model import (
+    ms_of,
     FreeTarget,
     MaxTarget,
     PaceTarget,
@@ -119,6 +120,28 @@ def _minutes_text(seconds: int) -> str:
     if minutes * 60 >= seconds and minutes * 60000 >= seconds * 1000:
         return text
     return f"{whole}.{nudged}"
+
+
+def _minutes_text_ms(ms: int) -> str:
+    """The minutes column for a time in ms: as :func:`_minutes_text` for whole seconds.
+
+    A time with a fraction of a second gets the fewest decimals (2 to 5) whose
+    value, rounded up, is less than 1 ms late: a reader that truncates
+    ``minutes * 60000`` and one that rounds both land within a millisecond
+    of the exact time (0.6 ms is the step at 5 decimals).
+    """
+    whole_s, rest = divmod(ms, 1000)
+    if rest == 0:
+        return _minutes_text(whole_s)
+    for decimals in range(2, MINUTE_DECIMALS + 1):
+        scale = 10**decimals
+        units = -(-ms * scale // 60000)  # rounded up: never early
+        if units * 60000 - ms * scale < scale:  # less than 1 ms late
+            break
+    text = _decimal(units, decimals)
+    if float(text) * 60000 < ms:  # a hair short in binary (as 2.05 is): a truncating reader would be 1 ms early
+        text = _decimal(ms * 10 ** (MINUTE_DECIMALS + 1) // 60000 + 1, MINUTE_DECIMALS + 1)  # 0.06 ms up
+    return text
 
 
 def _second_decimals(second: int) -> tuple[str, str | None]:
@@ -523,7 +546,7 @@ def _make_plan(workout: Workout) -> _Plan:
     # that of the end before (unless a distance step came between).  The
     # times are computed, not memoized: they add up over a session, so a
     # library's are spread over hours and a bounded memo missed 3 times in 4.
-    end, end_text = 0, _minutes_text(0)
+    end, end_text = 0, _minutes_text(0)  # ms
     for seg in workout.timeline():
         step = seg.step
         span = last_span = step.span or last_span
@@ -534,25 +557,28 @@ def _make_plan(workout: Workout) -> _Plan:
             steps.append((step, span))
         if step.duration_s is None:
             continue  # a distance step: an error (E452), no points
-        start = round(seg.start_s)
-        start_text = end_text if start == end else _minutes_text(start)
-        end = start + step.duration_s
-        end_text = _minutes_text(end)
+        # Times in ms: a session's durations are kept to the millisecond.
+        start = ms_of(seg.start_s)
+        start_text = end_text if start == end else _minutes_text_ms(start)
+        end = start + ms_of(step.duration_s)
+        end_text = _minutes_text_ms(end)
         segments.append((start_text, end_text, k))
         for cue in step.cues:
-            cues.append((start + cue.offset_s, cue.text, cue.span or span))
+            cues.append((start + ms_of(cue.offset_s), cue.text, cue.span or span))
     # sorted() is stable: cues at the same second keep their written order.
     cues.sort(key=lambda c: c[0])
     return _Plan(tuple(steps), tuple(segments), tuple(_cue_line(*cue) for cue in cues))
 
 
-def _cue_line(at_s: int, text: str, span: Span | None) -> tuple[str | None, str | None, Span | None]:
+def _cue_line(at_ms: int, text: str, span: Span | None) -> tuple[str | None, str | None, Span | None]:
     """A cue's line in [COURSE TEXT] (None to leave it out) and the W455 message for it (None if none)."""
     safe, reasons = reader_safe(text, cue=True)
     if not safe:
         return None, "an empty cue is left out: Golden Cheetah would read its line as a data row", span
     warning = f"the cue {text!r} is written {safe!r}: {'; '.join(reasons)}" if reasons else None
-    return f"{at_s}\t{safe}\t{CUE_DURATION_S}", warning, span
+    whole, ms = divmod(at_ms, 1000)
+    at = f"{whole}.{ms:03d}".rstrip("0") if ms else str(whole)  # the cue column is seconds
+    return f"{at}\t{safe}\t{CUE_DURATION_S}", warning, span
 
 
 class ErgBackend(_CourseBackend):

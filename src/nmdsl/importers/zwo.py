@@ -601,7 +601,7 @@ class _Reader:
         # nmdsl keeps durations to the millisecond: 16.8 stays 16.8 s; only
         # a finer value is rounded (and said so).
         ms = max(ms_of(value), 1)
-        if ms != value * 1000:
+        if abs(ms - value * 1000) > 1e-6:  # (32.767 * 1000 is 32766.999999999996)
             self.report.add(
                 "W504",
                 f"{what} lasts {value:g} s; nmdsl counts milliseconds, so it lasts {seconds_of_ms(ms)} s",
