@@ -291,6 +291,24 @@ def test_ride_drops_what_changes_nothing() -> None:
     assert gc_rules.compare(whole, other, value=1) == []
 
 
+def test_compare_within_a_tolerance() -> None:
+    # Zwift's float32 values: 0.79999995 then 0.80000001 is a step of 0.000006%
+    # in Golden Cheetah, nothing a rider can feel.
+    noisy = zwo(
+        '<Warmup Duration="600" PowerLow="0.49999997" PowerHigh="0.79999995"/>'
+        '<Ramp Duration="60" PowerLow="0.80000001" PowerHigh="0.95"/>'
+    )
+    clean = zwo(
+        '<Warmup Duration="600" PowerLow="0.5" PowerHigh="0.8"/><Ramp Duration="60" PowerLow="0.8" PowerHigh="0.95"/>'
+    )
+    a, b = read(noisy, "zwo", exact=True), read(clean, "zwo", exact=True)
+    assert gc_rules.compare(a, b) != []
+    assert gc_rules.compare(a, b, value=0.01) == []
+    # Truncated, the noise is a whole percent: 0.49999997 rides as 49%.
+    assert read(noisy, "zwo").points[0] == Point(0, 49)
+    assert gc_rules.compare(read(noisy, "zwo"), read(clean, "zwo"), value=1) == []
+
+
 # -- Golden Cheetah's own test files ------------------------------------------------------------------------------------
 
 
