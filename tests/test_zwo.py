@@ -322,19 +322,35 @@ def test_intervals() -> None:
     }
 
 
-def test_intervals_with_ranges() -> None:
-    el = one("4x 1m @110-120% 95-105rpm / 1m @50%\n")
+def test_intervals_with_a_cadence_range() -> None:
+    el = one("4x 1m @115% 95-105rpm / 1m @50%\n")
     assert el.attrib == {
         "Repeat": "4",
         "OnDuration": "60",
         "OffDuration": "60",
-        "PowerOnLow": "1.1",
-        "PowerOnHigh": "1.2",
-        "PowerOffLow": "0.5",
-        "PowerOffHigh": "0.5",
+        "OnPower": "1.1500001",
+        "OffPower": "0.5",
         "CadenceLow": "95",
         "CadenceHigh": "105",
     }
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "4x 1m @110-120% 95-105rpm / 1m @50%\n",  # a band on the work part
+        "4x 1m @110% / 1m @45-55%\n",  # on the recovery
+        "4x 1m @Z5 / 1m @50%\n",  # a zone is a band
+        "ftp: 250\n4x 1m @240-260W / 1m @125W\n",
+    ],
+)
+def test_a_band_in_a_repeat_is_a_steady_state(source: str) -> None:
+    # Never an IntervalsT: Golden Cheetah rides an IntervalsT band as a ramp
+    # (tests/test_zwo_bands.py has the rides themselves).
+    els = segments(compile_zwo(source))
+    assert [el.tag for el in els] == ["SteadyState"] * 8
+    banded = [el for el in els if "PowerLow" in el.attrib]
+    assert len(banded) == 4 and all(el.get("PowerLow") != el.get("PowerHigh") for el in banded)
 
 
 def test_intervals_cues_count_from_the_block_start() -> None:

@@ -9,7 +9,9 @@ The mapping in one breath:
   ``Cooldown`` (last, falling) or ``Ramp``; ``max`` is ``MaxEffort``, ``free``
   is ``FreeRide``;
 - a repeat of exactly one work step and one recovery step with steady
-  targets is an ``IntervalsT``; every other repeat is unrolled;
+  one-value targets is an ``IntervalsT``; every other repeat is unrolled,
+  and a band (a range or a zone) is a ``SteadyState`` inside a repeat as
+  outside (Golden Cheetah rides an ``IntervalsT`` band as a ramp);
 - power is a fraction of FTP, watts are divided by the header's ``ftp``;
 - runs: ``Power`` is a fraction of *threshold speed* with ``pace="2"`` (the
   10 km pace zone, the race pace closest to a one-hour effort for most
@@ -237,6 +239,20 @@ class ZwoBackend:
         return _Emitter(workout, report, options).emit()
 
 
+def _band(step: Step) -> bool:
+    """Whether ``step``'s target is a band: a range or a zone with two different ends."""
+    t = step.target
+    match t:
+        case PercentTarget() | ZoneTarget():
+            return t.low_pct != t.high_pct
+        case WattsTarget():
+            return t.low_w != t.high_w
+        case PaceTarget():
+            return t.fast != t.slow
+        case _:
+            return False
+
+
 class _Emitter:
     def __init__(self, workout: Workout, report: Report, options: EmitOptions):
         self.workout = workout
@@ -396,6 +412,13 @@ class _Emitter:
         if on.intensity != "active" or off.intensity not in ("recovery", "rest"):
             return None
         if not (self._steady(on) and self._steady(off)):
+            return None
+        # A band (a range or a zone) is a SteadyState, inside a repeat as
+        # outside: Golden Cheetah rides an IntervalsT band as a ramp from low
+        # to high in every repetition but a SteadyState band as its middle,
+        # as Zwift does; QZ reads no PowerOnLow/PowerOnHigh at all
+        # (docs/format-zwo.md, "Bands").
+        if _band(on) or _band(off):
             return None
         if self.by_distance:
             # Cue offsets are seconds; an IntervalsT by distance cannot place them.
@@ -643,16 +666,9 @@ class _Emitter:
             OnDuration=str(on_amount),
             OffDuration=str(off_amount),
         )
-        if on_power.low_pct == on_power.high_pct and off_power.low_pct == off_power.high_pct:
-            el.set("OnPower", power_text(on_power.low_pct))
-            el.set("OffPower", power_text(off_power.low_pct))
-        else:
-            # The range form, as in Zwift's own files (Mayfield.zwo); not mixed
-            # with OnPower/OffPower, whose precedence differs between readers.
-            el.set("PowerOnLow", power_text(on_power.low_pct))
-            el.set("PowerOnHigh", power_text(on_power.high_pct))
-            el.set("PowerOffLow", power_text(off_power.low_pct))
-            el.set("PowerOffHigh", power_text(off_power.high_pct))
+        # One value each: a band is never an IntervalsT (see _interval_pair).
+        el.set("OnPower", power_text(on_power.low_pct))
+        el.set("OffPower", power_text(off_power.low_pct))
         self._cadence_attrs(el, on, on.cadence, True, "IntervalsT")
         if off.cadence is not None:
             el.set("CadenceResting", str(off.cadence.low_rpm))
