@@ -675,9 +675,16 @@ def bike_step(draw: st.DrawFn, ftp: bool) -> str:
 def bike_items(draw: st.DrawFn, ftp: bool, depth: int = 0) -> list[str]:
     lines: list[str] = []
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["step", "line", "drill"] + (["block"] if depth < 2 else [])))
+        kind = draw(st.sampled_from(["step", "line", "pair", "drill"] + (["block"] if depth < 2 else [])))
         if kind == "step":
             lines.append(draw(bike_step(ftp)))
+        elif kind == "pair":
+            # The classic interval: work, then an easier steady recovery.
+            work = draw(st.integers(100, 300))
+            lines.append(
+                f"{draw(st.integers(2, 8))}x {draw(st.sampled_from(DURATIONS))} @{work}% / "
+                f"{draw(st.sampled_from(DURATIONS))} @{draw(st.integers(30, work - 1))}%"
+            )
         elif kind == "line":
             n = draw(st.integers(1, 5))
             parts = [draw(bike_step(ftp)) for _ in range(draw(st.integers(1, 3)))]
