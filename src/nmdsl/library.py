@@ -38,6 +38,7 @@ register(
     Code("E107", Severity.ERROR, "required header key missing"),
     Code("W701", Severity.WARNING, "two files with the same workout name"),
     Code("W702", Severity.WARNING, "file name does not match the configured pattern"),
+    Code("E012", Severity.ERROR, "cannot write an output file"),
 )
 
 #: Formats that can only carry bike sessions.
