@@ -438,7 +438,7 @@ def test_compile_overwrites_a_previous_output(tmp_path: Path) -> None:
         ["compile", "x.nm", "-f", "docx"],
         ["compile", "missing.nm", "-f", "json"],
         ["compile", "-f", "json"],  # no input
-        ["compile", ".", "-f", "json"],  # a folder is not a FILE
+        ["compile", ".", "-f", "json"],  # a folder needs -o FOLDER
         ["compile", "x.nm", "-f", "json", "--ftp", "0"],
     ],
 )

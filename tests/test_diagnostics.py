@@ -88,7 +88,7 @@ TRIGGERS: dict[str, Trigger] = {
 #: checks (W7xx and the configuration/library codes below) register their own
 #: codes; their owners' tests trigger those (tests/test_library.py for the
 #: library's).  Everything else is the language core's.
-NOT_CORE = re.compile(r"^[EW][4-7][0-9][0-9]$|^(E011|E107|W103)$")
+NOT_CORE = re.compile(r"^[EW][4-7][0-9][0-9]$|^(E011|E012|E107|W103)$")
 
 
 def core_codes() -> set[str]:

@@ -6,8 +6,10 @@ Shared by every command that writes files (``compile``, ``fmt``, ``stats``,
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -19,20 +21,48 @@ def write_atomic(dest: Path, data: bytes, keep_mode: bool = False) -> None:
     break the system.  The new file gets the usual mode (0666 less the
     umask), or with ``keep_mode`` the mode of the file it replaces.
     """
-    if dest.exists() and not dest.is_file():
-        with dest.open("wb") as f:
-            f.write(data)
-        return
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    mode = dest.stat().st_mode & 0o7777 if keep_mode and dest.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    write_all_atomic([(dest, data)], keep_mode)
+
+
+def write_all_atomic(files: Sequence[tuple[Path, bytes]], keep_mode: bool = False) -> None:
+    """:func:`write_atomic` for several files at once: every one is replaced, or none.
+
+    Each file is written to a temporary file beside it first; only when all
+    of them are written are they renamed into place, so a full disk or a
+    folder in the way leaves the old files as they were and no temporary
+    files behind.
+    """
+    staged: list[tuple[str | None, Path, bytes]] = []
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, mode)  # mkstemp makes 0600
-        os.replace(tmp, dest)
+        for dest, data in files:
+            if dest.is_dir():
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(dest))
+            if dest.exists() and not dest.is_file():
+                staged.append((None, dest, data))
+                continue
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+            except FileExistsError as exc:  # a file where the folder should be
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from exc
+            mode = dest.stat().st_mode & 0o7777 if keep_mode and dest.exists() else 0o666 & ~_umask()
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+            except OSError as exc:  # named by its folder: the temporary name means nothing to anyone
+                raise type(exc)(exc.errno, exc.strerror, str(dest.parent)) from exc
+            staged.append((tmp, dest, data))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, mode)  # mkstemp makes 0600
+        for temporary, dest, data in staged:
+            if temporary is None:
+                with dest.open("wb") as f:
+                    f.write(data)
+            else:
+                os.replace(temporary, dest)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for temporary, _, _ in staged:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
         raise
 
 

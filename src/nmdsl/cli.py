@@ -19,10 +19,11 @@ from ._version import __version__
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .api import Result
     from .diagnostics import Diagnostic
+    from .library import FileResult
 
 FORMATS = ("json", "zwo", "erg", "mrc", "fit")  # backends._REGISTRY; a test keeps them in step
+REPORTS = ("text", "json", "github", "sarif")  # reports.RENDERERS; a test keeps them in step
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,6 +43,21 @@ def _strict_option(f: F) -> F:
     return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(f)
 
 
+def _report_option(flag: str, help: str) -> Callable[[F], F]:
+    choice = click.Choice(REPORTS)
+    return click.option(flag, "report_format", type=choice, default="text", show_default=True, help=help)
+
+
+def _jobs_option(work: str) -> Callable[[F], F]:
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help=f"Processes that {work} files, this one included (default and maximum: the usable CPUs).",
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="nmdsl")
 def main() -> None:
@@ -51,6 +67,7 @@ def main() -> None:
       nmdsl check workouts/                 validate every .nm file
       nmdsl compile session.nm -f json      write session.json next to it
       nmdsl compile a.nm b.nm -f json -o out/
+      nmdsl compile workouts/ -f zwo -f fit -o dist/
     """
 
 
@@ -90,23 +107,15 @@ def run() -> NoReturn:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @_ftp_option
 @_strict_option
-@click.option(
+@_report_option(
     "--format",
-    "out_format",
-    type=click.Choice(["text", "json", "github", "sarif"]),
-    default="text",
-    show_default=True,
-    help="text for people (stderr); json for tools, github for workflow annotations, "
+    "text for people (stderr); json for tools, github for workflow annotations, "
     "sarif for code-scanning dashboards (stdout).",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes that check files, this one included (default and maximum: the usable CPUs).",
-)
-def check(paths: tuple[str, ...], ftp_w: float | None, strict: bool, out_format: str, jobs: int | None) -> None:
+@_jobs_option("check")
+def check(
+    paths: tuple[str, ...], ftp_w: float | None, strict: bool, report_format: str, jobs: int | None
+) -> None:
     """Validate .nm files: parse, compile to the configured formats, lint.
 
     Folders are searched for *.nm recursively. Settings come from [tool.nmdsl]
@@ -117,29 +126,13 @@ def check(paths: tuple[str, ...], ftp_w: float | None, strict: bool, out_format:
 
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     result = check_library(paths, ftp_w=ftp_w, strict=strict, jobs=jobs, stdin=stdin)
-    rendered = RENDERERS[out_format](result)
-    click.echo(rendered, nl=False, err=out_format == "text")
+    rendered = RENDERERS[report_format](result)
+    click.echo(rendered, nl=False, err=report_format == "text")
     sys.exit(1 if result.errors else 0)
-
-
-def _strict(r: Result) -> Result:
-    from .diagnostics import Severity
-
-    r.diagnostics = [d.model_copy(update={"severity": Severity.ERROR}) for d in r.diagnostics]
-    r.workout = None if r.diagnostics else r.workout
-    return r
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _check_one(path: str, ftp_w: float | None) -> Result:
-    from .api import check, check_file
-
-    if path == "-":
-        return check(sys.stdin.buffer.read(), filename="<stdin>", ftp_w=ftp_w)
-    return check_file(path, ftp_w=ftp_w)
 
 
 def _print_diagnostics(diagnostics: Iterable[Diagnostic], source: str | None) -> None:
@@ -153,14 +146,23 @@ def _print_diagnostics(diagnostics: Iterable[Diagnostic], source: str | None) ->
 
 
 @main.command(name="compile")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    required=True,
+    help="Output format; repeat it for several (-f zwo -f fit).",
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(allow_dash=True),
-    help="Output file (one input), folder (several inputs) or - for stdout. "
-    "Default: next to each input, with the format's suffix.",
+    help="Output file (one input, one format), folder, or - for stdout. "
+    "Default: next to each input, with the format's suffix; "
+    "a folder input or several formats need -o FOLDER.",
 )
 @_ftp_option
 @_strict_option
@@ -183,93 +185,140 @@ def _print_diagnostics(diagnostics: Iterable[Diagnostic], source: str | None) ->
     help="%FTP written for 'free' steps in formats that need a number (ERG, MRC).",
 )
 @click.option("--crlf", is_flag=True, help="CRLF line endings (ERG, MRC) for Windows tools that want them.")
+@_report_option(
+    "--report",
+    "How diagnostics are printed, as check's --format: text (stderr), json, github or sarif (stdout).",
+)
+@_jobs_option("check and compile")
 def compile_cmd(
     inputs: tuple[str, ...],
-    fmt: str,
+    formats: tuple[str, ...],
     output: str | None,
     ftp_w: float | None,
     strict: bool,
     max_effort_pct: float,
     free_ride_pct: float,
     crlf: bool,
+    report_format: str,
+    jobs: int | None,
 ) -> None:
-    """Compile .nm files to FORMAT."""
-    from .api import emit
-    from .backends import EmitOptions, get
-    from .diagnostics import NmdslError
+    """Compile .nm files, or folders of them, to each FORMAT.
 
-    try:
-        suffix = get(fmt).suffix
-    except ModuleNotFoundError:
-        raise click.UsageError(f"the {fmt} format is not available in this build") from None
-    options = EmitOptions(max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, crlf=crlf)
-    if len(inputs) > 1 and output is not None and output != "-" and os.path.isfile(output):
-        raise click.UsageError(f"-o {output} is a file, but there are {len(inputs)} inputs: give a folder")
+    Files are found and checked as check finds and checks them (the same
+    settings, diagnostics and exit status); a file with errors is not written.
+    A file found in a folder is written below -o with its path in that folder.
+    """
+    from .backends import EmitOptions, get
+    from .library import Build, library_jobs, run_jobs
+    from .reports import RENDERERS
+
+    formats = tuple(dict.fromkeys(formats))
+    suffixes = []
+    for fmt in formats:
+        try:
+            suffixes.append(get(fmt).suffix)
+        except ModuleNotFoundError:
+            raise click.UsageError(f"the {fmt} format is not available in this build") from None
+    # A folder or several formats make a tree of outputs: it needs a folder to go in.
+    tree = len(formats) > 1 or any(p != "-" and os.path.isdir(p) for p in inputs)
+    if tree and output in (None, "-"):
+        why = "several formats" if len(formats) > 1 else "a folder input"
+        raise click.UsageError(f"{why} means several outputs: give -o FOLDER to write them into")
+    if output == "-" and report_format != "text":
+        raise click.UsageError(f"-o - and --report {report_format} would both write to stdout")
+    several = tree or len(inputs) > 1
+    _refuse_file_for_several(output, several)
     if inputs.count("-") > 1:
         raise click.UsageError("stdin ('-') can be read only once")
-    _refuse_collisions(inputs, output, suffix)
-    failed = 0
-    for path in inputs:
-        result = _check_one(path, ftp_w)
-        if strict:
-            result = _strict(result)
-        _print_diagnostics(result.diagnostics, result.source)
-        if result.workout is None:
-            failed += 1
-            continue
-        try:
-            out = emit(result.workout, fmt, ftp_w=ftp_w, strict=strict, filename=result.file, options=options)
-        except NmdslError as exc:
-            _print_diagnostics(exc.diagnostics, result.source)
-            failed += 1
-            continue
-        _print_diagnostics(out.diagnostics, result.source)
-        dest = _destination(path, output, suffix, several=len(inputs) > 1)
+    build = Build(formats, EmitOptions(max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, crlf=crlf))
+    config_problems: list[Diagnostic] = []
+    # Listed before anything is compiled, so that two files meant for one output are refused at once.
+    work = list(library_jobs(inputs, config_problems, ftp_w=ftp_w, strict=strict, build=build))
+    plan = _plan([(job.path, job.root) for job in work], output, suffixes, several)
+    stdin = sys.stdin.buffer.read() if "-" in inputs else None
+    result = run_jobs(work, config_problems, jobs=jobs, stdin=stdin, build=build)
+    # A configuration with errors may have lost an exclude or a target: its files are not written.
+    broken = {d.file for d in config_problems if d.is_error}
+    for job, file, dests in zip(work, result.files, plan, strict=True):
+        if file.ok and not (job.config.path is not None and str(job.config.path) in broken):
+            # ERG and MRC are not asked of sessions other than bike ones: those have fewer outputs.
+            outputs = [(file.outputs[f], dest) for f, dest in zip(formats, dests) if f in file.outputs]
+            _write_outputs(file, outputs)
+    click.echo(RENDERERS[report_format](result), nl=False, err=report_format == "text")
+    sys.exit(1 if result.errors else 0)
+
+
+def _write_outputs(file: FileResult, outputs: list[tuple[bytes, Path | None]]) -> None:
+    """Write one input's outputs (None: stdout), all or none; a failure is an E012 on the file."""
+    from ._files import write_all_atomic
+    from .diagnostics import diag
+
+    try:
+        write_all_atomic([(dest, data) for data, dest in outputs if dest is not None])
+    except OSError as exc:
+        names = ", ".join(str(dest) for _, dest in outputs)
+        why = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+        file.diagnostics.append(diag("E012", f"cannot write {names}: {why}", file=file.file))
+        return
+    for data, dest in outputs:
         if dest is None:
-            sys.stdout.buffer.write(out.data)
+            sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
-        else:
-            _write_atomic(dest, out.data)
-    if len(inputs) > 1 or failed:
-        click.echo(
-            f"compiled {_plural(len(inputs) - failed, 'file')}"
-            + (f", {failed} failed" if failed else ""),
-            err=True,
-        )
-    sys.exit(1 if failed else 0)
+    file.written = [str(dest) if dest is not None else "-" for _, dest in outputs]
 
 
-def _refuse_collisions(inputs: tuple[str, ...], output: str | None, suffix: str) -> None:
-    """Two inputs must not write one output file (a/x.nm and b/x.nm into -o out/)."""
-    from pathlib import Path
-
-    seen: dict[Path, str] = {}
-    for path in inputs:
-        dest = _destination(path, output, suffix, several=len(inputs) > 1, create=False)
-        if dest is None:
-            continue
-        key = Path(os.path.abspath(dest))
-        if key in seen:
-            raise click.UsageError(f"{seen[key]} and {path} would both be written to {dest}")
-        if path != "-" and Path(os.path.abspath(path)) == key:
-            raise click.UsageError(f"{path} would be overwritten by its own output")
-        seen[key] = path
+def _refuse_file_for_several(output: str | None, several: bool) -> None:
+    if several and output is not None and output != "-" and os.path.isfile(output):
+        raise click.UsageError(f"-o {output} is a file, but there are several outputs: give a folder")
 
 
-def _destination(path: str, output: str | None, suffix: str, several: bool, create: bool = True) -> Path | None:
-    """Where one input's output goes; None means stdout."""
+def _plan(
+    inputs: list[tuple[str, str | None]], output: str | None, suffixes: list[str], several: bool
+) -> list[list[Path | None]]:
+    """Where each (input, folder it was found in) goes, once per suffix; None is stdout.
+
+    Two inputs must not write one output file (a/x.nm and b/x.nm into -o
+    out/), nor an input its own output: both are usage errors.
+    """
+    seen: dict[str, str] = {}
+    plan = []
+    for path, root in inputs:
+        dests = [_destination(path, output, suffix, several, root) for suffix in suffixes]
+        for dest in dests:
+            if dest is None:
+                continue
+            key = os.path.normcase(os.path.abspath(dest))
+            if key in seen:
+                raise click.UsageError(f"{seen[key]} and {path} would both be written to {dest}")
+            if path != "-" and os.path.normcase(os.path.abspath(path)) == key:
+                raise click.UsageError(f"{path} would be overwritten by its own output")
+            seen[key] = path
+        plan.append(dests)
+    return plan
+
+
+def _destination(
+    path: str, output: str | None, suffix: str, several: bool, root: str | None = None
+) -> Path | None:
+    """Where one input's output goes; None means stdout.
+
+    Into a folder, a file found in the folder argument ``root`` keeps its path
+    below it (``root/a/b.nm`` -> ``out/a/b.zwo``); a file named itself goes to
+    ``out/<its name>``.
+    """
     from pathlib import Path
 
     if output == "-" or (output is None and path == "-"):
         return None
-    stem = "stdin" if path == "-" else Path(path).stem
     if output is None:
         return Path(path).with_suffix(suffix)
     out = Path(output)
     if several or out.is_dir() or output.endswith(("/", os.sep)):
-        if create:
-            out.mkdir(parents=True, exist_ok=True)
-        return out / (stem + suffix)
+        if root is not None:
+            rel = Path(path).relative_to(root)
+        else:
+            rel = Path("stdin" if path == "-" else Path(path).name)
+        return out / rel.parent / (rel.stem + suffix)
     return out
 
 
@@ -366,17 +415,15 @@ def import_cmd(inputs: tuple[str, ...], output: str | None, strict: bool) -> Non
     """Import ZWO, ERG, MRC or FIT files as nmdsl text."""
     from .api import load
 
-    if len(inputs) > 1 and output is not None and output != "-" and os.path.isfile(output):
-        raise click.UsageError(f"-o {output} is a file, but there are {len(inputs)} inputs: give a folder")
-    _refuse_collisions(inputs, output, ".nm")
+    _refuse_file_for_several(output, len(inputs) > 1)
+    plan = _plan([(path, None) for path in inputs], output, [".nm"], len(inputs) > 1)
     failed = 0
-    for path in inputs:
+    for path, (dest,) in zip(inputs, plan):
         result = load(path, strict=strict)
         _print_diagnostics(result.diagnostics, None)
         if result.workout is None or result.source is None:
             failed += 1
             continue
-        dest = _destination(path, output, ".nm", several=len(inputs) > 1)
         data = result.source.encode("utf-8")
         if dest is None:
             sys.stdout.buffer.write(data)

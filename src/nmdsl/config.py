@@ -24,7 +24,6 @@ In ``nmdsl.toml`` the same keys sit at the top level (no ``[tool.nmdsl]``).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -85,6 +84,8 @@ def _has_nmdsl_table(path: Path) -> bool:
 
 def load(path: Path, report: Report) -> Config:
     """Read and validate a configuration file; problems are E011 in ``report``."""
+    import tomllib  # only where a configuration is found: 2 ms of start-up otherwise
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -6,6 +6,10 @@ coaching lints, checks the required header keys, applies the file's
 ``# nmdsl: disable=CODE`` comments and the configured rule severities; then
 it adds the library-wide checks (duplicate workout names, file names).
 
+``nmdsl compile`` runs the same checks with a :class:`Build`: each file is
+also compiled to the formats asked for, and the bytes come back in its
+:class:`FileResult` for the command to write.
+
 Files are independent: a broken file never stops the others.  Work is spread
 over a process pool; results come back in the order of the sorted file list,
 so the output is the same whatever ``jobs`` is.
@@ -20,16 +24,21 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import config as config_mod
 from .config import Config
 from .diagnostics import Code, Diagnostic, Report, Severity, Span, register, sort_diagnostics
+
+if TYPE_CHECKING:
+    from .backends import EmitOptions
 
 register(
     Code("W103", Severity.WARNING, "unknown code in a disable comment"),
     Code("E107", Severity.ERROR, "required header key missing"),
     Code("W701", Severity.WARNING, "two files with the same workout name"),
     Code("W702", Severity.WARNING, "file name does not match the configured pattern"),
+    Code("E012", Severity.ERROR, "cannot write an output file"),
 )
 
 #: Formats that can only carry bike sessions.
@@ -63,6 +72,11 @@ class FileResult:
     name_span: Span | None = None
     #: Codes silenced by ``# nmdsl: disable=...`` comments in the file.
     disabled: frozenset[str] = frozenset()
+    #: With a :class:`Build`: the compiled bytes of each format asked for
+    #: (every one of them, or none when the file has errors).
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    #: The files ``nmdsl compile`` wrote for this one (set by the command).
+    written: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -82,6 +96,8 @@ class LibraryResult:
     files: list[FileResult]
     #: Problems with the configuration itself (E011).
     config_diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: What the files were compiled to (``nmdsl compile``); None for ``check``.
+    build: Build | None = None
 
     @property
     def errors(self) -> int:
@@ -93,6 +109,15 @@ class LibraryResult:
 
 
 @dataclass(frozen=True)
+class Build:
+    """What ``nmdsl compile`` asks of every file besides checking it (picklable)."""
+
+    #: The formats to write, in the order given.
+    formats: tuple[str, ...]
+    options: EmitOptions
+
+
+@dataclass(frozen=True)
 class Job:
     """Everything a worker process needs for one file (picklable)."""
 
@@ -100,6 +125,9 @@ class Job:
     config: Config
     ftp_w: float | None
     strict: bool
+    #: The folder argument the file was found in; None for a file named itself.
+    root: str | None = None
+    build: Build | None = None
 
 
 # -- finding files ----------------------------------------------------------------
@@ -112,6 +140,12 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[str, Config, list[Diagnosti
     config's ``exclude`` globs honoured); a file named on the command line is
     always checked.
     """
+    for path, _root, cfg, problems in discover_under(paths):
+        yield path, cfg, problems
+
+
+def discover_under(paths: Iterable[str]) -> Iterator[tuple[str, str | None, Config, list[Diagnostic]]]:
+    """:func:`discover`, each file with the folder argument it was found in (None: named itself)."""
     configs: dict[Path | None, tuple[Config, list[Diagnostic]]] = {}
 
     def config_for(p: str) -> tuple[Config, list[Diagnostic]]:
@@ -128,12 +162,12 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[str, Config, list[Diagnosti
         if p != "-" and os.path.isdir(p):
             found = False
             for f in _nm_files(Path(p), cfg):
-                yield str(f), cfg, [] if found else problems
+                yield str(f), p, cfg, [] if found else problems
                 found = True
             if not found:
-                yield "", cfg, problems  # nothing to check, but say what is wrong with the config
+                yield "", p, cfg, problems  # nothing to check, but say what is wrong with the config
         else:
-            yield p, cfg, problems
+            yield p, None, cfg, problems
 
 
 def _nm_files(folder: Path, cfg: Config) -> Iterator[Path]:
@@ -198,7 +232,8 @@ def check_one(job: Job, stdin: bytes | None = None) -> FileResult:
     workout = result.workout
     if workout is not None:
         out.name = workout.meta.name
-        diagnostics += _compile_all(workout, cfg, result.file)
+        found, out.outputs = _compile_all(workout, cfg, result.file, job.build)
+        diagnostics += found
         diagnostics += _lints(workout, cfg, result.file)
         diagnostics += _required(workout, cfg, result.file)
     if cfg.file_name_pattern and job.path != "-":
@@ -216,6 +251,8 @@ def check_one(job: Job, stdin: bytes | None = None) -> FileResult:
     out.disabled, problems = disable_comments(result.source or "", result.file)
     diagnostics = [d for d in diagnostics if d.is_error or d.code not in out.disabled] + problems
     out.diagnostics = sort_diagnostics(apply_rules(diagnostics, cfg, strict=job.strict))
+    if not out.ok:
+        out.outputs = {}
     if not out.diagnostics and job.path != "-":
         # The text is for rendering diagnostics; a clean file's is not kept
         # (nor sent back from a worker).  A library-wide W701 reads it again.
@@ -234,34 +271,59 @@ def targets_for(sport: str, cfg: Config) -> list[str]:
     return [t for t in wanted if not (sport != "bike" and t in BIKE_ONLY_FORMATS)]
 
 
-def _compile_all(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
+def _compile_all(
+    workout: object, cfg: Config, file: str, build: Build | None = None
+) -> tuple[list[Diagnostic], dict[str, bytes]]:
+    """Compile in memory to the configured targets, and with a build to its formats too.
+
+    ``check`` compiles to every format that can carry the session unless the
+    configuration names ``targets``; ``compile`` to the formats asked for and
+    the configured ``targets``, and keeps the bytes of the formats asked for.
+    As in ``targets``, ERG and MRC are asked of bike sessions only, unless
+    they are all that was asked for (then a run is an error, E451).
+    """
     from .api import emit
     from .diagnostics import NmdslError
     from .model import Workout
 
     assert isinstance(workout, Workout)
+    wanted: list[str] = []
+    if build is not None:
+        sport = workout.meta.sport
+        wanted = [f for f in build.formats if sport == "bike" or f not in BIKE_ONLY_FORMATS] or list(build.formats)
+    targets = targets_for(workout.meta.sport, cfg) if build is None or cfg.targets is not None else []
+    formats = [*wanted, *(t for t in targets if t not in wanted)]
+    # check says which format a problem is about; compile only when it is asked for several.
+    tag = build is None or len({*build.formats, *formats}) > 1
     found: list[Diagnostic] = []
+    outputs: dict[str, bytes] = {}
     seen: set[tuple[str, str, int, int]] = set()
-    for fmt in targets_for(workout.meta.sport, cfg):
+    for fmt in formats:
         try:
-            diagnostics = emit(workout, fmt, filename=file).diagnostics
+            out = emit(workout, fmt, filename=file, options=build.options if build is not None else None)
+            diagnostics = out.diagnostics
+            if fmt in wanted:
+                outputs[fmt] = out.data
         except NmdslError as exc:
             diagnostics = exc.diagnostics
-            if cfg.targets is None and {d.code for d in diagnostics if d.is_error} <= CANNOT_CARRY.get(fmt, set()):
+            # A default target that cannot carry the session is skipped; one
+            # asked for or configured must compile.
+            unnamed = fmt not in wanted and cfg.targets is None
+            if unnamed and {d.code for d in diagnostics if d.is_error} <= CANNOT_CARRY.get(fmt, set()):
                 continue
         for d in diagnostics:
             # What a format loses (a ramp as steps in FIT, a range as its middle
             # in ERG) is compile's news, not a library problem: check reports
             # it only when the configuration asks for that code by name.
-            if not d.is_error and d.code not in cfg.rules:
+            if not d.is_error and d.code not in cfg.rules and fmt not in wanted:
                 continue
             # Say which format a problem is about, once per message and place.
             key = (d.code, d.message, d.span.line if d.span else 0, d.span.column if d.span else 0)
             if key in seen:
                 continue
             seen.add(key)
-            found.append(d.model_copy(update={"message": f"{d.message} [{fmt}]"}))
-    return found
+            found.append(d.model_copy(update={"message": f"{d.message} [{fmt}]"}) if tag else d)
+    return found, outputs
 
 
 def _lints(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
@@ -379,18 +441,49 @@ def check_library(
 ) -> LibraryResult:
     """Check every file under ``paths``; the result is in a stable order."""
     config_problems: list[Diagnostic] = []
-    work: list[Job] = []
+    work = library_jobs(paths, config_problems, ftp_w=ftp_w, strict=strict)
+    return run_jobs(work, config_problems, jobs=jobs, stdin=stdin)
 
-    def found() -> Iterator[Job]:
-        for path, cfg, problems in discover(paths):
-            config_problems.extend(problems)
-            if path:
-                work.append(Job(path, cfg, ftp_w, strict))
-                yield work[-1]
 
-    results = _run(found(), jobs, stdin)
-    _library_wide(results, work)
-    return LibraryResult(results, config_problems)
+def library_jobs(
+    paths: Sequence[str],
+    config_problems: list[Diagnostic],
+    *,
+    ftp_w: float | None = None,
+    strict: bool = False,
+    build: Build | None = None,
+) -> Iterator[Job]:
+    """A :class:`Job` for each file under ``paths``, as the folders are listed.
+
+    Problems with the configurations found on the way (E011) are added to
+    ``config_problems``.
+    """
+    for path, root, cfg, problems in discover_under(paths):
+        config_problems.extend(problems)
+        if path:
+            yield Job(path, cfg, ftp_w, strict, root, build)
+
+
+def run_jobs(
+    work: Iterable[Job],
+    config_problems: list[Diagnostic],
+    *,
+    jobs: int | None = None,
+    stdin: bytes | None = None,
+    build: Build | None = None,
+) -> LibraryResult:
+    """Run the jobs (in parallel), then the library-wide checks; results in the jobs' order."""
+    done: list[Job] = []
+
+    def taken() -> Iterator[Job]:
+        for job in work:
+            done.append(job)
+            yield job
+
+    results = _run(taken(), jobs, stdin)
+    _library_wide(results, done)
+    # ``config_problems`` is complete now that ``work`` has been gone through.
+    return LibraryResult(results, config_problems, build)
 
 
 def usable_cpus() -> int:

@@ -7,7 +7,6 @@ diagnostics), so it does not depend on ``--jobs``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from ._version import __version__
@@ -20,6 +19,13 @@ def _plural(n: int, word: str) -> str:
 
 
 def summary_line(result: LibraryResult) -> str:
+    """``checked N files: ...``; for ``compile`` ``compiled N files, M failed``, or "" for one file done."""
+    if result.build is not None:
+        failed = _failed(result)
+        if not failed and len(result.files) == 1 and len(result.build.formats) == 1:
+            return ""  # the single-file compile says nothing when all went well
+        done = _plural(len(result.files) - failed, "file")
+        return f"compiled {done}" + (f", {failed} failed" if failed else "")
     bad = sum(1 for f in result.files if not f.ok)
     return (
         f"checked {_plural(len(result.files), 'file')}: "
@@ -28,13 +34,28 @@ def summary_line(result: LibraryResult) -> str:
     )
 
 
+def _failed(result: LibraryResult) -> int:
+    """Files ``compile`` wrote nothing for."""
+    return sum(1 for f in result.files if not f.written)
+
+
+def _lines(parts: list[str], result: LibraryResult) -> str:
+    """The parts (never empty), then the summary line if there is one, each ended by a newline."""
+    return "".join(f"{part}\n" for part in [*parts, summary_line(result)] if part)
+
+
 def text(result: LibraryResult) -> str:
     """Caret diagnostics, then the summary line (the CLI prints this to stderr)."""
     parts = [render(d) for d in result.config_diagnostics]
     for f in result.files:
         parts.extend(render(d, f.source) for d in f.diagnostics)
-    parts.append(summary_line(result))
-    return "\n".join(parts) + "\n"
+    return _lines(parts, result)
+
+
+def _dumps(payload: object) -> str:
+    import json  # not for the text and github reports, which are what people wait for
+
+    return json.dumps(payload, indent=2) + "\n"
 
 
 def _diag_json(d: Diagnostic) -> dict[str, object]:
@@ -42,15 +63,20 @@ def _diag_json(d: Diagnostic) -> dict[str, object]:
 
 
 def as_json(result: LibraryResult) -> str:
-    payload = {
-        "files": [
-            {"file": f.file, "ok": f.ok, "diagnostics": [_diag_json(d) for d in f.diagnostics]}
-            for f in result.files
-        ],
-        "config": [_diag_json(d) for d in result.config_diagnostics],
-        "summary": {"files": len(result.files), "errors": result.errors, "warnings": result.warnings},
-    }
-    return json.dumps(payload, indent=2) + "\n"
+    """Every file with its diagnostics, then the totals; ``compile`` adds the files it wrote."""
+    files: list[dict[str, object]] = []
+    for f in result.files:
+        diagnostics = [_diag_json(d) for d in f.diagnostics]
+        entry: dict[str, object] = {"file": f.file, "ok": f.ok, "diagnostics": diagnostics}
+        if result.build is not None:
+            entry["outputs"] = f.written
+        files.append(entry)
+    summary: dict[str, object] = {"files": len(result.files), "errors": result.errors}
+    summary["warnings"] = result.warnings
+    if result.build is not None:
+        summary["failed"] = _failed(result)
+    config = [_diag_json(d) for d in result.config_diagnostics]
+    return _dumps({"files": files, "config": config, "summary": summary})
 
 
 def _escape_data(s: str) -> str:
@@ -78,8 +104,7 @@ def github(result: LibraryResult) -> str:
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
         kind = "error" if d.is_error else "warning"
         lines.append(f"::{kind} {','.join(props)}::{_escape_data(message)}")
-    lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+    return _lines(lines, result)
 
 
 def sarif(result: LibraryResult) -> str:
@@ -130,7 +155,7 @@ def sarif(result: LibraryResult) -> str:
             }
         ],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return _dumps(doc)
 
 
 RENDERERS: dict[str, Callable[[LibraryResult], str]] = {
