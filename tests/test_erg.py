@@ -162,6 +162,8 @@ def ride(workout: Workout, ftp_w: float | None, max_pct: float = 200.0, free_pct
         assert ftp_w is not None, "a percent target needs an FTP"
         return value * ftp_w / 100
 
+    clock = [0]
+
     def walk(items: tuple[Item, ...]) -> None:
         for item in items:
             if isinstance(item, Repeat):
@@ -170,8 +172,13 @@ def ride(workout: Workout, ftp_w: float | None, max_pct: float = 200.0, free_pct
                 continue
             t, d = item.target, item.duration_s
             assert d is not None
-            for k in range(d):
-                frac = (k + 0.5) / d
+            # Whole seconds cut from the exact clock (ms): a step with a
+            # fraction of a second covers the seconds whose middle it holds.
+            start = clock[0]
+            clock[0] += round(d * 1000)
+            n = (clock[0] + 500) // 1000 - (start + 500) // 1000
+            for k in range(n):
+                frac = (k + 0.5) / n
                 if t is None or isinstance(t, FreeTarget):
                     out.append(watts(free_pct, True))
                 elif isinstance(t, MaxTarget):

@@ -29,6 +29,8 @@ from ..compress import compress
 from ..diagnostics import Code, Report, Severity, Span, register
 from ..limits import MAX_DURATION_S, MAX_EXPANDED_STEPS, MAX_PERCENT, MAX_WATTS
 from ..model import (
+    ms_of,
+    seconds_of_ms,
     Cue,
     FreeTarget,
     Item,
@@ -53,7 +55,6 @@ register(
     Code("E525", E, "distance course, not a workout"),
     Code("E526", E, "percent point in a watts file without FTP"),
     Code("E527", E, "implausible power"),
-    Code("W520", W, "times rounded to whole seconds"),
     Code("W521", W, "lap marker dropped"),
     Code("W522", W, "no MINUTES line"),
     Code("W523", W, "cue outside the workout dropped"),
@@ -65,9 +66,6 @@ register(
 
 Unit = Literal["watts", "percent"]
 
-#: A time within this many seconds of a whole second is on it.  nmdsl writes
-#: minutes rounded up at 5 decimals, up to 0.4 ms late (backends/erg.py).
-_ON_THE_SECOND_S = 0.001
 
 # Blanks are spaces and tabs, as in Golden Cheetah's [ \t]: a no-break
 # space or a form feed is text, not a separator.
@@ -125,7 +123,7 @@ class _CourseImporter:
         # Fold, join equal neighbours the folding left apart, fold again:
         # joining can make a longer pattern repeat (L345Pyramid.erg's sets).
         items = _label(compress(_join(compress(steps))))
-        meta = _metadata(course, ftp if unit == "percent" else None, options)
+        meta = _metadata(course, ftp, options)
         return Workout(meta=meta, steps=tuple(items))
 
     def _unit(self, course: _Course, report: Report) -> tuple[Unit, Unit, float | None]:
@@ -140,9 +138,11 @@ class _CourseImporter:
                 Span.point(course.header_end_line, 1),
                 "add 'MINUTES PERCENT' to the header",
             )
-        # Golden Cheetah scales an ERG file with FTP to the rider's own FTP:
-        # its watts mean "this fraction of FTP".
-        unit: Unit = "percent" if file_unit == "percent" or ftp is not None else "watts"
+        # Values stay in the file's own unit, so that compiled back they are
+        # the file's own numbers (228 W, not 227.99 W); an ERG's FTP is kept
+        # in the header, and the compiled ERG writes the same FTP line back
+        # (Golden Cheetah scales such a file to the rider's own FTP).
+        unit: Unit = file_unit
         return file_unit, unit, ftp
 
 
@@ -356,7 +356,10 @@ def _value(point: _Point, file_unit: Unit, unit: Unit, ftp: float | None, report
 
     Beyond the language's limits (E527) the imported text would not compile.
     """
-    if point.percent or file_unit == "percent":
+    if point.percent and unit == "watts" and ftp is not None:
+        # Golden Cheetah's relative row ('50%') in a watts file with FTP: its watts.
+        value = point.value * ftp / 100
+    elif point.percent or file_unit == "percent":
         if unit == "watts":
             report.add(
                 "E526",
@@ -382,22 +385,14 @@ def _value(point: _Point, file_unit: Unit, unit: Unit, ftp: float | None, report
     return value
 
 
-def _seconds(points: list[_Point], report: Report) -> list[int]:
-    """Each point's time in whole seconds: nmdsl steps last whole seconds."""
-    exact = [p.minutes * 60 for p in points]
-    whole = [round(t) for t in exact]
-    off = [i for i, (t, w) in enumerate(zip(exact, whole)) if abs(t - w) > _ON_THE_SECOND_S]
-    if off:
-        first = points[off[0]]
-        others = len(off) - 1
-        report.add(
-            "W520",
-            f"{first.minutes:g} min is {exact[off[0]]:.3f} s, not a whole second: rounded to {whole[off[0]]} s"
-            + (f" ({others} more point{'s' if others != 1 else ''} too)" if others else ""),
-            Span.point(first.line, 1),
-            "nmdsl steps last whole seconds; a point moves by at most half a second",
-        )
-    return whole
+def _seconds(points: list[_Point]) -> list[int]:
+    """Each point's time in whole milliseconds (nmdsl's finest time): ``15.69`` min is 941,400 ms.
+
+    A time between two milliseconds (``0.33334`` min, as nmdsl itself
+    writes 20 s, is 20,000.4 ms) goes to the nearest one: it moves by at
+    most half a millisecond, which no reader can tell, so nothing is said.
+    """
+    return [round(p.minutes * 60_000) for p in points]
 
 
 def _collinear(times: list[int], values: list[float], a: int, b: int, c: int) -> bool:
@@ -410,7 +405,7 @@ def _steps(course: _Course, file_unit: Unit, unit: Unit, ftp: float | None, repo
     values = [_value(p, file_unit, unit, ftp, report) for p in course.points]
     if report.has_errors:
         return None
-    times = _seconds(course.points, report)
+    times = _seconds(course.points)
     # A step is (first point, last point).  Two points at one time are a
     # boundary, as nmdsl writes them; segments sharing a point merge while
     # they lie on one straight line, so 0 50 / 5 50 / 10 50 is one step.
@@ -423,7 +418,7 @@ def _steps(course: _Course, file_unit: Unit, unit: Unit, ftp: float | None, repo
         else:
             bounds.append((i, i + 1))
     # The language's limits (nmdsl.limits), reported where the file passes them.
-    too_long = next((i for i, t in enumerate(times) if t > MAX_DURATION_S), None)
+    too_long = next((i for i, t in enumerate(times) if t > MAX_DURATION_S * 1000), None)
     if too_long is not None:
         report.add("E305", "the workout lasts more than 24 hours", Span.point(course.points[too_long].line, 1))
         return None
@@ -435,36 +430,38 @@ def _steps(course: _Course, file_unit: Unit, unit: Unit, ftp: float | None, repo
 
 
 def _step(t0: int, t1: int, v0: float, v1: float, unit: Unit, line: int, report: Report) -> Step:
+    """The step from ``t0`` to ``t1`` (ms)."""
+    seconds = seconds_of_ms(t1 - t0)
     if v0 != v1:
-        return Step(duration_s=t1 - t0, target=RampTarget(start=v0, end=v1, unit=unit))
+        return Step(duration_s=seconds, target=RampTarget(start=v0, end=v1, unit=unit))
     if v0 == 0:
         # nmdsl has no steady 0 (@0W is an error): no power is ERG off.
         report.add("W524", "a steady 0 is read as 'free' (no target)", Span.point(line, 1))
-        return Step(duration_s=t1 - t0, target=FreeTarget())
+        return Step(duration_s=seconds, target=FreeTarget())
     if unit == "percent":
-        return Step(duration_s=t1 - t0, target=PercentTarget(low_pct=v0, high_pct=v0))
-    return Step(duration_s=t1 - t0, target=WattsTarget(low_w=v0, high_w=v0))
+        return Step(duration_s=seconds, target=PercentTarget(low_pct=v0, high_pct=v0))
+    return Step(duration_s=seconds, target=WattsTarget(low_w=v0, high_w=v0))
 
 
 def _attach_cues(steps: list[Step], cues: list[tuple[int, float, str]], report: Report) -> list[Step]:
     """Each cue on the step it falls in, at its offset within that step."""
-    starts: list[int] = []
+    starts: list[int] = []  # ms
     total = 0
     for step in steps:
         starts.append(total)
-        total += step.duration_s or 0
+        total += ms_of(step.duration_s or 0)
     extra: dict[int, list[Cue]] = {}
     for line, at, text in cues:
-        at_s = round(at)
-        if at_s >= total:
+        at_ms = ms_of(at)
+        if at_ms >= total:
             report.add(
                 "W523",
-                f"the cue at {at:g} s comes after the workout's end ({total} s): dropped",
+                f"the cue at {at:g} s comes after the workout's end ({seconds_of_ms(total)} s): dropped",
                 Span.point(line, 1),
             )
             continue
-        i = bisect.bisect_right(starts, at_s) - 1
-        extra.setdefault(i, []).append(Cue(text=text, offset_s=at_s - starts[i]))
+        i = bisect.bisect_right(starts, at_ms) - 1
+        extra.setdefault(i, []).append(Cue(text=text, offset_s=seconds_of_ms(at_ms - starts[i])))
     out = list(steps)
     for i, added in extra.items():
         # sorted() is stable: cues at one offset keep the file's order.
