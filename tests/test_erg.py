@@ -721,3 +721,13 @@ def test_docs_document_every_code() -> None:
     headings = "\n".join(line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
     missing = [c for c in sorted(backend_codes() | importer_codes()) if not re.search(rf"\b{c}\b", headings)]
     assert not missing, f"codes without a heading in {DOC.name}: {missing}"
+
+
+def test_a_ramp_from_the_value_before_shares_its_point() -> None:
+    # Issue 13: "15.00 143" was written twice where a flat step meets a ramp from its value.
+    data = nmdsl.compile("15m @143W\n5m ramp 143W-200W\n5m ramp 200W-150W\n5m @150W\n", "erg").decode()
+    rows = data.split("[COURSE DATA]\n")[1].split("\n[END COURSE DATA]")[0].splitlines()
+    assert rows == ["0.00\t143", "15.00\t143", "20.00\t200", "25.00\t150", "30.00\t150"]
+    # Two flat steps of one value keep both points: that is their boundary.
+    flat = nmdsl.compile("1m @100W\n1m @100W\n", "erg").decode()
+    assert flat.count("1.00\t100") == 2

@@ -492,7 +492,20 @@ class _CourseBackend:
         # one string (two lines).
         first = [value_text(v[0]) for v in values]
         last = [value_text(v[1]) for v in values]
-        lines += [f"{start}\t{first[k]}{newline}{end}\t{last[k]}" for start, end, k in plan.segments]
+        # Where a ramp meets the step before or after it at the same time
+        # and value (a flat step into a ramp from that value), the point is
+        # written once: the slope change is the boundary, and an import gets
+        # the file's own points back.  Between two flat steps of one value
+        # both points stay: they are the boundary (a repeat's last recovery
+        # and the steady step after it).
+        previous = ("", "", True)
+        for start, end, k in plan.segments:
+            flat = first[k] == last[k]
+            if (start, first[k]) == previous[:2] and not (flat and previous[2]):
+                lines.append(f"{end}\t{last[k]}")
+            else:
+                lines.append(f"{start}\t{first[k]}{newline}{end}\t{last[k]}")
+            previous = (end, last[k], flat)
         lines.append("[END COURSE DATA]")
         cue_lines = []
         for line, warning, span in plan.cues:
