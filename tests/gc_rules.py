@@ -463,19 +463,19 @@ def _read_course(data: bytes, fmt: str, cp: int | None, exact: bool) -> Timeline
         v = _to_double(text)
         return v if exact else _c_round(v)
 
+    # The section markers, tried first and in Golden Cheetah's order.
+    sections = (
+        (_START_HEADER, "header"),
+        (_END_HEADER, "none"),
+        (_START_DATA, "data"),
+        (_END_DATA, "end"),
+        (_START_TEXT, "texts"),
+        (_END_TEXT, "end"),
+    )
     for line in _lines(data):
-        if _START_HEADER.fullmatch(line):
-            section = "header"
-        elif _END_HEADER.fullmatch(line):
-            section = "none"
-        elif _START_DATA.fullmatch(line):
-            section = "data"
-        elif _END_DATA.fullmatch(line):
-            section = "end"
-        elif _START_TEXT.fullmatch(line):
-            section = "texts"
-        elif _END_TEXT.fullmatch(line):
-            section = "end"
+        marker = next((name for rx, name in sections if rx.fullmatch(line)), None)
+        if marker is not None:
+            section = marker
         elif _ERG_FORMAT.fullmatch(line):
             unit = "watts"
         elif _MRC_FORMAT.fullmatch(line):

@@ -115,8 +115,8 @@ class _CourseImporter:
         course = _parse(text, report)
         if course is None:
             return None
-        file_unit, unit, ftp = self._unit(course, report)
-        steps = _steps(course, file_unit, unit, ftp, report)
+        unit, ftp = self._unit(course, report)
+        steps = _steps(course, unit, ftp, report)
         if steps is None:
             return None
         steps = _attach_cues(steps, course.cues, report)
@@ -126,11 +126,17 @@ class _CourseImporter:
         meta = _metadata(course, ftp, options)
         return Workout(meta=meta, steps=tuple(items))
 
-    def _unit(self, course: _Course, report: Report) -> tuple[Unit, Unit, float | None]:
-        """The unit of the file's values, that of the imported targets, and the FTP relating them to watts."""
+    def _unit(self, course: _Course, report: Report) -> tuple[Unit, float | None]:
+        """The unit of the file's values (and so of the imported targets), and the file's FTP.
+
+        Values stay in the file's own unit, so that compiled back they are
+        the file's own numbers (228 W, not 227.99 W); an ERG's FTP is kept
+        in the header, and the compiled ERG writes the same FTP line back
+        (Golden Cheetah scales such a file to the rider's own FTP).
+        """
         ftp = _ftp(course, report)
-        file_unit = course.unit or self.default_unit
-        if course.unit is None and file_unit == "percent":
+        unit = course.unit or self.default_unit
+        if course.unit is None and unit == "percent":
             report.add(
                 "W522",
                 "the header has no 'MINUTES PERCENT' line: the values are read as %FTP because the "
@@ -138,12 +144,7 @@ class _CourseImporter:
                 Span.point(course.header_end_line, 1),
                 "add 'MINUTES PERCENT' to the header",
             )
-        # Values stay in the file's own unit, so that compiled back they are
-        # the file's own numbers (228 W, not 227.99 W); an ERG's FTP is kept
-        # in the header, and the compiled ERG writes the same FTP line back
-        # (Golden Cheetah scales such a file to the rider's own FTP).
-        unit: Unit = file_unit
-        return file_unit, unit, ftp
+        return unit, ftp
 
 
 class ErgImporter(_CourseImporter):
@@ -351,27 +352,22 @@ def _ftp(course: _Course, report: Report) -> float | None:
 # -- course -> steps --------------------------------------------------------------
 
 
-def _value(point: _Point, file_unit: Unit, unit: Unit, ftp: float | None, report: Report) -> float:
-    """The point's value in the imported unit, to the 2 decimals the writer keeps.
+def _value(point: _Point, unit: Unit, ftp: float | None, report: Report) -> float:
+    """The point's value in the file's unit, to the 2 decimals the writer keeps.
 
     Beyond the language's limits (E527) the imported text would not compile.
     """
     if point.percent and unit == "watts" and ftp is not None:
         # Golden Cheetah's relative row ('50%') in a watts file with FTP: its watts.
         value = point.value * ftp / 100
-    elif point.percent or file_unit == "percent":
-        if unit == "watts":
+    else:
+        if point.percent and unit == "watts":
             report.add(
                 "E526",
                 f"'{point.value:g}%' is a percentage, but this is a watts file without FTP",
                 Span.point(point.line, 1),
                 "add 'FTP = 250' (the FTP the file was written for) to the header, or 'MINUTES PERCENT'",
             )
-        value = point.value
-    elif unit == "percent":
-        assert ftp is not None
-        value = point.value * 100 / ftp
-    else:
         value = point.value
     value = round(value, 2)
     limit, sign = (MAX_PERCENT, "%") if unit == "percent" else (MAX_WATTS, " W")
@@ -401,8 +397,8 @@ def _collinear(times: list[int], values: list[float], a: int, b: int, c: int) ->
     return abs(cross) < 1e-6 * (times[c] - times[a])
 
 
-def _steps(course: _Course, file_unit: Unit, unit: Unit, ftp: float | None, report: Report) -> list[Step] | None:
-    values = [_value(p, file_unit, unit, ftp, report) for p in course.points]
+def _steps(course: _Course, unit: Unit, ftp: float | None, report: Report) -> list[Step] | None:
+    values = [_value(p, unit, ftp, report) for p in course.points]
     if report.has_errors:
         return None
     times = _seconds(course.points)
