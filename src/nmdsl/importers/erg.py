@@ -26,8 +26,9 @@ from pathlib import PurePath
 from typing import Literal
 
 from ..compress import compress
-from ..diagnostics import Code, Report, Severity, Span, register
-from ..limits import MAX_DURATION_S, MAX_EXPANDED_STEPS, MAX_PERCENT, MAX_WATTS
+from ..diagnostics import Code, Report, Severity, Span, register, unread_lines
+from ..lexer import count_lines, iter_lines, lines_after
+from ..limits import MAX_DURATION_S, MAX_EXPANDED_CUES, MAX_EXPANDED_STEPS, MAX_PERCENT, MAX_WATTS
 from ..model import (
     Cue,
     FreeTarget,
@@ -77,6 +78,8 @@ _FORMAT = re.compile(r"MINUTES[ \t]+(WATTS|PERCENT|FTP)\b", re.IGNORECASE)
 _DISTANCE_FORMAT = re.compile(r"DISTANCE[ \t]+GRADE\b", re.IGNORECASE)
 _SETTING = re.compile(r"([^=]*)=(.*)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+#: A data row as most are: two plain numbers (the value perhaps with '%').
+_ROW = re.compile(r"({0})[ \t]+({0})(%?)".format(_NUMBER.pattern))
 # Golden Cheetah: ^[ \t]*([0-9\.]+)[ \t]*LAP[ \t\n]*(.*)$, any case ("4 LAPS" too).
 _LAP = re.compile(r"([0-9.]+)[ \t]*LAP.*", re.IGNORECASE)
 # seconds, text, optional duration (seconds): the last number is the duration,
@@ -84,7 +87,7 @@ _LAP = re.compile(r"([0-9.]+)[ \t]*LAP.*", re.IGNORECASE)
 _CUE = re.compile(r"(?P<at>[^ \t]+)[ \t]+(?P<text>.*?)(?:[ \t]+(?P<duration>[0-9]+))?")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Point:
     line: int
     minutes: float
@@ -165,7 +168,7 @@ def _decode(data: bytes, report: Report) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = len(_lines(data[: exc.start].decode("utf-8")))
+        line = count_lines(data[: exc.start].decode("utf-8"))
         report.add(
             "W527",
             "the file is not UTF-8: it is read as Windows-1252",
@@ -175,10 +178,6 @@ def _decode(data: bytes, report: Report) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _lines(text: str) -> list[str]:
-    # Golden Cheetah splits what Qt's readLine gives on '\r' too, for old
-    # Macintosh files; CRLF counts as one line break.
-    return re.split(r"\r\n|\r|\n", text)
 
 
 def _parse(text: str, report: Report) -> _Course | None:
@@ -186,9 +185,26 @@ def _parse(text: str, report: Report) -> _Course | None:
     section: str | None = None
     #: The last section marker: (line, is_end, name).
     last_marker: tuple[int, bool, str] | None = None
-    lines = _lines(text)
-    for number, raw in enumerate(lines, start=1):
+    # One line at a time (Golden Cheetah splits what Qt's readLine gives on
+    # '\r' too, for old Macintosh files; CRLF counts as one line break), and
+    # no further than the file is certain to be refused: past 24 hours, past
+    # the cue limit, after MAX_ERRORS errors.
+    number, raw = 0, ""
+    points = course.points
+    for number, raw in enumerate(iter_lines(text), start=1):
         line = raw.strip(_BLANKS)
+        if report.full and line:
+            report.stop(number, unread_lines(number, number + lines_after(text, number)))
+            return None
+        if section == "DATA":
+            row = _ROW.fullmatch(line)
+            if row is not None:
+                # The common case at once (a file can hold 400,000 rows): two
+                # plain numbers, in time order, within 24 hours.
+                minutes = float(row.group(1))
+                if (not points or minutes >= points[-1].minutes) and minutes * 60 < MAX_DURATION_S:
+                    points.append(_Point(number, minutes, float(row.group(2)), row.group(3) == "%"))
+                    continue
         if line.startswith(";"):
             # A comment, except that Golden Cheetah's format pattern
             # ^[;]*(MINUTES[ \t]+WATTS) takes ';MINUTES WATTS' all the same.
@@ -208,13 +224,19 @@ def _parse(text: str, report: Report) -> _Course | None:
             continue
         if section == "DATA":
             _data_row(line, raw, number, course, report)
+            if course.points and round(course.points[-1].minutes * 60) > MAX_DURATION_S:
+                report.add("E305", "the workout lasts more than 24 hours", Span.point(number, 1))
+                return None
         elif section == "TEXT":
             _cue_row(line, raw, number, course, report)
+            if len(course.cues) > MAX_EXPANDED_CUES:
+                report.add("E305", f"the workout has more than {MAX_EXPANDED_CUES:,} cues", Span.point(number, 1))
+                return None
         elif not _header_row(line, number, course, report):
             return None
     if report.has_errors:
         return None
-    end = Span.point(max(len(lines) - (1 if lines and lines[-1] == "" else 0), 1), 1)
+    end = Span.point(max(number - (1 if raw == "" else 0), 1), 1)
     if not course.saw_data_section:
         report.add("E520", "the file has no [COURSE DATA] section", end, "an ERG/MRC file lists its points in [COURSE DATA]")
         return None
@@ -266,8 +288,11 @@ def _format(line: str, course: _Course) -> bool:
     return fmt is not None
 
 
+_SEPARATOR = re.compile(r"[ \t]+")
+
+
 def _split(text: str) -> list[str]:
-    return [t for t in re.split(r"[ \t]+", text) if t]
+    return [t for t in _SEPARATOR.split(text) if t]
 
 
 def _column(raw: str, token: str) -> int:
