@@ -156,7 +156,7 @@ def emit(
         workout = workout.model_copy(update={"meta": workout.meta.model_copy(update={"ftp_w": float(ftp_w)})})
     options = replace(options or backends.EmitOptions(), ftp_w=workout.meta.ftp_w)
     data = backend.emit(workout, report, options)
-    diagnostics = _strictly(report.sorted()) if strict else report.sorted()
+    diagnostics = cap_warnings(_strictly(report.sorted()) if strict else report.sorted())
     if any(d.is_error for d in diagnostics):
         raise NmdslError(diagnostics)
     return Output(data, backend.suffix, diagnostics)

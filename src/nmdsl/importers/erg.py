@@ -341,7 +341,7 @@ def _data_row(line: str, raw: str, number: int, course: _Course, report: Report)
 
 
 def _cue_row(line: str, raw: str, number: int, course: _Course, report: Report) -> None:
-    first = _split(line)[0]
+    first = _SEPARATOR.split(line, maxsplit=1)[0]  # the line is stripped: not empty
     if not _NUMBER.fullmatch(first):
         report.add(
             "E524",
