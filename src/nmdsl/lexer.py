@@ -243,7 +243,9 @@ def tokenize_line(
         )
 
 
-def _tokenize(line: Line, table: TerminalTable, report: Report, max_steps: int | None, max_cues: int | None) -> None:
+def _tokenize(
+    line: Line, table: TerminalTable, report: Report, max_steps: int | None, max_cues: int | None
+) -> None:
     text = line.text
     col0 = line.indent  # columns in `text` are offset by the indentation
     m = HEADER_RE.match(text)
@@ -277,7 +279,8 @@ def _tokenize(line: Line, table: TerminalTable, report: Report, max_steps: int |
             line.ok = False
             report.add(
                 "E210",
-                f"the item {item[:40]!r}... is {len(item):,} characters long; the limit is {MAX_ITEM_CHARS:,}",
+                f"the item {item[:40]!r}... is {len(item):,} characters long; "
+                f"the limit is {MAX_ITEM_CHARS:,}",
                 Span.point(line.number, col, len(item)),
                 "no word or number of the language is that long: is a space or a quote missing?",
             )

@@ -317,6 +317,9 @@ def _required(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
     ]
 
 
+_W103_HINT = "see docs/diagnostics.md and docs/lints.md for the codes"
+
+
 def disable_comments(source: str, file: str) -> tuple[frozenset[str], list[Diagnostic]]:
     """The codes a file silences with ``# nmdsl: disable=W601,W602``, and W103s.
 
@@ -352,18 +355,17 @@ def disable_comments(source: str, file: str) -> tuple[frozenset[str], list[Diagn
                 else:
                     span = Span.point(number, col + len(part) - len(part.lstrip()), len(code))
                     why = "is an error: errors cannot be disabled" if code in codes else "is not a diagnostic code"
-                    problems.append(
-                        _diag("W103", f"'{code}' {why}", file, span, "see docs/diagnostics.md and docs/lints.md for the codes")
-                    )
+                    problems.append(_diag("W103", f"'{code}' {why}", file, span, _W103_HINT))
             col += len(part) + 1
     if more:
         problems.append(
             _diag(
                 "W103",
-                f"{more:,} more codes in disable comments, from here on, are not diagnostic codes or are errors",
+                f"{more:,} more codes in disable comments, from here on, "
+                "are not diagnostic codes or are errors",
                 file,
                 first_more,
-                "see docs/diagnostics.md and docs/lints.md for the codes",
+                _W103_HINT,
             )
         )
     return frozenset(disabled), problems

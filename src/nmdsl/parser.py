@@ -264,7 +264,7 @@ def _syntax_error_in(line: Line, line_parser: Parser, report: Report) -> bool:
 
 
 def _too_large(report: Report, what: str, top: bool, root: list[CstNode], span: Span) -> None:
-    """E305 where the limit is passed: at the top-level item being read, as the whole-workout check says it."""
+    """E305 where the limit is passed: at the top-level item read, where the whole-workout check says it."""
     if not top:
         span = root[-1].span if isinstance(root[-1], BlockLine) else span
     if what == "steps":
@@ -274,7 +274,9 @@ def _too_large(report: Report, what: str, top: bool, root: list[CstNode], span: 
         message = f"the workout has more than {MAX_EXPANDED_CUES:,} cues once its repeats are unrolled"
         hint = "use fewer cues, or fewer repetitions of the steps that have them"
     else:
-        message = f"the line has more than {MAX_LINE_ITEMS:,} items, more than a workout within the limits holds"
+        message = (
+            f"the line has more than {MAX_LINE_ITEMS:,} items, more than a workout within the limits holds"
+        )
         hint = "nmdsl stops reading a line this long; split it into lines of one step or one repeat each"
     report.add("E305", message, span, hint)
 

@@ -79,7 +79,7 @@ _DISTANCE_FORMAT = re.compile(r"DISTANCE[ \t]+GRADE\b", re.IGNORECASE)
 _SETTING = re.compile(r"([^=]*)=(.*)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 #: A data row as most are: two plain numbers (the value perhaps with '%').
-_ROW = re.compile(r"({0})[ \t]+({0})(%?)".format(_NUMBER.pattern))
+_ROW = re.compile(rf"({_NUMBER.pattern})[ \t]+({_NUMBER.pattern})(%?)")
 # Golden Cheetah: ^[ \t]*([0-9\.]+)[ \t]*LAP[ \t\n]*(.*)$, any case ("4 LAPS" too).
 _LAP = re.compile(r"([0-9.]+)[ \t]*LAP.*", re.IGNORECASE)
 # seconds, text, optional duration (seconds): the last number is the duration,
@@ -230,7 +230,8 @@ def _parse(text: str, report: Report) -> _Course | None:
         elif section == "TEXT":
             _cue_row(line, raw, number, course, report)
             if len(course.cues) > MAX_EXPANDED_CUES:
-                report.add("E305", f"the workout has more than {MAX_EXPANDED_CUES:,} cues", Span.point(number, 1))
+                message = f"the workout has more than {MAX_EXPANDED_CUES:,} cues"
+                report.add("E305", message, Span.point(number, 1))
                 return None
         elif not _header_row(line, number, course, report):
             return None

@@ -129,7 +129,7 @@ _UNSAFE = re.compile(r"<!(DOCTYPE|ENTITY)")
 #: escaped, fits.  libxml2 reads a whole tag before any limit can be checked
 #: (with a million attributes in it, hundreds of megabytes).
 MAX_TAG_CHARS = 20_000
-_LONG_TAG = re.compile(r"<[^<>]{%d}" % MAX_TAG_CHARS)
+_LONG_TAG = re.compile(rf"<[^<>]{{{MAX_TAG_CHARS}}}")
 
 
 class ZwoImporter:
@@ -310,7 +310,12 @@ class _Reader:
             )
         if segments > MAX_EXPANDED_STEPS:
             # The language's own size limit; refused before 10,000 models are built for nothing.
-            return ("E305", f"the workout has more than {MAX_EXPANDED_STEPS:,} segments", where, "nmdsl refuses larger sessions")
+            return (
+                "E305",
+                f"the workout has more than {MAX_EXPANDED_STEPS:,} segments",
+                where,
+                "nmdsl refuses larger sessions",
+            )
         if elements > MAX_ELEMENTS:
             return (
                 "E503",
@@ -321,7 +326,10 @@ class _Reader:
         if len(el.attrib) > MAX_ATTRIBUTES:
             return (
                 "E503",
-                f"<{_local(el)}> has {len(el.attrib):,} attributes; nmdsl reads elements of at most {MAX_ATTRIBUTES}",
+                (
+                    f"<{_local(el)}> has {len(el.attrib):,} attributes; "
+                    f"nmdsl reads elements of at most {MAX_ATTRIBUTES}"
+                ),
                 where,
                 "a ZWO element has a few: Duration, Power, Cadence and the like",
             )
