@@ -15,7 +15,17 @@ import pytest
 
 from nmdsl import _grammar
 from nmdsl import parser as nm_parser
+from nmdsl.diagnostics import QUOTE_CHARS
+from nmdsl.diagnostics import render as render_diagnostic
 from nmdsl.lexer import split_lines
+from nmdsl.limits import (
+    MAX_ERRORS,
+    MAX_EXPANDED_CUES,
+    MAX_EXPANDED_STEPS,
+    MAX_ITEM_CHARS,
+    MAX_LINE_ITEMS,
+    MAX_WARNINGS,
+)
 
 from .helpers import tokenized_lines
 
@@ -304,15 +314,6 @@ def test_no_more_processes_than_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyP
 # line where a limit is certain to be passed, a quoted line is a window, the
 # numbers of diagnostics are capped.
 
-from nmdsl.diagnostics import QUOTE_CHARS, render  # noqa: E402
-from nmdsl.limits import (  # noqa: E402
-    MAX_ERRORS,
-    MAX_EXPANDED_CUES,
-    MAX_EXPANDED_STEPS,
-    MAX_ITEM_CHARS,
-    MAX_LINE_ITEMS,
-    MAX_WARNINGS,
-)
 
 
 @pytest.fixture
@@ -457,17 +458,17 @@ def test_a_quoted_line_is_a_window_around_the_caret() -> None:
     r = nmdsl.check(src)
     (d,) = r.diagnostics
     assert d.code == "E001" and d.span is not None
-    quoted, caret = render(d, r.source).splitlines()[1:3]
+    quoted, caret = render_diagnostic(d, r.source).splitlines()[1:3]
     text = quoted.split(" | ", 1)[1]
     assert len(text) == QUOTE_CHARS + 1 and text.startswith("\u2026") and text.endswith("%")
     at = caret.index("^")
     assert quoted[at : at + 3] == "30x" and caret.count("^") == 3
     # A 1 MB item: the window from the line's start, cut at its end; a short line is whole.
     r = nmdsl.check("10m @50% " + "x" * 10**6 + "\n")
-    quoted = render(r.diagnostics[0], r.source).splitlines()[1].split(" | ", 1)[1]
+    quoted = render_diagnostic(r.diagnostics[0], r.source).splitlines()[1].split(" | ", 1)[1]
     assert quoted.startswith("10m @50% x") and quoted.endswith("\u2026") and len(quoted) == QUOTE_CHARS + 1
     r = nmdsl.check("x" * 150 + " 1m @50% 2m")
-    assert render(r.diagnostics[0], r.source).splitlines()[1] == "    1 | " + "x" * 150 + " 1m @50% 2m"
+    assert render_diagnostic(r.diagnostics[0], r.source).splitlines()[1] == "    1 | " + "x" * 150 + " 1m @50% 2m"
 
 
 @pytest.mark.parametrize("chunk", [4, 7, 1 << 16])
@@ -483,7 +484,7 @@ def test_line_text_is_split_lines_without_splitting(monkeypatch: pytest.MonkeyPa
         lines = split_lines(text)
         assert list(lexer.iter_lines(text)) == lines
         assert lexer.count_lines(text) == len(lines)
-        order = list(range(0, len(lines) + 2))
+        order = list(range(len(lines) + 2))
         for n in order + r.sample(order, len(order)):  # in order (the cursor), then in any order
             assert lexer.line_text(text, n) == (lines[n - 1] if 1 <= n <= len(lines) else None), (text, n)
 
@@ -514,7 +515,9 @@ def test_an_import_shows_a_hundred_warnings_W104(tmp_path: Path) -> None:
 
     f = tmp_path / "w.zwo"
     f.write_text(
-        '<workout_file><workout><SteadyState Duration="60" Power="0.5"/>' + "<Bogus/>" * 300 + "</workout></workout_file>",
+        '<workout_file><workout><SteadyState Duration="60" Power="0.5"/>'
+        + "<Bogus/>" * 300
+        + "</workout></workout_file>",
         encoding="utf-8",
     )
     result = nmdsl.load(f)
@@ -527,7 +530,7 @@ class _Feeds:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from lxml import etree
 
-        import nmdsl.importers.zwo as zwo
+        from nmdsl.importers import zwo
 
         self.fed = 0
         outer = self
@@ -555,7 +558,8 @@ def _zwo_read(text: str) -> list[str]:
     [
         ('<SteadyState Duration="1" Power="0.5"/>\n' * 100_000, "E305"),  # segments past 10,000
         ("</workout><x>" + "<y/>\n" * 200_000 + "</x><workout>", "E503"),  # elements past MAX_ELEMENTS
-        ('<SteadyState Duration="60" Power="0.5">' + "<a>" * 20 + "</a>" * 20 + "</SteadyState>" + "<x/>" * 100_000, "E503"),
+        # nested past 16 levels, early in the file
+        ('<SteadyState Duration="60" Power="0.5">' + "<a>" * 20 + "</a>" * 20 + "</SteadyState>" + "<x/>" * 10**5, "E503"),
     ],
 )
 def test_a_zwo_file_is_read_only_to_its_first_element_past_a_limit(
@@ -571,9 +575,8 @@ def test_a_zwo_element_with_many_attributes_or_a_huge_tag_is_refused_E503() -> N
     from nmdsl.importers.zwo import MAX_ATTRIBUTES, MAX_TAG_CHARS
 
     attrs = " ".join(f'a{i}="1"' for i in range(MAX_ATTRIBUTES + 1))
-    assert _zwo_read(f'<workout_file><workout><SteadyState Duration="1" {attrs}/></workout></workout_file>') == ["E503"]
-    huge = "x" * MAX_TAG_CHARS
-    assert _zwo_read(f'<workout_file><workout><SteadyState Duration="1" Power="0.5" a="{huge}"/></workout></workout_file>') == ["E503"]
+    for element in (f'<SteadyState Duration="1" {attrs}/>', f'<SteadyState Duration="1" a="{"x" * MAX_TAG_CHARS}"/>'):
+        assert _zwo_read(f"<workout_file><workout>{element}</workout></workout_file>") == ["E503"]
 
 
 def test_an_erg_file_is_read_no_further_than_it_is_certain_to_be_refused() -> None:
