@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal
@@ -408,35 +410,48 @@ def _value(point: _Point, file_unit: Unit, unit: Unit, ftp: float | None, report
     return value
 
 
-def _seconds(points: list[_Point], report: Report) -> list[int]:
+def _seconds(points: list[_Point], report: Report) -> array[int]:
     """Each point's time in whole seconds: nmdsl steps last whole seconds."""
-    exact = [p.minutes * 60 for p in points]
-    whole = [round(t) for t in exact]
-    off = [i for i, (t, w) in enumerate(zip(exact, whole)) if abs(t - w) > _ON_THE_SECOND_S]
+    whole = array("q")
+    first, off = -1, 0
+    for i, p in enumerate(points):
+        t = p.minutes * 60
+        w = round(t)
+        whole.append(w)
+        if abs(t - w) > _ON_THE_SECOND_S:
+            off += 1
+            if first < 0:
+                first = i
     if off:
-        first = points[off[0]]
-        others = len(off) - 1
+        point = points[first]
+        others = off - 1
         report.add(
             "W520",
-            f"{first.minutes:g} min is {exact[off[0]]:.3f} s, not a whole second: rounded to {whole[off[0]]} s"
+            f"{point.minutes:g} min is {point.minutes * 60:.3f} s, not a whole second: rounded to {whole[first]} s"
             + (f" ({others} more point{'s' if others != 1 else ''} too)" if others else ""),
-            Span.point(first.line, 1),
+            Span.point(point.line, 1),
             "nmdsl steps last whole seconds; a point moves by at most half a second",
         )
     return whole
 
 
-def _collinear(times: list[int], values: list[float], a: int, b: int, c: int) -> bool:
+def _collinear(times: Sequence[int], values: Sequence[float], a: int, b: int, c: int) -> bool:
     """Whether point c lies on the line through points a and b."""
     cross = (values[c] - values[a]) * (times[b] - times[a]) - (values[b] - values[a]) * (times[c] - times[a])
     return abs(cross) < 1e-6 * (times[c] - times[a])
 
 
 def _steps(course: _Course, file_unit: Unit, unit: Unit, ftp: float | None, report: Report) -> list[Step] | None:
-    values = [_value(p, file_unit, unit, ftp, report) for p in course.points]
+    # Arrays: a file can hold 400,000 points.
+    values = array("d", (_value(p, file_unit, unit, ftp, report) for p in course.points))
     if report.has_errors:
         return None
     times = _seconds(course.points, report)
+    # The language's limits (nmdsl.limits), reported where the file passes them.
+    too_long = next((i for i, t in enumerate(times) if t > MAX_DURATION_S), None)
+    if too_long is not None:  # pragma: no cover - _parse stops at the row past 24 hours
+        report.add("E305", "the workout lasts more than 24 hours", Span.point(course.points[too_long].line, 1))
+        return None
     # A step is (first point, last point).  Two points at one time are a
     # boundary, as nmdsl writes them; segments sharing a point merge while
     # they lie on one straight line, so 0 50 / 5 50 / 10 50 is one step.
@@ -446,13 +461,10 @@ def _steps(course: _Course, file_unit: Unit, unit: Unit, ftp: float | None, repo
             continue
         if bounds and bounds[-1][1] == i and _collinear(times, values, bounds[-1][0], i, i + 1):
             bounds[-1] = (bounds[-1][0], i + 1)
+        elif len(bounds) > MAX_EXPANDED_STEPS:
+            break  # too many already (E305 below)
         else:
             bounds.append((i, i + 1))
-    # The language's limits (nmdsl.limits), reported where the file passes them.
-    too_long = next((i for i, t in enumerate(times) if t > MAX_DURATION_S), None)
-    if too_long is not None:
-        report.add("E305", "the workout lasts more than 24 hours", Span.point(course.points[too_long].line, 1))
-        return None
     if len(bounds) > MAX_EXPANDED_STEPS:
         at = course.points[bounds[MAX_EXPANDED_STEPS][0]].line
         report.add("E305", f"the workout has more than {MAX_EXPANDED_STEPS:,} steps", Span.point(at, 1))
