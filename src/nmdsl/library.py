@@ -23,8 +23,8 @@ from pathlib import Path
 
 from . import config as config_mod
 from .config import Config
-from .limits import MAX_WARNINGS
 from .diagnostics import Code, Diagnostic, Report, Severity, Span, cap_warnings, register, sort_diagnostics
+from .limits import MAX_WARNINGS
 
 register(
     Code("W103", Severity.WARNING, "unknown code in a disable comment"),

@@ -180,8 +180,6 @@ def _decode(data: bytes, report: Report) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-
-
 def _parse(text: str, report: Report) -> _Course | None:
     course = _Course()
     section: str | None = None
