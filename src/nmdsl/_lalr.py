@@ -216,7 +216,12 @@ class Parser:
                     for i, inline, nones in keep:
                         if nones:
                             kept += [None] * nones
-                        if inline:
+                        if inline and not kept:
+                            # The helper rule of ``x*`` is left-recursive: take
+                            # over its list rather than copy it at every item,
+                            # which made a line of n steps cost n * n (as lark does).
+                            kept = children[i].children
+                        elif inline:
                             kept += children[i].children
                         else:
                             kept.append(children[i])

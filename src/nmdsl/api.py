@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, NmdslError, Report, Severity
+from .diagnostics import Diagnostic, NmdslError, Report, Severity, cap_warnings
 from .model import Workout
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ def check(
             report.add("E009", f"the text is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,}")
             return Result(filename, None, report.sorted(), text)
     cst = parse_cst(text, report)
+    if report.full:  # reading stopped (E013): building would only find more
+        return Result(filename, None, report.sorted(), text)
     workout = Builder(report, ftp_w=ftp_w).build(cst)
     if not report.has_errors:
         if not workout.steps:
@@ -154,7 +156,7 @@ def emit(
         workout = workout.model_copy(update={"meta": workout.meta.model_copy(update={"ftp_w": float(ftp_w)})})
     options = replace(options or backends.EmitOptions(), ftp_w=workout.meta.ftp_w)
     data = backend.emit(workout, report, options)
-    diagnostics = _strictly(report.sorted()) if strict else report.sorted()
+    diagnostics = cap_warnings(_strictly(report.sorted()) if strict else report.sorted())
     if any(d.is_error for d in diagnostics):
         raise NmdslError(diagnostics)
     return Output(data, backend.suffix, diagnostics)
@@ -205,7 +207,7 @@ def load(path: str | os.PathLike[str], *, strict: bool = False) -> Result:
     if data is None:
         return Result(name, None, report.sorted())
     workout = importer.read(data, report, ReadOptions(filename=name))
-    diagnostics = _strictly(report.sorted()) if strict else report.sorted()
+    diagnostics = cap_warnings(_strictly(report.sorted()) if strict else report.sorted())
     if workout is None or any(d.is_error for d in diagnostics):
         return Result(name, None, diagnostics)
     return Result(name, workout, diagnostics, write(workout))

@@ -62,6 +62,8 @@ class Builder:
         self.default_ftp_w = ftp_w
         self.sport: Sport = "bike"
         self.meta = Metadata()
+        #: Building stopped after MAX_ERRORS errors (E013 said where).
+        self.stopped = False
 
     # -- header ---------------------------------------------------------
 
@@ -149,6 +151,13 @@ class Builder:
     def _items(self, nodes: list[CstNode], depth: int) -> list[Item]:
         out: list[Item] = []
         for node in nodes:
+            if self.report.full:
+                # As the parser does: the first MAX_ERRORS errors, then E013.
+                if not self.stopped:
+                    self.stopped = True
+                    span = span_of(node.value) if isinstance(node, HeaderLine) else node.span
+                    self.report.stop(span.line)
+                break
             if isinstance(node, BlockLine):
                 count = self._count(node.count)
                 body = self._items(node.body, depth + 1)

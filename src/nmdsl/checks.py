@@ -12,7 +12,7 @@ from .diagnostics import Report, Span
 from .model import Item, Metadata, PercentTarget, RampTarget, Step, WattsTarget, Workout, ZoneTarget
 from .timeline import step_seconds
 
-from .limits import MAX_DURATION_S, MAX_EXPANDED_STEPS  # noqa: E402  (re-exported)
+from .limits import MAX_DURATION_S, MAX_EXPANDED_CUES, MAX_EXPANDED_STEPS  # noqa: E402  (re-exported)
 
 
 def run_checks(workout: Workout, report: Report) -> None:
@@ -21,26 +21,30 @@ def run_checks(workout: Workout, report: Report) -> None:
     _unknown_times(workout, report)
 
 
-def _expanded(items: Sequence[Item], meta: Metadata) -> tuple[int, float]:
-    steps, seconds = 0, 0.0
+def _expanded(items: Sequence[Item], meta: Metadata) -> tuple[int, float, int]:
+    """(steps, seconds, cues) of ``items`` with every repeat unrolled, counted without unrolling."""
+    steps, seconds, cues = 0, 0.0, 0
     for item in items:
         if item.kind == "step":
             steps += 1
             seconds += step_seconds(item, meta)[0] or 0.0
+            cues += len(item.cues)
         else:
-            n, s = _expanded(item.steps, meta)
+            n, s, c = _expanded(item.steps, meta)
             steps += item.count * n
             seconds += item.count * s
-    return steps, seconds
+            cues += item.count * c
+    return steps, seconds, cues
 
 
 def _limits(workout: Workout, report: Report) -> None:
     # Walk top-down so the span points at the outermost item that breaks it.
-    steps = seconds = 0.0
+    steps = seconds = cues = 0.0
     for item in workout.steps:
-        n, s = _expanded([item], workout.meta)
+        n, s, c = _expanded([item], workout.meta)
         steps += n
         seconds += s
+        cues += c
         if steps > MAX_EXPANDED_STEPS:
             report.add(
                 "E305",
@@ -55,6 +59,14 @@ def _limits(workout: Workout, report: Report) -> None:
                 f"the workout lasts more than 24 hours ({seconds / 3600:.1f} h so far)",
                 item.span,
                 "check the repeat counts and durations (m is minutes, h hours)",
+            )
+            return
+        if cues > MAX_EXPANDED_CUES:
+            report.add(
+                "E305",
+                f"the workout has more than {MAX_EXPANDED_CUES:,} cues once its repeats are unrolled",
+                item.span,
+                "use fewer cues, or fewer repetitions of the steps that have them",
             )
             return
 

@@ -15,6 +15,8 @@ from enum import Enum
 
 from typing import TYPE_CHECKING, Any
 
+from .limits import MAX_ERRORS, MAX_WARNINGS
+
 if TYPE_CHECKING:
     from typing import Self
 
@@ -73,6 +75,7 @@ CODES: dict[str, Code] = _catalogue(
     Code("E008", E, "cannot read file"),
     Code("E009", E, "file too large"),
     Code("E010", E, "empty workout"),
+    Code("E013", E, "too many errors"),
     # E1xx: header
     Code("E101", E, "unknown header key"),
     Code("E102", E, "header key in the wrong case"),
@@ -103,6 +106,7 @@ CODES: dict[str, Code] = _catalogue(
     # W1xx: suspicious but valid
     Code("W101", W, "very long run step written in minutes"),
     Code("W102", W, "distance step with unknown time"),
+    Code("W104", W, "more warnings than shown"),
 )
 
 
@@ -210,6 +214,8 @@ class Report:
 
     file: str = "<input>"
     items: list[Diagnostic] = field(default_factory=list)
+    #: Errors added so far: a stage that reads a file stops at MAX_ERRORS (:attr:`full`).
+    error_count: int = 0
 
     def add(
         self,
@@ -220,7 +226,24 @@ class Report:
         *,
         severity: Severity | None = None,
     ) -> None:
-        self.items.append(diag(code, message, span, hint, file=self.file, severity=severity))
+        d = diag(code, message, span, hint, file=self.file, severity=severity)
+        self.items.append(d)
+        if d.is_error:
+            self.error_count += 1
+
+    @property
+    def full(self) -> bool:
+        """As many errors as a file is checked for: reading it further would only add more."""
+        return self.error_count >= MAX_ERRORS
+
+    def stop(self, line: int, more: str = "") -> None:
+        """Say that checking stopped at ``line`` for too many errors (E013)."""
+        self.add(
+            "E013",
+            f"too many errors: checking stopped at line {line:,}{more}",
+            Span.point(line, 1),
+            f"nmdsl reports the first {MAX_ERRORS} errors of a file: fix them and check again",
+        )
 
     @property
     def has_errors(self) -> bool:
@@ -228,6 +251,52 @@ class Report:
 
     def sorted(self) -> list[Diagnostic]:
         return sort_diagnostics(self.items)
+
+
+def cap_warnings(items: Sequence[Diagnostic], limit: int = MAX_WARNINGS) -> list[Diagnostic]:
+    """``items`` (sorted) with at most ``limit`` warnings; a W104 after them counts the others.
+
+    Errors are all kept: the stages that find them stop at MAX_ERRORS (E013).
+    """
+    warnings = at = 0
+    kept: list[Diagnostic] = []
+    for d in items:
+        if not d.is_error:
+            warnings += 1
+            if warnings > limit:
+                continue
+            at = len(kept)
+        kept.append(d)
+    if warnings <= limit:
+        return list(items)
+    last = kept[at]
+    kept.insert(
+        at + 1,
+        diag(
+            "W104",
+            f"{_more(warnings - limit, 'warning')} not shown ({warnings:,} in all)",
+            last.span,
+            "fix or silence the warnings above to see the others",
+            file=last.file,
+        ),
+    )
+    return kept
+
+
+def unread_lines(first: int, last: int) -> str:
+    """For :meth:`Report.stop`: "; lines 101-150 were not read"."""
+    return f"; line {first:,} was not read" if first == last else f"; lines {first:,}-{last:,} were not read"
+
+
+def _more(n: int, what: str) -> str:
+    return f"1 more {what} is" if n == 1 else f"{n:,} more {what}s are"
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """``repr(text)`` for a message; longer than ``limit`` characters, cut and measured."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"
 
 
 def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -240,6 +309,29 @@ def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+#: A diagnostic quotes at most this many characters of its line: a window
+#: around the caret, each cut end marked with an ellipsis.
+QUOTE_CHARS = 200
+#: Characters of the window kept before the caret, when there are more.
+QUOTE_BEFORE = 60
+
+
+def _window(text: str, start: int, width: int) -> tuple[str, int, int]:
+    """``text`` cut to QUOTE_CHARS around column ``start``: (text, start, width) in the cut text."""
+    if len(text) <= QUOTE_CHARS:
+        return text, start, width
+    a = max(0, start - 1 - QUOTE_BEFORE)
+    b = min(len(text), a + QUOTE_CHARS)
+    a = max(0, b - QUOTE_CHARS)
+    width = max(1, min(start - 1 + width, b) - (start - 1))
+    start -= a
+    piece = text[a:b]
+    if a > 0:
+        piece, start = "\u2026" + piece, start + 1
+    if b < len(text):
+        piece += "\u2026"
+    return piece, start, width
 
 
 def render(d: Diagnostic, source: str | None = None) -> str:
@@ -256,23 +348,24 @@ def render(d: Diagnostic, source: str | None = None) -> str:
     if d.span is not None and source is not None:
         # The parser's own line splitting (LF, CRLF, CR only), so the line
         # shown is the line the span counts; str.splitlines() also splits
-        # on form feeds and U+2028.
-        from .lexer import split_lines
+        # on form feeds and U+2028.  Found without splitting the whole text.
+        from .lexer import line_text
 
-        lines = split_lines(source)
-        if 1 <= d.span.line <= len(lines):
-            # Control characters are shown as U+FFFD (one column each, as
-            # the caret counts them): printed raw, an ESC in a file would
-            # drive the terminal.
-            text = _CONTROL.sub("\ufffd", lines[d.span.line - 1].replace("\t", " "))
-            gutter = str(d.span.line)
-            pad = " " * len(gutter)
+        line = line_text(source, d.span.line)
+        if line is not None:
             start = max(d.span.column, 1)
             if d.span.end_line == d.span.line:
                 width = max(d.span.end_column - start, 1)
             else:
-                width = max(len(text) - start + 1, 1)
-            width = min(width, max(len(text) - start + 1, 1))
+                width = max(len(line) - start + 1, 1)
+            width = min(width, max(len(line) - start + 1, 1))
+            line, start, width = _window(line, start, width)
+            # Control characters are shown as U+FFFD (one column each, as
+            # the caret counts them): printed raw, an ESC in a file would
+            # drive the terminal.
+            text = _CONTROL.sub("\ufffd", line.replace("\t", " "))
+            gutter = str(d.span.line)
+            pad = " " * len(gutter)
             out.append(f"    {gutter} | {text}")
             out.append(f"    {pad} | {' ' * (start - 1)}{'^' * width}")
     if d.hint:

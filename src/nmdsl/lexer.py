@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from ._lalr import Token
 from .diagnostics import Report, Span
+from .diagnostics import quoted as _quoted
+from .limits import MAX_ITEM_CHARS, MAX_LINE_ITEMS
 
 #: Header keys.  Exposed for docs, did-you-mean and the formatter.
 HEADER_KEYS = (
@@ -45,6 +47,9 @@ class Line:
     text: str
     tokens: list[Token] = field(default_factory=list)
     ok: bool = True
+    #: Why tokenizing stopped early, if it did (see :func:`tokenize_line`):
+    #: "steps", "cues" or "items"; the caller reports it.
+    stopped: str | None = None
 
 
 def decode(data: bytes, report: Report) -> str | None:
@@ -54,8 +59,12 @@ def decode(data: bytes, report: Report) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        lines = split_lines(data[: exc.start].decode("utf-8", "replace"))
-        line, column = len(lines), len(lines[-1]) + 1
+        before = data[: exc.start].decode("utf-8", "replace")
+        line = count_lines(before)
+        last = before[max(before.rfind("\n"), before.rfind("\r")) + 1 :]
+        if line == 1 and last.startswith("\ufeff"):
+            last = last[1:]  # as split_lines drops it
+        column = len(last) + 1
         report.add(
             "E006",
             f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
@@ -70,6 +79,77 @@ def split_lines(text: str) -> list[str]:
     if text.startswith("\ufeff"):
         text = text[1:]
     return re.split(r"\r\n|\r|\n", text)
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """:func:`split_lines`, one line at a time: a reader that stops early reads no further."""
+    pos = 1 if text.startswith("\ufeff") else 0
+    if "\r" not in text:
+        find = text.find
+        while (end := find("\n", pos)) >= 0:
+            yield text[pos:end]
+            pos = end + 1
+    else:
+        for m in _BREAK.finditer(text, pos):
+            yield text[pos : m.start()]
+            pos = m.end()
+    yield text[pos:]
+
+
+def _breaks(text: str, start: int, end: int) -> int:
+    n = text.count("\n", start, end)
+    cr = text.count("\r", start, end)
+    return n + cr - text.count("\r\n", start, end) if cr else n
+
+
+def count_lines(text: str) -> int:
+    """``len(split_lines(text))``, without making the lines."""
+    return _breaks(text, 0, len(text)) + 1
+
+
+def lines_after(text: str, number: int) -> int:
+    """How many lines ``text`` has after line ``number`` (a final line break ends the last one)."""
+    return count_lines(text) - number - (1 if text.endswith(("\n", "\r")) else 0)
+
+
+#: Where the last :func:`line_text` found its line: (text, line number, offset).
+_cursor: tuple[str, int, int] = ("", 1, 0)
+_CHUNK = 1 << 16
+
+
+def line_text(text: str, number: int) -> str | None:
+    """Line ``number`` (from 1) of :func:`split_lines` (text), or None past the end.
+
+    Without splitting the text: whole chunks without the line are skipped
+    by counting their line breaks, and the place found is remembered, so
+    asking for the lines of a file's diagnostics in order reads it once.
+    """
+    global _cursor
+    if number < 1:
+        return None
+    known, line, pos = _cursor
+    if known is not text or line > number:
+        line, pos = 1, 1 if text.startswith("\ufeff") else 0
+    n = len(text)
+    while line < number:
+        end = pos + _CHUNK
+        if end < n:
+            if text[end - 1] == "\r" and text[end] == "\n":
+                end += 1  # never between the two of a CRLF
+            breaks = _breaks(text, pos, end)
+            if line + breaks < number:
+                line, pos = line + breaks, end
+                continue
+        m = _BREAK.search(text, pos)
+        if m is None:
+            return None
+        line, pos = line + 1, m.end()
+    _cursor = (text, line, pos)
+    m = _BREAK.search(text, pos)
+    return text[pos : m.start() if m else n]
 
 
 class TerminalTable:
@@ -121,11 +201,23 @@ class TerminalTable:
         return None
 
 
-def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
+def tokenize_line(
+    line: Line,
+    table: TerminalTable,
+    report: Report,
+    max_steps: int | None = None,
+    max_cues: int | None = None,
+) -> None:
     """Fill ``line.tokens`` (Tokens with 1-based columns) or report why not.
 
     A line's tokens depend only on its text (after the indentation): a text
     seen before without problems gets its tokens again, placed on this line.
+
+    Reading stops early, with ``line.ok`` False, once ``report`` is
+    :attr:`~nmdsl.diagnostics.Report.full`, and with ``line.stopped`` set
+    (the caller says why that is too many) at the step after ``max_steps``
+    steps, the cue after ``max_cues`` cues, and the item after
+    MAX_LINE_ITEMS: nothing the rest of the line says could make it fit.
     """
     known = table.lines.get(line.text)
     if known is not None:
@@ -141,7 +233,7 @@ def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
             append(tok)
         return
     said = len(report.items)
-    _tokenize(line, table, report)
+    _tokenize(line, table, report, max_steps, max_cues)
     if line.ok and len(report.items) == said:
         if len(table.lines) >= table.LINES_SIZE:
             table.lines.clear()
@@ -151,7 +243,9 @@ def tokenize_line(line: Line, table: TerminalTable, report: Report) -> None:
         )
 
 
-def _tokenize(line: Line, table: TerminalTable, report: Report) -> None:
+def _tokenize(
+    line: Line, table: TerminalTable, report: Report, max_steps: int | None, max_cues: int | None
+) -> None:
     text = line.text
     col0 = line.indent  # columns in `text` are offset by the indentation
     m = HEADER_RE.match(text)
@@ -159,11 +253,37 @@ def _tokenize(line: Line, table: TerminalTable, report: Report) -> None:
         _header_tokens(line, m, col0, report)
         return
     previous = ""
-    for start, item in _items(line, report):
+    steps, cues = 1, 0
+    for count, (start, item) in enumerate(_items(line, report), start=1):
         col = col0 + start + 1
         after_ramp, previous = previous == "ramp", item
+        if item == "/":
+            steps += 1
+            if max_steps is not None and steps > max_steps:
+                line.ok, line.stopped = False, "steps"
+                return
+        if count > MAX_LINE_ITEMS:
+            line.ok, line.stopped = False, "items"
+            return
+        if report.full:
+            line.ok = False
+            return
         if item.startswith('"'):
+            cues += 1
+            if max_cues is not None and cues > max_cues:
+                line.ok, line.stopped = False, "cues"
+                return
             line.tokens.append(_tok("STRING", item, line.number, col))
+            continue
+        if len(item) > MAX_ITEM_CHARS:
+            line.ok = False
+            report.add(
+                "E210",
+                f"the item {item[:40]!r}... is {len(item):,} characters long; "
+                f"the limit is {MAX_ITEM_CHARS:,}",
+                Span.point(line.number, col, len(item)),
+                "no word or number of the language is that long: is a space or a quote missing?",
+            )
             continue
         if item.endswith(":") and len(item) > 1:
             head = item[:-1]
@@ -226,6 +346,9 @@ def _header_tokens(line: Line, m: re.Match[str], col0: int, report: Report) -> N
 
 def strip_comment(text: str) -> str:
     """``text`` up to a ``#`` comment; a ``#`` inside a closed "..." is text."""
+    if '"' not in text:
+        i = text.find("#")
+        return text if i < 0 else text[:i]
     i = 0
     while i < len(text):
         c = text[i]
@@ -239,6 +362,12 @@ def strip_comment(text: str) -> str:
     return text
 
 
+# Searched for rather than stepped over a character at a time: a line can be 5 MB.
+_BLANKS = re.compile(r"[ \t]*")
+_ITEM_END = re.compile(r'[ \t"#]')
+_TOUCHING_END = re.compile(r"[ \t#]")
+
+
 def _items(line: Line, report: Report) -> Iterator[tuple[int, str]]:
     """(offset, item) for each whitespace-separated item before a comment."""
     text = line.text
@@ -246,7 +375,7 @@ def _items(line: Line, report: Report) -> Iterator[tuple[int, str]]:
     while i < n:
         c = text[i]
         if c in " \t":
-            i += 1
+            i = _BLANKS.match(text, i).end()  # type: ignore[union-attr]  # always matches
             continue
         if c == "#":
             return
@@ -264,17 +393,16 @@ def _items(line: Line, report: Report) -> Iterator[tuple[int, str]]:
                 return
             i = end + 1
         else:
-            while i < n and text[i] not in ' \t"#':
-                i += 1
+            m = _ITEM_END.search(text, i)
+            i = m.start() if m else n
         if i < n and text[i] not in " \t#":
             # Two items touch: `30s"cue"`, `"cue"at`, `@150%"x"`.
-            j = i
-            while j < n and text[j] not in " \t#":
-                j += 1
+            m = _TOUCHING_END.search(text, i)
+            j = m.start() if m else n
             line.ok = False
             report.add(
                 "E308",
-                f"put a space between {text[start:i]!r} and {text[i:j]!r}",
+                f"put a space between {_quoted(text[start:i])} and {_quoted(text[i:j])}",
                 Span.point(line.number, line.indent + start + 1, j - start),
                 "items on a line are separated by spaces",
             )

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 from . import config as config_mod
 from .config import Config
-from .diagnostics import Code, Diagnostic, Report, Severity, Span, register, sort_diagnostics
+from .diagnostics import Code, Diagnostic, Report, Severity, Span, cap_warnings, register, sort_diagnostics
+from .limits import MAX_WARNINGS
 
 if TYPE_CHECKING:
     from .backends import EmitOptions
@@ -250,7 +251,7 @@ def check_one(job: Job, stdin: bytes | None = None) -> FileResult:
             )
     out.disabled, problems = disable_comments(result.source or "", result.file)
     diagnostics = [d for d in diagnostics if d.is_error or d.code not in out.disabled] + problems
-    out.diagnostics = sort_diagnostics(apply_rules(diagnostics, cfg, strict=job.strict))
+    out.diagnostics = cap_warnings(sort_diagnostics(apply_rules(diagnostics, cfg, strict=job.strict)))
     if not out.ok:
         out.outputs = {}
     if not out.diagnostics and job.path != "-":
@@ -336,12 +337,12 @@ def _lints(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
 
 
 def _header_span(source: str, key: str) -> Span | None:
-    from .lexer import split_lines
+    from .lexer import iter_lines
 
     prefix = f"{key}:"
     if prefix not in source:
         return None
-    for number, line in enumerate(split_lines(source), start=1):
+    for number, line in enumerate(iter_lines(source), start=1):
         if line.startswith(prefix):
             return Span.point(number, 1, len(key))
     return None
@@ -378,17 +379,25 @@ def _required(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
     ]
 
 
+_W103_HINT = "see docs/diagnostics.md and docs/lints.md for the codes"
+
+
 def disable_comments(source: str, file: str) -> tuple[frozenset[str], list[Diagnostic]]:
-    """The codes a file silences with ``# nmdsl: disable=W601,W602``, and W103s."""
+    """The codes a file silences with ``# nmdsl: disable=W601,W602``, and W103s.
+
+    After MAX_WARNINGS - 1 W103s, one more counts the rest (where the first
+    of them is), so a file with such a comment on every line stays cheap.
+    """
     from .diagnostics import all_codes
-    from .lexer import split_lines, strip_comment
+    from .lexer import iter_lines, strip_comment
 
     disabled: set[str] = set()
     problems: list[Diagnostic] = []
+    more, first_more = 0, None
     codes = None
     if "nmdsl:" not in source:
         return frozenset(), problems
-    for number, line in enumerate(split_lines(source), start=1):
+    for number, line in enumerate(iter_lines(source), start=1):
         if "nmdsl:" not in line:
             continue
         m = DISABLE_RE.match(line, len(strip_comment(line)))
@@ -401,17 +410,26 @@ def disable_comments(source: str, file: str) -> tuple[frozenset[str], list[Diagn
             if code and code in codes and codes[code].severity is not Severity.ERROR:
                 disabled.add(code)
             elif code:
-                why = "is an error: errors cannot be disabled" if code in codes else "is not a diagnostic code"
-                problems.append(
-                    _diag(
-                        "W103",
-                        f"'{code}' {why}",
-                        file,
-                        Span.point(number, col + len(part) - len(part.lstrip()), len(code)),
-                        "see docs/diagnostics.md and docs/lints.md for the codes",
-                    )
-                )
+                if len(problems) == MAX_WARNINGS - 1:
+                    more += 1
+                    if first_more is None:
+                        first_more = Span.point(number, col + len(part) - len(part.lstrip()), len(code))
+                else:
+                    span = Span.point(number, col + len(part) - len(part.lstrip()), len(code))
+                    why = "is an error: errors cannot be disabled" if code in codes else "is not a diagnostic code"
+                    problems.append(_diag("W103", f"'{code}' {why}", file, span, _W103_HINT))
             col += len(part) + 1
+    if more:
+        problems.append(
+            _diag(
+                "W103",
+                f"{more:,} more codes in disable comments, from here on, "
+                "are not diagnostic codes or are errors",
+                file,
+                first_more,
+                _W103_HINT,
+            )
+        )
     return frozenset(disabled), problems
 
 

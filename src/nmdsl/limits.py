@@ -41,3 +41,22 @@ MAX_CUE_CHARS = 2000
 MAX_HEADER_CHARS = 10_000
 #: Source files larger than this are refused before they are read whole.
 MAX_FILE_BYTES = 5 * 1024 * 1024
+
+# What the largest file costs (docs/guarantees.md): these keep checking any
+# file up to MAX_FILE_BYTES linear and small, and stop it as soon as a limit
+# is certain to be exceeded.
+
+#: Cues after unrolling every repeat: two for every step at the step limit
+#: (each output format spends about as much on a cue as on a step).
+MAX_EXPANDED_CUES = 2 * MAX_EXPANDED_STEPS
+#: Longest item outside a cue (E210): the longest word of the language,
+#: ``@4:20-4:30/km``, has 13 characters.
+MAX_ITEM_CHARS = 100
+#: Items on one line (E305): more than a line within the limits can hold,
+#: 10,000 steps of seven items (a word, the amount, a ramp's two, a cadence,
+#: a heart rate, the '/') and 20,000 cues of three (``"..." at 1m``).
+MAX_LINE_ITEMS = 7 * MAX_EXPANDED_STEPS + 3 * MAX_EXPANDED_CUES + 1
+#: Checking a file stops after this many errors (E013 says where) ...
+MAX_ERRORS = 100
+#: ... and at most this many of its warnings are shown (W104 counts the rest).
+MAX_WARNINGS = 100

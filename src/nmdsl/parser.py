@@ -18,10 +18,11 @@ from typing import Any, Union
 
 from . import _grammar
 from ._lalr import Parser, Token, Tree, UnexpectedToken
-from .diagnostics import Report, Span
-from .lexer import Line, TerminalTable, split_lines, tokenize_line
+from .diagnostics import Report, Span, quoted, unread_lines
+from .lexer import HEADER_KEYS, Line, TerminalTable, iter_lines, lines_after, tokenize_line
 
 from .limits import MAX_DEPTH  # noqa: E402  (re-exported)
+from .limits import MAX_ERRORS, MAX_EXPANDED_CUES, MAX_EXPANDED_STEPS, MAX_LINE_ITEMS
 
 
 def span_of(first: Token, last: Token | None = None) -> Span:
@@ -129,7 +130,13 @@ def expected_words(expected: set[str]) -> str:
 
 
 def parse_cst(text: str, report: Report) -> list[CstNode]:
-    """Parse a whole file into a list of top-level CST nodes; report problems."""
+    """Parse a whole file into a list of top-level CST nodes; report problems.
+
+    Lines are read one at a time, and reading stops as soon as the file is
+    certain to be refused: when the steps or the cues read so far, times
+    their repeat counts, pass the workout's limits (E305: nothing the rest of
+    the file says could bring them back), and after MAX_ERRORS errors (E013).
+    """
     line_parser = _grammar.parser()
     table = _grammar.terminals()
     root: list[CstNode] = []
@@ -137,11 +144,18 @@ def parse_cst(text: str, report: Report) -> list[CstNode]:
     stack: list[tuple[int, list[CstNode]]] = [(0, root)]
     pending: BlockLine | None = None
     previous_failed = False
+    # How many times the lines of each body are repeated (by the list's id;
+    # 0: not counted, a body in error), and what has been read so far, so
+    # multiplied: never more than the model will have.
+    times: dict[int, int] = {id(root): 1}
+    steps = cues = headers = 0
 
-    for number, raw in enumerate(split_lines(text), start=1):
+    for number, raw in enumerate(iter_lines(text), start=1):
         content = raw.lstrip(" \t")
         if not content or content.startswith("#"):
             continue
+        if _too_many_errors(report, headers, number, text):
+            break
         lead = raw[: len(raw) - len(content)]
         if "\t" in lead:
             report.add(
@@ -155,8 +169,6 @@ def parse_cst(text: str, report: Report) -> list[CstNode]:
             previous_failed = True
             continue
         indent = len(lead)
-        line = Line(number, indent, content)
-        node = _parse_line(line, line_parser, table, report)
 
         if pending is not None:
             if indent > stack[-1][0]:
@@ -187,21 +199,99 @@ def parse_cst(text: str, report: Report) -> list[CstNode]:
             )
             stack.append((indent, stack[-1][1]))
 
+        body = stack[-1][1]
+        factor = times.get(id(body), 0)
+        line = Line(number, indent, content)
+        max_steps = max_cues = None
+        if factor:
+            max_steps, max_cues = (MAX_EXPANDED_STEPS - steps) // factor, (MAX_EXPANDED_CUES - cues) // factor
+        node = _parse_line(line, line_parser, table, report, max_steps, max_cues)
+        if line.stopped is not None:
+            if not _syntax_error_in(line, line_parser, report):
+                first = span_of(line.tokens[0]) if line.tokens else Span.point(number, indent + 1)
+                _too_large(report, line.stopped, body is root, root, first)
+            break
+
         previous_failed = node is None
         if node is None:
             continue
         if isinstance(node, BlockLine) and len(stack) > MAX_DEPTH:
             report.add("E306", f"blocks nest deeper than {MAX_DEPTH} levels", node.span)
             node.body = []
-            stack[-1][1].append(node)
+            body.append(node)
             previous_failed = True
             continue
-        stack[-1][1].append(node)
+        body.append(node)
         if isinstance(node, BlockLine):
             pending = node
-    if pending is not None:
-        _no_body(pending, report)
+            times[id(node.body)] = min(factor * _count(node.count), MAX_EXPANDED_STEPS + 1)
+        elif isinstance(node, StepLine):
+            if factor:
+                n = factor * (1 if node.count is None else _count(node.count))
+                steps += n * len(node.steps)
+                cues += n * sum(len(step.cues) for step in node.steps)
+                if steps > MAX_EXPANDED_STEPS or cues > MAX_EXPANDED_CUES:
+                    over = "steps" if steps > MAX_EXPANDED_STEPS else "cues"
+                    _too_large(report, over, body is root, root, node.span)
+                    break
+        else:
+            headers += 1
+    else:
+        if pending is not None:
+            _no_body(pending, report)
     return root
+
+
+def _count(tok: Token) -> int:
+    """A repeat count's number (the lexer keeps it short: MAX_ITEM_CHARS)."""
+    return int(str(tok)[:-1])
+
+
+def _syntax_error_in(line: Line, line_parser: Parser, report: Report) -> bool:
+    """Report (E001) a syntax error in the tokens of a line cut short, if they have one.
+
+    A line too long to read whole is most often one that lost its '/'s: the
+    error at its third item says more than its length or its steps.  The end
+    of the line was not read, so an error there is no error.
+    """
+    try:
+        line_parser.parse(line.tokens)
+    except UnexpectedToken as exc:
+        if exc.token.type != "$END":
+            report.add("E001", *_syntax_message(exc, line))
+            return True
+    return False
+
+
+def _too_large(report: Report, what: str, top: bool, root: list[CstNode], span: Span) -> None:
+    """E305 where the limit is passed: at the top-level item read, where the whole-workout check says it."""
+    if not top:
+        span = root[-1].span if isinstance(root[-1], BlockLine) else span
+    if what == "steps":
+        message = f"the workout expands to more than {MAX_EXPANDED_STEPS:,} steps"
+        hint = "use fewer repetitions; nmdsl refuses larger sessions rather than unroll them"
+    elif what == "cues":
+        message = f"the workout has more than {MAX_EXPANDED_CUES:,} cues once its repeats are unrolled"
+        hint = "use fewer cues, or fewer repetitions of the steps that have them"
+    else:
+        message = (
+            f"the line has more than {MAX_LINE_ITEMS:,} items, more than a workout within the limits holds"
+        )
+        hint = "nmdsl stops reading a line this long; split it into lines of one step or one repeat each"
+    report.add("E305", message, span, hint)
+
+
+def _too_many_errors(report: Report, headers: int, number: int, text: str) -> bool:
+    """Whether MAX_ERRORS errors are found before line ``number``: then say so (E013).
+
+    Header lines count too beyond one for each key: the builder will find
+    each of those an error (a key set twice, an unknown key, or a header
+    after the steps).
+    """
+    if report.error_count + max(0, headers - len(HEADER_KEYS)) < MAX_ERRORS:
+        return False
+    report.stop(number, unread_lines(number, number + lines_after(text, number)))
+    return True
 
 
 def _no_body(block: BlockLine, report: Report) -> None:
@@ -213,8 +303,15 @@ def _no_body(block: BlockLine, report: Report) -> None:
     )
 
 
-def _parse_line(line: Line, line_parser: Parser, table: TerminalTable, report: Report) -> CstNode | None:
-    tokenize_line(line, table, report)
+def _parse_line(
+    line: Line,
+    line_parser: Parser,
+    table: TerminalTable,
+    report: Report,
+    max_steps: int | None = None,
+    max_cues: int | None = None,
+) -> CstNode | None:
+    tokenize_line(line, table, report, max_steps, max_cues)
     if not line.ok:
         return None
     tokens = line.tokens
@@ -333,9 +430,9 @@ def _syntax_message(exc: UnexpectedToken, line: Line) -> tuple[str, Span, str | 
     else:
         span = span_of(tok)
         if tok.type in _LITERALS:
-            what = f"found {str(tok)!r}"
+            what = f"found {quoted(str(tok))}"
         else:
-            what = f"found {describe(tok.type)} {str(tok)!r}"
+            what = f"found {describe(tok.type)} {quoted(str(tok))}"
     hint: str | None = None
     if tok.type == "AT":
         hint = "'at D' follows the cue it places: \"Last minute!\" at 4m"

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal
 
 from ..compress import compress
-from ..diagnostics import Code, Report, Severity, Span, register
-from ..limits import MAX_DURATION_S, MAX_EXPANDED_STEPS, MAX_PERCENT, MAX_WATTS
+from ..diagnostics import Code, Report, Severity, Span, register, unread_lines
+from ..lexer import count_lines, iter_lines, lines_after
+from ..limits import MAX_DURATION_S, MAX_EXPANDED_CUES, MAX_EXPANDED_STEPS, MAX_PERCENT, MAX_WATTS
 from ..model import (
     ms_of,
     seconds_of_ms,
@@ -75,6 +78,8 @@ _FORMAT = re.compile(r"MINUTES[ \t]+(WATTS|PERCENT|FTP)\b", re.IGNORECASE)
 _DISTANCE_FORMAT = re.compile(r"DISTANCE[ \t]+GRADE\b", re.IGNORECASE)
 _SETTING = re.compile(r"([^=]*)=(.*)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+#: A data row as most are: two plain numbers (the value perhaps with '%').
+_ROW = re.compile(rf"({_NUMBER.pattern})[ \t]+({_NUMBER.pattern})(%?)")
 # Golden Cheetah: ^[ \t]*([0-9\.]+)[ \t]*LAP[ \t\n]*(.*)$, any case ("4 LAPS" too).
 _LAP = re.compile(r"([0-9.]+)[ \t]*LAP.*", re.IGNORECASE)
 # seconds, text, optional duration (seconds): the last number is the duration,
@@ -82,7 +87,7 @@ _LAP = re.compile(r"([0-9.]+)[ \t]*LAP.*", re.IGNORECASE)
 _CUE = re.compile(r"(?P<at>[^ \t]+)[ \t]+(?P<text>.*?)(?:[ \t]+(?P<duration>[0-9]+))?")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Point:
     line: int
     minutes: float
@@ -166,7 +171,7 @@ def _decode(data: bytes, report: Report) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = len(_lines(data[: exc.start].decode("utf-8")))
+        line = count_lines(data[: exc.start].decode("utf-8"))
         report.add(
             "W527",
             "the file is not UTF-8: it is read as Windows-1252",
@@ -176,20 +181,31 @@ def _decode(data: bytes, report: Report) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _lines(text: str) -> list[str]:
-    # Golden Cheetah splits what Qt's readLine gives on '\r' too, for old
-    # Macintosh files; CRLF counts as one line break.
-    return re.split(r"\r\n|\r|\n", text)
-
-
 def _parse(text: str, report: Report) -> _Course | None:
     course = _Course()
     section: str | None = None
     #: The last section marker: (line, is_end, name).
     last_marker: tuple[int, bool, str] | None = None
-    lines = _lines(text)
-    for number, raw in enumerate(lines, start=1):
+    # One line at a time (Golden Cheetah splits what Qt's readLine gives on
+    # '\r' too, for old Macintosh files; CRLF counts as one line break), and
+    # no further than the file is certain to be refused: past 24 hours, past
+    # the cue limit, after MAX_ERRORS errors.
+    number, raw = 0, ""
+    points = course.points
+    for number, raw in enumerate(iter_lines(text), start=1):
         line = raw.strip(_BLANKS)
+        if report.full and line:
+            report.stop(number, unread_lines(number, number + lines_after(text, number)))
+            return None
+        if section == "DATA":
+            row = _ROW.fullmatch(line)
+            if row is not None:
+                # The common case at once (a file can hold 400,000 rows): two
+                # plain numbers, in time order, within 24 hours.
+                minutes = float(row.group(1))
+                if (not points or minutes >= points[-1].minutes) and minutes * 60_000 <= MAX_DURATION_S * 1000:
+                    points.append(_Point(number, minutes, float(row.group(2)), row.group(3) == "%"))
+                    continue
         if line.startswith(";"):
             # A comment, except that Golden Cheetah's format pattern
             # ^[;]*(MINUTES[ \t]+WATTS) takes ';MINUTES WATTS' all the same.
@@ -209,13 +225,20 @@ def _parse(text: str, report: Report) -> _Course | None:
             continue
         if section == "DATA":
             _data_row(line, raw, number, course, report)
+            if course.points and round(course.points[-1].minutes * 60_000) > MAX_DURATION_S * 1000:
+                report.add("E305", "the workout lasts more than 24 hours", Span.point(number, 1))
+                return None
         elif section == "TEXT":
             _cue_row(line, raw, number, course, report)
+            if len(course.cues) > MAX_EXPANDED_CUES:
+                message = f"the workout has more than {MAX_EXPANDED_CUES:,} cues"
+                report.add("E305", message, Span.point(number, 1))
+                return None
         elif not _header_row(line, number, course, report):
             return None
     if report.has_errors:
         return None
-    end = Span.point(max(len(lines) - (1 if lines and lines[-1] == "" else 0), 1), 1)
+    end = Span.point(max(number - (1 if raw == "" else 0), 1), 1)
     if not course.saw_data_section:
         report.add("E520", "the file has no [COURSE DATA] section", end, "an ERG/MRC file lists its points in [COURSE DATA]")
         return None
@@ -267,8 +290,11 @@ def _format(line: str, course: _Course) -> bool:
     return fmt is not None
 
 
+_SEPARATOR = re.compile(r"[ \t]+")
+
+
 def _split(text: str) -> list[str]:
-    return [t for t in re.split(r"[ \t]+", text) if t]
+    return [t for t in _SEPARATOR.split(text) if t]
 
 
 def _column(raw: str, token: str) -> int:
@@ -317,7 +343,7 @@ def _data_row(line: str, raw: str, number: int, course: _Course, report: Report)
 
 
 def _cue_row(line: str, raw: str, number: int, course: _Course, report: Report) -> None:
-    first = _split(line)[0]
+    first = _SEPARATOR.split(line, maxsplit=1)[0]  # the line is stripped: not empty
     if not _NUMBER.fullmatch(first):
         report.add(
             "E524",
@@ -381,27 +407,34 @@ def _value(point: _Point, unit: Unit, ftp: float | None, report: Report) -> floa
     return value
 
 
-def _seconds(points: list[_Point]) -> list[int]:
+def _seconds(points: list[_Point]) -> array[int]:
     """Each point's time in whole milliseconds (nmdsl's finest time): ``15.69`` min is 941,400 ms.
 
     A time between two milliseconds (``0.33334`` min, as nmdsl itself
     writes 20 s, is 20,000.4 ms) goes to the nearest one: it moves by at
     most half a millisecond, which no reader can tell, so nothing is said.
+    An array: a file can hold 400,000 points.
     """
-    return [round(p.minutes * 60_000) for p in points]
+    return array("q", (round(p.minutes * 60_000) for p in points))
 
 
-def _collinear(times: list[int], values: list[float], a: int, b: int, c: int) -> bool:
+def _collinear(times: Sequence[int], values: Sequence[float], a: int, b: int, c: int) -> bool:
     """Whether point c lies on the line through points a and b."""
     cross = (values[c] - values[a]) * (times[b] - times[a]) - (values[b] - values[a]) * (times[c] - times[a])
     return abs(cross) < 1e-6 * (times[c] - times[a])
 
 
 def _steps(course: _Course, unit: Unit, ftp: float | None, report: Report) -> list[Step] | None:
-    values = [_value(p, unit, ftp, report) for p in course.points]
+    # Arrays: a file can hold 400,000 points.
+    values = array("d", (_value(p, unit, ftp, report) for p in course.points))
     if report.has_errors:
         return None
     times = _seconds(course.points)
+    # The language's limits (nmdsl.limits), reported where the file passes them.
+    too_long = next((i for i, t in enumerate(times) if t > MAX_DURATION_S * 1000), None)
+    if too_long is not None:  # pragma: no cover - _parse stops at the row past 24 hours
+        report.add("E305", "the workout lasts more than 24 hours", Span.point(course.points[too_long].line, 1))
+        return None
     # A step is (first point, last point).  Two points at one time are a
     # boundary, as nmdsl writes them; segments sharing a point merge while
     # they lie on one straight line, so 0 50 / 5 50 / 10 50 is one step.
@@ -411,13 +444,10 @@ def _steps(course: _Course, unit: Unit, ftp: float | None, report: Report) -> li
             continue
         if bounds and bounds[-1][1] == i and _collinear(times, values, bounds[-1][0], i, i + 1):
             bounds[-1] = (bounds[-1][0], i + 1)
+        elif len(bounds) > MAX_EXPANDED_STEPS:
+            break  # too many already (E305 below)
         else:
             bounds.append((i, i + 1))
-    # The language's limits (nmdsl.limits), reported where the file passes them.
-    too_long = next((i for i, t in enumerate(times) if t > MAX_DURATION_S * 1000), None)
-    if too_long is not None:
-        report.add("E305", "the workout lasts more than 24 hours", Span.point(course.points[too_long].line, 1))
-        return None
     if len(bounds) > MAX_EXPANDED_STEPS:
         at = course.points[bounds[MAX_EXPANDED_STEPS][0]].line
         report.add("E305", f"the workout has more than {MAX_EXPANDED_STEPS:,} steps", Span.point(at, 1))

@@ -29,7 +29,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 from ..checks import run_checks
 from ..compress import compress
 from ..diagnostics import Code, Report, Severity, Span, register
-from ..limits import CADENCE_LIMITS_RPM, MAX_EXPANDED_STEPS, MAX_FILE_BYTES, MAX_PERCENT
+from ..limits import CADENCE_LIMITS_RPM, MAX_EXPANDED_CUES, MAX_EXPANDED_STEPS, MAX_FILE_BYTES, MAX_PERCENT
 from ..model import (
     METRES_PER_MILE,
     ms_of,
@@ -77,6 +77,14 @@ register(
 MAX_BYTES = MAX_FILE_BYTES
 #: A ZWO file is four levels deep (workout_file/workout/SteadyState/textevent).
 MAX_DEPTH = 16
+#: Elements in all: a segment for each step and a textevent for each cue the
+#: language allows, and as many again of the rest; real files have a few hundred.
+MAX_ELEMENTS = 2 * (MAX_EXPANDED_STEPS + MAX_EXPANDED_CUES)
+#: Attributes of one element (IntervalsT has the most, about a dozen); lxml
+#: lists an element's attributes in time that grows with their number squared.
+MAX_ATTRIBUTES = 64
+#: The parser is fed this many bytes at a time, and the limits checked between.
+_FEED_BYTES = 64 * 1024
 
 #: Header elements of Zwift's own files (h4l/zwift-workout-file-reference)
 #: and of zwo-editor and QZ that carry nothing nmdsl keeps: skipped quietly.
@@ -119,6 +127,11 @@ _LINE_COLUMN = re.compile(r", line \d+, column \d+$")
 #: A ZWO file never needs a document type; refusing it (and entity
 #: declarations) defuses external entities and entity expansion bombs.
 _UNSAFE = re.compile(r"<!(DOCTYPE|ENTITY)")
+#: Longest tag read: a textevent with the longest cue, every character of it
+#: escaped, fits.  libxml2 reads a whole tag before any limit can be checked
+#: (with a million attributes in it, hundreds of megabytes).
+MAX_TAG_CHARS = 20_000
+_LONG_TAG = re.compile(rf"<[^<>]{{{MAX_TAG_CHARS}}}")
 
 
 class ZwoImporter:
@@ -221,7 +234,17 @@ class _Reader:
                 "remove the <!DOCTYPE ...> declaration",
             )
             return None
-        parser = etree.XMLParser(
+        long_tag = _LONG_TAG.search(text)
+        if long_tag is not None:
+            self.report.add(
+                "E503",
+                f"a tag is longer than {MAX_TAG_CHARS:,} characters",
+                Span.point(text.count("\n", 0, long_tag.start()) + 1, 1),
+                "a ZWO element has a few short attributes: Duration, Power, Cadence and the like",
+            )
+            return None
+        parser = etree.XMLPullParser(
+            events=("start", "end"),
             encoding="utf-8",  # we decoded the bytes ourselves
             resolve_entities=False,
             no_network=True,
@@ -231,12 +254,34 @@ class _Reader:
             remove_comments=True,
             remove_pis=True,
         )
+        # Fed a piece at a time, with each element counted as it opens: a
+        # file past a limit is refused there, before the rest of it is
+        # parsed into a tree (which costs far more memory than the file).
+        data = text.encode("utf-8")
+        depth = elements = segments = 0
+        workout: etree._Element | None = None
         try:
-            root = etree.fromstring(text.encode("utf-8"), parser)
+            for at in range(0, len(data), _FEED_BYTES):
+                parser.feed(data[at : at + _FEED_BYTES])
+                for event, el in parser.read_events():
+                    if event == "end":
+                        depth -= 1
+                        continue
+                    depth += 1
+                    elements += 1
+                    if depth == 2 and workout is None and _local(el) == "workout":
+                        workout = el
+                    elif depth == 3 and workout is not None and el.getparent() is workout:
+                        segments += 1
+                    problem = self._too_much(el, depth, elements, segments)
+                    if problem is not None:
+                        self.report.add(*problem)
+                        return None
+            root: etree._Element = parser.close()
         except etree.XMLSyntaxError as exc:
             message = _LINE_COLUMN.sub("", str(exc.msg or exc))
             line, column = exc.position if exc.position else (exc.lineno or 1, 1)
-            if "Excessive depth" in message:
+            if "Excessive depth" in message:  # libxml2's own limit, met inside one piece fed
                 self.report.add(
                     "E503",
                     f"the XML is nested too deeply (libxml2: {message})",
@@ -251,16 +296,46 @@ class _Reader:
                     "check the tags around this line (every <X> needs </X>, or write <X/>)",
                 )
             return None
-        deep = _too_deep(root)
-        if deep is not None:
-            self.report.add(
+        return root
+
+    def _too_much(
+        self, el: etree._Element, depth: int, elements: int, segments: int
+    ) -> tuple[str, str, Span, str] | None:
+        """What is wrong with the file at the element ``el`` just opened, if it passes a limit."""
+        where = Span.point(el.sourceline or 1, 1)
+        if depth > MAX_DEPTH:
+            return (
                 "E503",
                 f"the XML is nested more than {MAX_DEPTH} levels deep",
-                Span.point(deep.sourceline or 1, 1),
+                where,
                 "a ZWO file is 4 levels deep: workout_file, workout, a segment, its textevents",
             )
-            return None
-        return root
+        if segments > MAX_EXPANDED_STEPS:
+            # The language's own size limit; refused before 10,000 models are built for nothing.
+            return (
+                "E305",
+                f"the workout has more than {MAX_EXPANDED_STEPS:,} segments",
+                where,
+                "nmdsl refuses larger sessions",
+            )
+        if elements > MAX_ELEMENTS:
+            return (
+                "E503",
+                f"the file has more than {MAX_ELEMENTS:,} elements",
+                where,
+                "a workout has a few hundred: a segment for each step and a textevent for each cue",
+            )
+        if len(el.attrib) > MAX_ATTRIBUTES:
+            return (
+                "E503",
+                (
+                    f"<{_local(el)}> has {len(el.attrib):,} attributes; "
+                    f"nmdsl reads elements of at most {MAX_ATTRIBUTES}"
+                ),
+                where,
+                "a ZWO element has a few: Duration, Power, Cadence and the like",
+            )
+        return None
 
     # -- tree -> model -------------------------------------------------------------
 
@@ -398,18 +473,7 @@ class _Reader:
         loose: list[_TextEvent] = []
         if (workout.text or "").strip():
             self._stray(workout, workout.text or "")
-        children = _elements(workout)
-        if len(children) > MAX_EXPANDED_STEPS:
-            # Refused before 10,000 models are built for nothing (E305, the
-            # language's own size limit).
-            self.report.add(
-                "E305",
-                f"the workout has more than {MAX_EXPANDED_STEPS:,} segments",
-                self._span(children[MAX_EXPANDED_STEPS]),
-                "nmdsl refuses larger sessions",
-            )
-            return []
-        for el in children:
+        for el in _elements(workout):  # at most MAX_EXPANDED_STEPS (_too_much)
             tag = _local(el)
             if tag in ("steadystate", "warmup", "cooldown", "ramp", "freeride", "free ride", "maxeffort"):
                 step = self._step(el, tag)
@@ -903,16 +967,6 @@ class _Reader:
 
 class _Bad(Exception):
     """A value was reported as invalid; the element is skipped."""
-
-
-def _too_deep(root: etree._Element) -> etree._Element | None:
-    stack = [(root, 1)]
-    while stack:
-        el, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return el
-        stack.extend((c, depth + 1) for c in el if isinstance(c.tag, str))
-    return None
 
 
 def _item_seconds(item: Item, meta: Metadata) -> float | None:
