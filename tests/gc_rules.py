@@ -26,6 +26,8 @@ API
 
     ``exact=True`` applies the same rules to unrounded numbers: ZWO
     ``100 * fraction``, a ``SteadyState`` band's average ``(low + high) / 2``,
+    a text event's ``timeoffset`` as a number to the millisecond (where
+    Golden Cheetah's ``toInt`` makes ``100.00002`` a 0, as Zwift does not),
     ERG/MRC values as written.  Use it to tell a rule from a rounding.
 
 ``Timeline``
@@ -363,11 +365,14 @@ def _read_zwo(data: bytes, cp: int | None, exact: bool) -> Timeline:
                     points.append(Point(secs * 1000, off_high))
                     watts = off_high
         elif tag == "textevent":
-            offset = _to_int(a.get("timeoffset"))
             y = _to_int(a.get("y"))
             if y >= 240:
                 y -= 240
-            texts.append(Cue((s_secs + offset + y) * 1000, a.get("message", ""), _to_int(a.get("duration"))))
+            if exact:
+                offset_ms = round(_to_double(a.get("timeoffset") or "") * 1000)
+            else:
+                offset_ms = _to_int(a.get("timeoffset")) * 1000
+            texts.append(Cue((s_secs + y) * 1000 + offset_ms, a.get("message", ""), _to_int(a.get("duration"))))
     if cp is not None:
         points = [Point(p.ms, p.value * cp / 100.0 if exact else int(p.value * cp / 100.0)) for p in points]
     return Timeline(

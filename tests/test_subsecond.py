@@ -8,6 +8,7 @@ seconds cut from the exact clock, one W406 per file).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -312,7 +313,10 @@ def test_erg_and_mrc_points_land_within_a_millisecond(steps: list[tuple[int, int
         bounds = sorted(set(times))
         assert len(bounds) == len(exact)
         for minutes, ms in zip(bounds, exact):
-            assert int(minutes * 60_000) == ms  # a truncating reader: never early, less than 1 ms late
+            # A truncating reader: never early, less than 1 ms late, except
+            # where the text is the exact time and binary falls a hair short.
+            exact_text = Decimal(str(minutes)) * 60_000 == ms
+            assert int(minutes * 60_000) == ms or (exact_text and int(minutes * 60_000) == ms - 1)
             assert abs(round(minutes * 60_000) - ms) <= 1  # rounding reader
             assert minutes * 60_000 - ms < 1
 

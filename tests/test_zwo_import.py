@@ -321,6 +321,68 @@ def test_run_threshold_in_miles_and_rounded() -> None:
     assert diags == [("W504", 2)]
 
 
+def test_W504_durations_finer_than_a_millisecond_said_once_per_file() -> None:
+    # Single-precision exporters (the INEOS files): nearly every element is a hair off.
+    body = "".join(
+        f'<SteadyState Duration="{d}" Power="0.5"/>' for d in ("480.00003", "110.00001", "10", "30.000002")
+    )
+    report = Report(file="t.zwo")
+    workout = ZwoImporter().read(zwo(body).encode(), report, ReadOptions(filename="t.zwo"))
+    w504 = [d for d in report.sorted() if d.code == "W504"]
+    assert workout is not None and len(w504) == 1
+    assert w504[0].message == (
+        "<SteadyState> Duration='480.00003' is rounded to the millisecond, 480 s; 2 more durations too"
+    )
+    assert [getattr(s, "duration_s", None) for s in workout.steps] == [480, 110, 10, 30]
+
+
+def test_a_cue_past_its_block_keeps_its_time_in_a_later_step() -> None:
+    # "Four down" at 320 s of a 270 s block (written for a four-interval one):
+    # Golden Cheetah shows it 320 s after the block's start, 50 s into the next step.
+    body = (
+        '<IntervalsT Repeat="3" OnDuration="60" OffDuration="30" OnPower="1" OffPower="0.5">'
+        '<textevent timeoffset="0" message="Go"/><textevent timeoffset="320" message="Four down"/></IntervalsT>'
+        '<SteadyState Duration="60" Power="0.6"><textevent timeoffset="0" message="Easy"/></SteadyState>'
+    )
+    workout, diags = read(zwo(body))
+    assert workout is not None and diags == [("W506", 3)]
+    assert write(workout) == (
+        'name: T\n\n1m @100% "Go" / 30s @50%\n2x 1m @100% / 30s @50%\n1m @60% "Easy" "Four down" at 50s\n'
+    )
+
+
+def test_a_cue_carried_into_a_repeat_unrolls_it_and_comes_first_at_its_time() -> None:
+    body = (
+        '<SteadyState Duration="60" Power="0.6"><textevent timeoffset="60" message="Carried"/></SteadyState>'
+        '<IntervalsT Repeat="3" OnDuration="30" OffDuration="30" OnPower="1.2" OffPower="0.5">'
+        '<textevent timeoffset="0" message="On"/></IntervalsT>'
+    )
+    workout, diags = read(zwo(body))
+    assert workout is not None and diags == [("W506", 3)]
+    # The block's cue is at its start; the carried one comes first at that time.
+    assert write(workout) == 'name: T\n\n1m @60%\n30s @120% "Carried" "On" / 30s @50%\n2x 30s @120% / 30s @50%\n'
+
+
+def test_a_loose_cue_inside_a_repeat_unrolls_it() -> None:
+    body = (
+        '<IntervalsT Repeat="3" OnDuration="30" OffDuration="30" OnPower="1.2" OffPower="0.5"/>'
+        '<textevent timeoffset="100" message="Last one"/>'
+    )
+    workout, diags = read(zwo(body))
+    assert workout is not None and diags == []
+    # 100 s is 10 s into the second repetition's recovery.
+    assert write(workout) == (
+        'name: T\n\n30s @120% / 30s @50%\n30s @120% / 30s @50% "Last one" at 10s\n30s @120% / 30s @50%\n'
+    )
+
+
+def test_a_cue_past_the_end_of_the_workout_goes_on_its_last_second() -> None:
+    body = '<SteadyState Duration="60" Power="0.6"/><SteadyState Duration="30" Power="1"><textevent timeoffset="90" message="Late"/></SteadyState>'
+    workout, diags = read(zwo(body))
+    assert workout is not None and diags == [("W506", 3)]
+    assert write(workout).endswith('30s @100% "Late" at 29s\n')
+
+
 def test_run_pace_zones() -> None:
     def pct(zone: str) -> float:
         step = only_step(
@@ -452,6 +514,9 @@ def test_errors(data: str, expected: list[tuple[str, int]]) -> None:
         ),
         # W507: what nmdsl cannot say.
         ('<SteadyState Duration="60" Power="0"/>', [("W507", 3)], "1m free"),
+        # W508: a Cooldown that rises (Golden Cheetah rides it falling).
+        ('<Cooldown Duration="180" PowerLow=".3" PowerHigh=".45"/>', [("W508", 3)], "cooldown 3m ramp 30%-45%"),
+        ('<Cooldown Duration="180" PowerLow=".45" PowerHigh=".3"/>', [], "cooldown 3m ramp 45%-30%"),
         ('<SteadyState Duration="60" PowerLow="0.9" PowerHigh="0.8"/>', [("W507", 3)], "1m @80-90%"),
         ('<SteadyState Duration="60" PowerLow="0" PowerHigh="0.8"/>', [("W507", 3)], "1m @1-80%"),
         ('<SteadyState Duration="60" Power="0.8" Cadence="250"/>', [("W507", 3)], "1m @80%"),

@@ -128,7 +128,11 @@ def _minutes_text_ms(ms: int) -> str:
     A time with a fraction of a second gets the fewest decimals (2 to 5) whose
     value, rounded up, is less than 1 ms late: a reader that truncates
     ``minutes * 60000`` and one that rounds both land within a millisecond
-    of the exact time (0.6 ms is the step at 5 decimals).
+    of the exact time (0.6 ms is the step at 5 decimals).  When those
+    decimals are the time exactly (``32.98`` is 1978.8 s) they are written as
+    they are, even where binary floating point falls a hair short: that is
+    the text a file that says this time has, and every reader reads it as it
+    reads that file (a truncating one 1 ms early, a rounding one exactly).
     """
     whole_s, rest = divmod(ms, 1000)
     if rest == 0:
@@ -138,10 +142,7 @@ def _minutes_text_ms(ms: int) -> str:
         units = -(-ms * scale // 60000)  # rounded up: never early
         if units * 60000 - ms * scale < scale:  # less than 1 ms late
             break
-    text = _decimal(units, decimals)
-    if float(text) * 60000 < ms:  # a hair short in binary (as 2.05 is): a truncating reader would be 1 ms early
-        text = _decimal(ms * 10 ** (MINUTE_DECIMALS + 1) // 60000 + 1, MINUTE_DECIMALS + 1)  # 0.06 ms up
-    return text
+    return _decimal(units, decimals)
 
 
 def _second_decimals(second: int) -> tuple[str, str | None]:

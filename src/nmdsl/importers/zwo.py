@@ -17,6 +17,7 @@ spelled out one by one are folded by :func:`nmdsl.compress.compress`.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -71,6 +72,7 @@ register(
     Code("W505", W, "zero-length segment skipped"),
     Code("W506", W, "cue moved or dropped"),
     Code("W507", W, "value nmdsl cannot say replaced"),
+    Code("W508", W, "Cooldown that rises"),
 )
 
 #: Larger files are refused (the same limit as nmdsl's own files).
@@ -150,6 +152,10 @@ class _TextEvent:
     #: ... in seconds (timeoffset) or metres (distoffset).
     unit: Literal["s", "m"]
     text: str
+    #: For an event past the end of its element ("segment", "IntervalsT
+    #: block"), carried on: ``position`` then counts from the workout's start.
+    #: The element and the event's own timeoffset.
+    carried: tuple[str, float] | None = None
 
 
 @dataclass
@@ -176,6 +182,15 @@ class _Reader:
         self.options = options
         self.header = _Header()
         self.zones_warned: set[int] = set()
+        #: Durations finer than a millisecond: the first (span, what, text,
+        #: ms) and how many, said once per file (W504, _say_rounded).
+        self.finer: tuple[Span | None, str, str, int] | None = None
+        self.finer_count = 0
+        #: Where the element being read starts, in ms (None once unknown:
+        #: a run by distance), and the text events past its end, carried
+        #: on to their time from the workout's start (_place_loose).
+        self.block_start: int | None = 0
+        self.carried: list[_TextEvent] = []
 
     # -- bytes -> tree ----------------------------------------------------------
 
@@ -369,6 +384,7 @@ class _Reader:
             )
             return None
         items = self._segments(segments)
+        self._say_rounded()
         if self.report.has_errors:
             return None
         if not items:
@@ -473,8 +489,10 @@ class _Reader:
         loose: list[_TextEvent] = []
         if (workout.text or "").strip():
             self._stray(workout, workout.text or "")
+        meta = Metadata(sport=self.header.sport, threshold_pace=self.header.threshold_pace)
         for el in _elements(workout):  # at most MAX_EXPANDED_STEPS (_too_much)
             tag = _local(el)
+            read = len(items)
             if tag in ("steadystate", "warmup", "cooldown", "ramp", "freeride", "free ride", "maxeffort"):
                 step = self._step(el, tag)
                 if step is not None:
@@ -487,9 +505,13 @@ class _Reader:
                     loose.append(event)
             elif tag != "gameplayevent":  # camera moves and the like: nothing to keep
                 self._skip(el)
+            for item in items[read:]:
+                seconds = _item_seconds(item, meta)
+                if self.block_start is not None:
+                    self.block_start = None if seconds is None else self.block_start + ms_of(seconds)
             if (el.tail or "").strip():
                 self._stray(workout, el.tail or "", el)
-        return self._place_loose(items, loose)
+        return self._place_loose(items, loose + self.carried)
 
     def _step(self, el: etree._Element, tag: str) -> Step | None:
         amount = self._amount(el, "Duration")
@@ -509,7 +531,7 @@ class _Reader:
             return None
         cadence = None if tag == "maxeffort" else self._cadence(el, "Cadence", "CadenceLow", "CadenceHigh")
         step = self._make(el, amount, intensity, target, cadence)
-        cues = tuple(self._cue_in(e, step.duration_s) for e in self._events(el, "s"))
+        cues = tuple(c for e in self._events(el, "s") if (c := self._cue_in(e, step.duration_s)) is not None)
         return step.model_copy(update={"cues": cues})
 
     def _make(
@@ -571,6 +593,8 @@ class _Reader:
                     e, "is placed in another unit than its IntervalsT; it is put at the block's start"
                 )
                 position = 0.0
+            elif position >= period * count and unit == "s" and self._carry(e, "IntervalsT block"):
+                continue
             elif not 0 <= position < period * count:
                 self._moved(e, f"at {position:g} is outside its IntervalsT block; it is put at its last part")
                 position = min(max(position, 0.0), period * count - 1)
@@ -666,13 +690,26 @@ class _Reader:
         # a finer value is rounded (and said so).
         ms = max(ms_of(value), 1)
         if abs(ms - value * 1000) > 1e-6:  # (32.767 * 1000 is 32766.999999999996)
-            self.report.add(
-                "W504",
-                f"{what} lasts {value:g} s; nmdsl counts milliseconds, so it lasts {seconds_of_ms(ms)} s",
-                self._span(el),
-                None,
-            )
+            # Said once per file: exporters that write single-precision floats
+            # put such a value on nearly every element (480.00003, 30.000002).
+            self.finer_count += 1
+            if self.finer is None:
+                self.finer = (self._span(el), what, (self._attr(el, name) or "").strip(), ms)
         return seconds_of_ms(ms)
+
+    def _say_rounded(self) -> None:
+        """W504 once for every duration finer than a millisecond."""
+        if self.finer is None:
+            return
+        span, what, text, ms = self.finer
+        others = self.finer_count - 1
+        more = f"; {others} more duration{'s' if others != 1 else ''} too" if others else ""
+        self.report.add(
+            "W504",
+            f"{what} Duration={text!r} is rounded to the millisecond, {seconds_of_ms(ms)} s{more}",
+            span,
+            "nmdsl counts milliseconds: a boundary moves by at most half a millisecond",
+        )
 
     def _count(self, el: etree._Element) -> int | None:
         try:
@@ -805,6 +842,14 @@ class _Reader:
             return None
         if start == end:
             return self._flat(el, start, end)
+        if start < end and _local(el) == "cooldown":
+            self.report.add(
+                "W508",
+                f"this Cooldown rises, from {start:g}% to {end:g}%: Zwift rides it rising, "
+                "Golden Cheetah from the higher to the lower; it is imported rising",
+                self._span(el),
+                "if the session means to ease off, swap PowerLow and PowerHigh in the source",
+            )
         return RampTarget(start=start, end=end, of=self._of())
 
     def _cadence(
@@ -883,8 +928,18 @@ class _Reader:
             return _TextEvent(line, distance, "m", text)
         return _TextEvent(line, 0.0, "s", text)
 
-    def _cue_in(self, e: _TextEvent, duration_s: float | None) -> Cue:
-        """The cue of a one-segment step, inside the step (as nmdsl requires)."""
+    def _carry(self, e: _TextEvent, what: str) -> bool:
+        """Carry a text event past the end of its element on to its time from the workout's
+        start, where Golden Cheetah shows it (the element's start + timeoffset); False when
+        that time is unknown."""
+        if self.block_start is None:
+            return False
+        at_ms = self.block_start + ms_of(e.position)
+        self.carried.append(_TextEvent(e.line, seconds_of_ms(at_ms), "s", e.text, carried=(what, e.position)))
+        return True
+
+    def _cue_in(self, e: _TextEvent, duration_s: float | None) -> Cue | None:
+        """The cue of a one-segment step, inside the step (as nmdsl requires); None when carried on."""
         if e.unit == "m":
             if e.position:
                 self._moved(
@@ -894,6 +949,8 @@ class _Reader:
             return Cue(text=e.text, offset_s=0)
         offset = ms_of(e.position)  # text offsets are kept to the millisecond too
         end = ms_of(duration_s) if duration_s is not None else None
+        if end is not None and offset >= end and self._carry(e, "segment"):
+            return None
         if offset < 0 or (end is not None and offset >= end):
             # Outside: at the step's last whole second (or its start).
             moved = max(min(offset, ((end or 1000) - 1) // 1000 * 1000), 0)
@@ -908,38 +965,82 @@ class _Reader:
         self.report.add("W506", f"the cue {e.text!r} {what}", Span.point(e.line, 1), None)
 
     def _place_loose(self, items: list[Item], loose: Sequence[_TextEvent]) -> list[Item]:
-        """Text events directly in <workout>: their offset counts from the start."""
+        """Text events directly in <workout>, and those carried past their element's end:
+        their offset counts from the workout's start.
+
+        One that falls inside a repeat unrolls it (compress folds again what
+        still repeats), so the cue is on the one repetition it is meant for.
+        """
         if not loose:
             return items
         out = list(items)
-        # Starts and lengths in ms (exact sums: an event at 63.6 s falls in
-        # the step that starts at 63.6 s, not in the one before).
-        starts: list[tuple[float, int | None]] = []
-        t: int | None = 0
         meta = Metadata(sport=self.header.sport, threshold_pace=self.header.threshold_pace)
+        starts = self._starts(out, meta)
+        for e in loose:
+            if e.unit == "s":
+                at = ms_of(e.position)
+                found = self._find(out, at, starts, meta)
+                if found is None and e.carried is not None and starts and starts[-1] > 0:
+                    at = (starts[-1] - 1) // 1000 * 1000  # the workout's last whole second
+                    found = self._find(out, at, starts, meta)
+                if found is not None:
+                    i, start = found
+                    step = out[i]
+                    assert isinstance(step, Step)
+                    cue = Cue(text=e.text, offset_s=seconds_of_ms(at - start))
+                    if e.carried is not None:
+                        self._said_carried(e, step, start, cue)
+                    # In time order among the step's own cues (sorted is stable);
+                    # at one time a carried cue first, as its element came before.
+                    rank = 0 if e.carried is not None else 2
+                    ordered = sorted(step.cues + (cue,), key=lambda c: (c.offset_s, rank if c is cue else 1))
+                    out[i] = step.model_copy(update={"cues": tuple(ordered)})
+                    continue
+            self._moved(e, f"at {e.position:g} {e.unit} does not fall in a single step; it is dropped")
+        return out
+
+    def _find(self, out: list[Item], at: int, starts: list[int], meta: Metadata) -> tuple[int, int] | None:
+        """The step of ``out`` that ``at`` ms falls in, and its start; a repeat there is unrolled.
+
+        ``starts``: each item's start in ms and, last, the end (empty when a
+        length is unknown); kept up to date as repeats are unrolled.
+        """
+        i = bisect.bisect_right(starts, at) - 1
+        if not starts or i < 0 or i >= len(out):
+            return None
+        item = out[i]
+        if isinstance(item, Step):
+            return i, starts[i]
+        steps = _unrolled(item)
+        out[i : i + 1] = steps
+        t, inner = starts[i], []
+        for step in steps:
+            inner.append(t)
+            t += ms_of(_item_seconds(step, meta) or 0)  # known: the repeat's length was
+        starts[i : i + 1] = inner
+        return self._find(out, at, starts, meta)
+
+    def _starts(self, out: list[Item], meta: Metadata) -> list[int]:
+        """Each item's start in ms and the workout's end; empty when a length is unknown."""
+        starts, t = [], 0
         for item in out:
             seconds = _item_seconds(item, meta)
-            length = None if seconds is None else ms_of(seconds)
-            starts.append((t if t is not None else math.inf, length))
-            t = None if t is None or length is None else t + length
-        for e in loose:
-            at = ms_of(e.position)
-            for i, (start, length) in enumerate(starts):
-                item = out[i]
-                if (
-                    e.unit == "s"
-                    and length is not None
-                    and start <= at < start + length
-                    and isinstance(item, Step)
-                ):
-                    cue = Cue(text=e.text, offset_s=seconds_of_ms(int(at - start)))
-                    # In time order among the step's own cues (sorted is stable).
-                    ordered = sorted(item.cues + (cue,), key=lambda c: c.offset_s)
-                    out[i] = item.model_copy(update={"cues": tuple(ordered)})
-                    break
-            else:
-                self._moved(e, f"at {e.position:g} {e.unit} does not fall in a single step; it is dropped")
-        return out
+            if seconds is None:
+                return []
+            starts.append(t)
+            t += ms_of(seconds)
+        starts.append(t)
+        return starts
+
+    def _said_carried(self, e: _TextEvent, step: Step, start: int, cue: Cue) -> None:
+        assert e.carried is not None
+        what, offset = e.carried
+        at = seconds_of_ms(start) + cue.offset_s
+        if ms_of(e.position) >= start + ms_of(step.duration_s or 0):
+            where = f"past the end of the workout; it is put at {_clock(at)}, the last second"
+        else:
+            where = f"past the end of its {what}; it is kept at its time, {_clock(at)} from the start, in a later step"
+        self._moved(e, f"at {offset:g} s is {where}")
 
     # -- reporting helpers ----------------------------------------------------------------------
 
@@ -967,6 +1068,22 @@ class _Reader:
 
 class _Bad(Exception):
     """A value was reported as invalid; the element is skipped."""
+
+
+def _unrolled(item: Item) -> list[Item]:
+    """Every repetition of a repeat spelled out (its own repeats too)."""
+    if isinstance(item, Step):
+        return [item]
+    return [s for _ in range(item.count) for inner in item.steps for s in _unrolled(inner)]
+
+
+def _clock(seconds: float) -> str:
+    """``1:05:20`` or ``5:20``, with the milliseconds when there are any."""
+    whole, ms = divmod(ms_of(seconds), 1000)
+    h, rest = divmod(whole, 3600)
+    m, sec = divmod(rest, 60)
+    text = f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+    return f"{text}.{ms:03d}".rstrip("0") if ms else text
 
 
 def _item_seconds(item: Item, meta: Metadata) -> float | None:
