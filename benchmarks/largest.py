@@ -242,7 +242,7 @@ def mrc_points() -> str:
 
 def fit_steps() -> bytes:
     """A FIT workout of as many steps as fit in 2 MiB."""
-    from nmdsl import fitcodec as fc
+    from nmdsl.formats.fit import codec as fc
 
     fields = {254: fc.UINT16, 1: fc.ENUM, 2: fc.UINT32, 3: fc.ENUM}
     messages = [fc.Message(fc.Mesg.FILE_ID, (fc.Field(0, fc.ENUM, 5), fc.Field(3, fc.UINT32Z, 1)))]

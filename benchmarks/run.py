@@ -244,14 +244,14 @@ import nmdsl.model
 t.append(time.perf_counter())
 import pathlib, hashlib
 t.append(time.perf_counter())
-import nmdsl.api, nmdsl.parser, nmdsl.builder, nmdsl.checks
+import nmdsl.api, nmdsl.language.parser, nmdsl.language.builder, nmdsl.language.checks
 t.append(time.perf_counter())
-from nmdsl import _grammar
+from nmdsl.language import _grammar
 _grammar.tables(); _grammar.parser(); _grammar.terminals()
 t.append(time.perf_counter())
-import nmdsl.library, nmdsl.reports
+import nmdsl.library, nmdsl.library.reports
 t.append(time.perf_counter())
-import nmdsl.lint, nmdsl.backends.zwo, nmdsl.backends.erg, nmdsl.backends.fit
+import nmdsl.analysis.lint, nmdsl.formats.zwo.write, nmdsl.formats.erg.write, nmdsl.formats.fit.write
 t.append(time.perf_counter())
 def check():
     try:
@@ -265,10 +265,10 @@ t.append(time.perf_counter())
 def dataclasses_of(*mods):
     return sum(1 for m in mods for v in vars(m).values()
                if isinstance(v, type) and v.__module__ == m.__name__ and dataclasses.is_dataclass(v))
-import nmdsl.timeline
+import nmdsl.model
 print(repr({
     "stages": [b - a for a, b in zip(t, t[1:])],
-    "model_dataclasses": dataclasses_of(nmdsl.model, nmdsl.timeline),
+    "model_dataclasses": dataclasses_of(nmdsl.model, nmdsl.model),
     "diagnostics_dataclasses": dataclasses_of(nmdsl.diagnostics),
     "unwanted": sorted(m for m in ("pydantic", "lark", "lxml") if m in sys.modules),
 }))
@@ -280,12 +280,12 @@ PHASE_NAMES = [
     "import nmdsl.cli (after click)",
     "import dataclasses (stdlib)",
     "import nmdsl.diagnostics (`Span`, `Diagnostic`, the codes)",
-    "import nmdsl.model (its dataclasses created; with nmdsl.timeline)",
+    "import nmdsl.model (its dataclasses created; with nmdsl.model)",
     "import pathlib, hashlib (stdlib: the API's paths, the grammar's hash)",
     "import nmdsl.api, parser, builder, checks (the rest of the parse path)",
-    "parser tables: import the shipped `nmdsl._tables`, make the parser and the terminal table",
+    "parser tables: import the shipped `nmdsl.language._tables`, make the parser and the terminal table",
     "import nmdsl.library, reports (with config, tomllib, json)",
-    "import nmdsl.lint and the ZWO, ERG/MRC, FIT backends (with decimal, nmdsl.fitcodec)",
+    "import nmdsl.analysis.lint and the ZWO, ERG/MRC, FIT backends (with decimal, nmdsl.formats.fit.codec)",
     "first check of the small file (`nmdsl.cli.main`: every target format + lints)",
     "second check of the same file",
 ]
@@ -312,7 +312,7 @@ print(" ".join(sorted(new)))
 def w_parser(loads: str, builds: str) -> dict:
     """Time the shipped tables (load, then the parser made from them) and lark building them.
 
-    First in the process: ``_grammar.tables()`` imports ``nmdsl._tables`` and
+    First in the process: ``_grammar.tables()`` imports ``nmdsl.language._tables`` and
     hashes the grammar; ``parser()`` and ``terminals()`` make the driver and
     the lexer's terminal table.  Then the same again with the caches cleared
     and the module forgotten (re-imported from its bytecode).  Then ``import
@@ -321,13 +321,13 @@ def w_parser(loads: str, builds: str) -> dict:
     import importlib.util
 
     import nmdsl
-    from nmdsl import _grammar
+    from nmdsl.language import _grammar
 
     def forget() -> None:
         _grammar.tables.cache_clear()
         _grammar.parser.cache_clear()
         _grammar.terminals.cache_clear()
-        sys.modules.pop("nmdsl._tables", None)
+        sys.modules.pop("nmdsl.language._tables", None)
         if hasattr(nmdsl, "_tables"):
             delattr(nmdsl, "_tables")
 
@@ -619,16 +619,16 @@ def bench_importtime(small: str, reps: int) -> Table:
         "nmdsl.diagnostics",
         "nmdsl.model",
         "nmdsl.api",
-        "nmdsl.parser",
+        "nmdsl.language.parser",
         "hashlib",
-        "nmdsl._tables",
+        "nmdsl.language._tables",
         "nmdsl.library",
         "tomllib",
         "json",
-        "nmdsl.lint",
+        "nmdsl.analysis.lint",
         "decimal",
         "lxml.etree",
-        "nmdsl.fitcodec",
+        "nmdsl.formats.fit.codec",
         "pydantic",
         "lark",
     ]
@@ -678,7 +678,7 @@ def bench_importtime(small: str, reps: int) -> Table:
         "`-X importtime` itself slows imports down, so these add up to more than the wall-clock rows. "
         "The backends are imported with `importlib.import_module`, which `-X importtime` does not list: "
         "the ZWO, ERG/MRC and FIT modules' own bodies are missing here, their imports "
-        "(`decimal`, `nmdsl.fitcodec`) appear at the top level."
+        "(`decimal`, `nmdsl.formats.fit.codec`) appear at the top level."
         + (f" Not imported: {', '.join(f'`{a}`' for a in absent)}." if absent else "")
     )
     return t
@@ -716,7 +716,7 @@ def bench_phases(small: str, reps: int) -> Table:
     )
     t.notes.append(
         'The process runs `nmdsl.cli.main(["check", FILE])` as the console script does and ends with '
-        f"`os._exit(0)`. `nmdsl.model` and `nmdsl.timeline` define {info['model_dataclasses']} dataclasses "
+        f"`os._exit(0)`. `nmdsl.model` and `nmdsl.model` define {info['model_dataclasses']} dataclasses "
         f"({ms(model_ms / max(1, info['model_dataclasses']))} each, on the median), `nmdsl.diagnostics` "
         f"{info['diagnostics_dataclasses']}. pydantic, lark or lxml imported by the check: "
         f"{', '.join(info['unwanted']) or 'none'}."
@@ -745,7 +745,7 @@ def bench_parser(procs: int, interegular_path: str | None) -> Table:
     t = Table("Parser: the shipped tables versus building them with lark (in-process clock)", TIMING_COLUMNS)
     rs = runs["without"]
     t.timing(
-        "`_grammar.tables()`: import `nmdsl._tables` + hash the grammar, first in a process",
+        "`_grammar.tables()`: import `nmdsl.language._tables` + hash the grammar, first in a process",
         [r["tables"][0] for r in rs],
     )
     t.timing(
@@ -819,7 +819,7 @@ def timed(fn: Callable[[], object], reps: int, budget_s: float) -> list[float]:
 
 def bench_throughput(tmp: Path, scale: float) -> tuple[Table, Path]:
     import nmdsl.api
-    from nmdsl.parser import MAX_DEPTH
+    from nmdsl.language.parser import MAX_DEPTH
 
     t = Table(
         "Throughput (in-process, warm: grammar loaded, after one warm-up run)",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from nmdsl import _grammar
 from nmdsl.diagnostics import Report
-from nmdsl.lexer import Line, tokenize_line
+from nmdsl.language import _grammar
+from nmdsl.language.lexer import Line, tokenize_line
 from nmdsl.model import as_data
 
 

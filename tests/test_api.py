@@ -92,9 +92,9 @@ def test_grammar_is_shipped_inside_the_wheel() -> None:
     conf = tomllib.loads((PATHS.root / "pyproject.toml").read_text(encoding="utf-8"))
     wheel = conf["tool"]["hatch"]["build"]["targets"]["wheel"]
     assert wheel["force-include"]["grammar/nmdsl.lark"] == "nmdsl/grammar/nmdsl.lark"
-    # The LALR tables are a module of the package (src/nmdsl/_tables.py): shipped with it.
+    # The LALR tables are a module of the package (src/nmdsl/language/_tables.py): shipped with it.
     assert "_tables" not in json.dumps(wheel.get("exclude", []))
-    assert importlib.resources.files("nmdsl").joinpath("_tables.py").is_file()
+    assert importlib.resources.files("nmdsl.language").joinpath("_tables.py").is_file()
 
 
 def test_declared_dependencies() -> None:

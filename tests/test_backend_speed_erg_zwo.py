@@ -15,7 +15,8 @@ from decimal import ROUND_CEILING, Decimal
 from lxml import etree
 
 import nmdsl
-from nmdsl.backends import erg, zwo
+from nmdsl.formats.erg import write as erg
+from nmdsl.formats.zwo import write as zwo
 
 #: Characters that need escaping somewhere, or that must pass through as they are.
 _ALPHABET = "ab Z09&<>\"'\t\n\r]]>=-.\x7f\x85\xa0\u2028é€😀"

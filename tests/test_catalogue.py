@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from nmdsl.diagnostics import all_codes
+from nmdsl.library.codes import all_codes
 from tests.conftest import PATHS
 
 CODES = sorted(all_codes())

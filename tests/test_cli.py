@@ -126,7 +126,7 @@ def test_cli_import_is_light() -> None:
 
 
 def test_cli_formats_match_the_backends() -> None:
-    from nmdsl import backends
+    from nmdsl import formats as backends
 
     assert set(cli.FORMATS) == set(backends.names())
 

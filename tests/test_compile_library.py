@@ -11,9 +11,9 @@ import pytest
 
 import nmdsl
 from nmdsl import library
-from nmdsl.backends import EmitOptions
 from nmdsl.cli import REPORTS
-from nmdsl.reports import RENDERERS
+from nmdsl.formats.base import EmitOptions
+from nmdsl.library.reports import RENDERERS
 
 from .test_cli import run, write
 from .test_performance_guards import _imported_after

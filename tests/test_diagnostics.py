@@ -137,7 +137,7 @@ def _docs_headings() -> str:
 
 
 def _all_codes() -> dict[str, object]:
-    from nmdsl.diagnostics import all_codes
+    from nmdsl.library.codes import all_codes
 
     return dict(all_codes())
 

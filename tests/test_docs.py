@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 import nmdsl
-from nmdsl import drills
+from nmdsl.language import drills
 from nmdsl.model import Step, ZoneTarget
 
-from .helpers import without_spans
 from .conftest import PATHS
+from .helpers import without_spans
 
 
 def _doc(name: str) -> str:

@@ -8,7 +8,7 @@
   that every file we write is valid there and reads back what we meant.
 * :func:`ride` is the comparison the round trips use: the power, in watts, at
   the middle of every second of the workout, computed from the model here,
-  independently of the backend and of nmdsl.timeline.
+  independently of the backend and of nmdsl.model.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nmdsl
-from nmdsl.backends import EmitOptions
-from nmdsl.backends.erg import CUE_DURATION_S, MINUTE_DECIMALS, minutes_text, reader_safe, value_text
 from nmdsl.cli import main
 from nmdsl.diagnostics import CODES, Diagnostic, NmdslError, Severity
+from nmdsl.formats.base import EmitOptions
+from nmdsl.formats.erg.write import CUE_DURATION_S, MINUTE_DECIMALS, minutes_text, reader_safe, value_text
 from nmdsl.model import (
     CadenceTarget,
     Cue,
@@ -454,7 +454,7 @@ TRIGGERS: dict[str, Trigger] = {
 
 
 def backend_codes() -> set[str]:
-    import nmdsl.backends.erg  # noqa: F401  (registers the codes)
+    import nmdsl.formats.erg.write  # noqa: F401  (registers the codes)
 
     return {c for c in CODES if re.fullmatch(r"[EW]45[0-9]", c)}
 
@@ -677,7 +677,8 @@ def tolerance_w(ftp_w: float) -> float:
 @given(workouts, options)
 def test_round_trip_erg_and_mrc(workout: Workout, opts: EmitOptions) -> None:
     from nmdsl.diagnostics import Report
-    from nmdsl.importers import ReadOptions, for_suffix
+    from nmdsl.formats import for_suffix
+    from nmdsl.formats.base import ReadOptions
 
     assert workout.meta.ftp_w is not None
     expected = ride(workout, workout.meta.ftp_w, opts.max_effort_pct, opts.free_ride_pct)
@@ -701,7 +702,8 @@ def test_round_trip_erg_and_mrc(workout: Workout, opts: EmitOptions) -> None:
 @given(st.lists(st.tuples(st.integers(1, 600), watts_values), min_size=1, max_size=20))
 def test_round_trip_watts_without_ftp(pairs: list[tuple[int, float]]) -> None:
     from nmdsl.diagnostics import Report
-    from nmdsl.importers import ReadOptions, for_suffix
+    from nmdsl.formats import for_suffix
+    from nmdsl.formats.base import ReadOptions
 
     workout = Workout(steps=tuple(Step(duration_s=d, target=WattsTarget(low_w=w, high_w=w)) for d, w in pairs))
     out = nmdsl.emit(workout, "erg")

@@ -11,11 +11,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import bisect
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,12 @@ from click.testing import CliRunner
 import nmdsl
 from nmdsl.cli import main
 from nmdsl.diagnostics import CODES, Diagnostic, Report, Severity
-from nmdsl.importers import ReadOptions, for_suffix
-from nmdsl.model import PercentTarget, RampTarget, Repeat, Step, WattsTarget, Workout
+from nmdsl.formats import for_suffix
+from nmdsl.formats.base import ReadOptions
+from nmdsl.model import RampTarget, Repeat, Step, WattsTarget, Workout
 
 from .conftest import PATHS
-from .test_erg import assert_same_ride, check_reader_sees, gc_read, ride
+from .test_erg import assert_same_ride, gc_read, ride
 
 ERG_DIR = PATHS.tests / "erg"
 IMPORTS = sorted(p for p in (ERG_DIR / "import").iterdir() if p.suffix in (".erg", ".mrc"))
@@ -36,7 +36,7 @@ MALFORMED = sorted(p for p in (ERG_DIR / "malformed").iterdir() if p.suffix in (
 
 
 def importer_codes() -> set[str]:
-    import nmdsl.importers.erg  # noqa: F401  (registers the codes)
+    import nmdsl.formats.erg.read  # noqa: F401  (registers the codes)
 
     return {c for c in CODES if re.fullmatch(r"[EW]5[23][0-9]", c)}
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 import nmdsl
-from nmdsl.model import MaxTarget, PercentTarget, Repeat, Step
-from nmdsl.timeline import Segment
+from nmdsl.model import MaxTarget, PercentTarget, Repeat, Segment, Step
 
 from .conftest import PATHS
 

@@ -34,11 +34,12 @@ from garmin_fit_sdk import Decoder, Stream  # type: ignore[import-untyped,unused
 from hypothesis import given
 
 import nmdsl
-from nmdsl import fitcodec as fc
-from nmdsl.backends import EmitOptions
-from nmdsl.backends.fit import DEVICE_STEP_LIMIT, FitBackend
 from nmdsl.cli import main
 from nmdsl.diagnostics import Diagnostic, NmdslError, Report
+from nmdsl.formats.base import EmitOptions
+from nmdsl.formats.fit import codec as fc
+from nmdsl.formats.fit.write import DEVICE_STEP_LIMIT, FitBackend
+from nmdsl.language.writer import duration as duration_text
 from nmdsl.model import (
     CadenceTarget,
     Cue,
@@ -56,7 +57,6 @@ from nmdsl.model import (
     Workout,
     ZoneTarget,
 )
-from nmdsl.writer import duration as duration_text
 
 from .conftest import PATHS
 from .test_fit_strategies import workouts

@@ -1,4 +1,4 @@
-"""nmdsl.fitcodec: FIT framing, CRC and base types, written and read.
+"""nmdsl.formats.fit.codec: FIT framing, CRC and base types, written and read.
 
 The writer is checked against Garmin's SDK (it must accept every layout the
 writer makes); the reader against files the SDK's own example wrote (the
@@ -17,7 +17,7 @@ from garmin_fit_sdk import Decoder, Stream  # type: ignore[import-untyped,unused
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nmdsl import fitcodec as fc
+from nmdsl.formats.fit import codec as fc
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "fit"
 

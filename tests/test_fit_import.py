@@ -30,14 +30,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nmdsl
-from nmdsl import fitcodec as fc
-from nmdsl.backends import EmitOptions
-from nmdsl.backends.fit import FitBackend
 from nmdsl.cli import main
 from nmdsl.diagnostics import Diagnostic, Report
-from nmdsl.importers import ReadOptions
-from nmdsl.importers import fit as fit_importer
-from nmdsl.importers.fit import FitImporter
+from nmdsl.formats.base import EmitOptions, ReadOptions
+from nmdsl.formats.fit import codec as fc
+from nmdsl.formats.fit import read as fit_importer
+from nmdsl.formats.fit.read import FitImporter
+from nmdsl.formats.fit.write import FitBackend
+from nmdsl.language.writer import write
 from nmdsl.model import (
     FreeTarget,
     IntensityTarget,
@@ -52,7 +52,6 @@ from nmdsl.model import (
     Workout,
     ZoneTarget,
 )
-from nmdsl.writer import write
 
 from .test_fit import COMPILE_CASES, examples
 from .test_fit_strategies import workouts
@@ -676,7 +675,7 @@ def test_importer_does_not_load_the_parser() -> None:
     import subprocess
     import sys
 
-    code = "import sys, nmdsl.importers.fit; print('lark' in sys.modules)"
+    code = "import sys, nmdsl.formats.fit.read; print('lark' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -770,8 +769,8 @@ def test_labels() -> None:
 
 
 def test_every_fit_code_is_documented_and_triggered_by_a_test() -> None:
-    from nmdsl.backends import fit as _backend  # noqa: F401  (registers the backend's codes)
     from nmdsl.diagnostics import CODES
+    from nmdsl.formats.fit import write as _backend  # noqa: F401  (registers the backend's codes)
 
     fit_codes = sorted(c for c in CODES if c[1:3] in ("46", "47", "54", "55"))
     assert len(fit_codes) == 26

@@ -14,9 +14,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nmdsl import fitcodec as fc
-from nmdsl.backends import fit as fit_backend
-from nmdsl.backends.fit import _Slot, _step_message, _StepMsg, _write_step
+from nmdsl.formats.fit import codec as fc
+from nmdsl.formats.fit import write as fit_backend
+from nmdsl.formats.fit.write import _Slot, _step_message, _StepMsg, _write_step
 
 # Mostly in range, with the edges of uint32/enum and the values just past them.
 _U32 = st.one_of(

@@ -11,7 +11,8 @@ from __future__ import annotations
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from nmdsl import drills
+from nmdsl.language import drills
+from nmdsl.limits import ZONES  # noqa: E402
 from nmdsl.model import (
     CadenceTarget,
     Cue,
@@ -33,7 +34,6 @@ from nmdsl.model import (
     ZoneTarget,
 )
 
-from nmdsl.limits import ZONES  # noqa: E402
 INTENSITIES = ("active", "recovery", "rest", "warmup", "cooldown")
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéAZ,.!", min_size=1, max_size=8)
 

@@ -1,4 +1,4 @@
-"""``nmdsl fmt``: the formatter (nmdsl.fmt).
+"""``nmdsl fmt``: the formatter (nmdsl.language.fmt).
 
 * Goldens: ``tests/fmt/NAME.nm`` -> ``NAME.expected.nm`` (``--update-goldens``
   rewrites the expected files; read every one before committing it).
@@ -24,13 +24,14 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import nmdsl
-from nmdsl import fmt
-from nmdsl.fmt import FormatError, format_bytes, format_text, unified_diff
-from nmdsl.lexer import split_lines, strip_comment
-from nmdsl.writer import target_text
+from nmdsl.language import fmt
+from nmdsl.language.fmt import FormatError, format_bytes, format_text, unified_diff
+from nmdsl.language.lexer import strip_comment
+from nmdsl.language.writer import target_text
+from nmdsl.source import split_lines
 
-from .helpers import without_spans
 from .conftest import PATHS
+from .helpers import without_spans
 
 GOLDENS = PATHS.tests / "fmt"
 INPUTS = sorted(p for p in GOLDENS.glob("*.nm") if not p.name.endswith(".expected.nm"))
@@ -268,7 +269,7 @@ def test_run_spelling(written: str, canonical: str) -> None:
     ],
 )
 def test_target_spellings_are_the_writers(line: str, sport: str) -> None:
-    """fmt and nmdsl.writer spell a target the same way."""
+    """fmt and nmdsl.language.writer spell a target the same way."""
     source = f"sport: {sport}\n{line}\n"
     step = nmdsl.parse(source).steps[0]
     assert isinstance(step, nmdsl.Step) and step.target is not None

@@ -1,6 +1,6 @@
-"""The shipped parser tables (src/nmdsl/_tables.py) match grammar/nmdsl.lark.
+"""The shipped parser tables (src/nmdsl/language/_tables.py) match grammar/nmdsl.lark.
 
-After editing the grammar, regenerate them with ``python -m nmdsl._grammar``.
+After editing the grammar, regenerate them with ``python -m nmdsl.language._grammar``.
 The driver that runs them is checked against lark itself in test_lalr.py.
 """
 
@@ -10,12 +10,12 @@ import lark
 import pytest
 
 import nmdsl
-from nmdsl import _grammar, _tables
-from nmdsl.parser import expected_words
+from nmdsl.language import _grammar, _tables
+from nmdsl.language.parser import expected_words
 
 from .conftest import PATHS
 
-REGENERATE = "run `python -m nmdsl._grammar` to rebuild src/nmdsl/_tables.py"
+REGENERATE = "run `python -m nmdsl.language._grammar` to rebuild src/nmdsl/language/_tables.py"
 
 SAMPLE_FILE = "\n".join(
     [
@@ -88,7 +88,7 @@ def test_regenerating_is_deterministic(fresh: _grammar.Tables) -> None:
     import sys
 
     code = (
-        "from nmdsl import _grammar\n"
+        "from nmdsl.language import _grammar\n"
         "print(_grammar.render(_grammar.build_tables(_grammar.grammar_path().read_text(encoding='utf-8'))), end='')\n"
     )
     for seed in ("1", "4242"):

@@ -1,4 +1,4 @@
-"""nmdsl's LALR driver (nmdsl._lalr) against lark's own parser.
+"""nmdsl's LALR driver (nmdsl.language._lalr) against lark's own parser.
 
 The driver runs the tables lark computes; these tests run both on the same
 token sequences and require the same tree (same rule names, same children,
@@ -27,10 +27,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nmdsl import _grammar
-from nmdsl._lalr import END, Parser, Token, Tree, UnexpectedToken
 from nmdsl.diagnostics import Report
-from nmdsl.lexer import Line, split_lines, tokenize_line
+from nmdsl.language import _grammar
+from nmdsl.language._lalr import END, Parser, Token, Tree, UnexpectedToken
+from nmdsl.language.lexer import Line, tokenize_line
+from nmdsl.source import split_lines
 
 from .conftest import PATHS
 from .helpers import tokenized_lines
@@ -373,7 +374,7 @@ def test_parsing_and_compiling_do_not_import_lark(tmp_path: Any) -> None:
     out = tmp_path / "attacks.zwo"
     code = (
         "import sys\n"
-        "import nmdsl, nmdsl.parser\n"
+        "import nmdsl, nmdsl.language.parser\n"
         f"w = nmdsl.parse_file({str(example)!r})\n"
         "nmdsl.parse('name: X\\n3x:\\n  6x 30s @150% \"Go\" at 10s / 30s @50%\\n10m ramp 45%-70%\\n')\n"
         "r = nmdsl.check('10m @60% 12m')\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 import nmdsl
-from nmdsl import drills
+from nmdsl.language import drills
 from nmdsl.model import (
     CadenceTarget,
     FreeTarget,

@@ -179,7 +179,7 @@ def test_github_annotations(tmp_path: Path) -> None:
 def test_github_escapes_newlines_and_percent() -> None:
     from nmdsl.diagnostics import diag
     from nmdsl.library import FileResult, LibraryResult
-    from nmdsl.reports import github
+    from nmdsl.library.reports import github
 
     d = diag("E204", "50% a\nb", None, file="x,y:z.nm")
     out = github(LibraryResult([FileResult("x,y:z.nm", [d])]))

@@ -1,4 +1,4 @@
-"""Coaching lints (nmdsl.lint): each rule fires where it should, and only there.
+"""Coaching lints (nmdsl.analysis.lint): each rule fires where it should, and only there.
 
 Every rule has a positive and a negative case for bikes and runs, a test
 that its threshold is a setting (changing it changes the result), and span
@@ -17,8 +17,8 @@ import pytest
 from hypothesis import assume, given
 
 import nmdsl
+from nmdsl.analysis.lint import RULES, LintSettings, declares_repeated_sprint, lint, setting_key
 from nmdsl.diagnostics import CODES, Diagnostic, Severity, render
-from nmdsl.lint import RULES, LintSettings, declares_repeated_sprint, lint, setting_key
 
 from .conftest import PATHS
 from .test_properties import programs, too_large

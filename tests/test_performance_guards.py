@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 
-from nmdsl import _grammar
-from nmdsl import parser as nm_parser
 from nmdsl.diagnostics import QUOTE_CHARS
 from nmdsl.diagnostics import render as render_diagnostic
-from nmdsl.lexer import split_lines
+from nmdsl.language import _grammar
+from nmdsl.language import parser as nm_parser
 from nmdsl.limits import (
     MAX_ERRORS,
     MAX_EXPANDED_CUES,
@@ -26,6 +25,7 @@ from nmdsl.limits import (
     MAX_LINE_ITEMS,
     MAX_WARNINGS,
 )
+from nmdsl.source import split_lines
 
 from .helpers import tokenized_lines
 
@@ -200,8 +200,9 @@ def test_checking_many_files_loads_the_grammar_once(tmp_path: Path, monkeypatch:
 
 
 def test_memos_stay_bounded() -> None:
-    from nmdsl.backends import erg, zwo
-    from nmdsl.lexer import TerminalTable
+    from nmdsl.formats.erg import write as erg
+    from nmdsl.formats.zwo import write as zwo
+    from nmdsl.language.lexer import TerminalTable
 
     for i in range(2 * erg._MEMO_SIZE + 10):
         erg.minutes_text(i)
@@ -218,7 +219,8 @@ def test_memos_stay_bounded() -> None:
 
 
 def test_memoized_texts_are_the_computed_ones() -> None:
-    from nmdsl.backends import erg, zwo
+    from nmdsl.formats.erg import write as erg
+    from nmdsl.formats.zwo import write as zwo
 
     for seconds in (0, 1, 20, 123, 3599, 86_400):
         assert erg.minutes_text(seconds) == erg._minutes_text(seconds)
@@ -232,7 +234,7 @@ def test_memoized_texts_are_the_computed_ones() -> None:
 def test_crc_in_blocks_matches_byte_by_byte(monkeypatch: pytest.MonkeyPatch) -> None:
     import random
 
-    from nmdsl import fitcodec as fc
+    from nmdsl.formats.fit import codec as fc
 
     def by_byte(data: bytes, crc: int = 0) -> int:
         for b in data:
@@ -268,7 +270,7 @@ def test_timeline_cache_follows_the_workout() -> None:
 
 def test_pool_gives_what_one_process_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from nmdsl import library
-    from nmdsl.reports import RENDERERS
+    from nmdsl.library.reports import RENDERERS
 
     for i in range(70):
         name = "Same" if i in (3, 40) else f"W{i}"
@@ -395,8 +397,8 @@ def test_cues_past_the_limit_stop_reading(tokenized: list[Any]) -> None:
 
 def test_the_whole_workout_check_counts_cues_too() -> None:
     """What importers rely on: run_checks refuses a model with too many cues."""
-    from nmdsl.checks import run_checks
     from nmdsl.diagnostics import Report
+    from nmdsl.language.checks import run_checks
     from nmdsl.model import Cue, PercentTarget, Repeat, Step, Workout
 
     step = Step(duration_s=1, target=PercentTarget(low_pct=50, high_pct=50), cues=(Cue(text="a"), Cue(text="b")))
@@ -432,7 +434,7 @@ def test_building_stops_after_the_hundredth_error_E013() -> None:
 
 def test_header_lines_past_the_keys_count_as_errors(tokenized: list[Any]) -> None:
     import nmdsl
-    from nmdsl.lexer import HEADER_KEYS
+    from nmdsl.language.lexer import HEADER_KEYS
 
     r = nmdsl.check("name: x\n" * 100_000 + "1m @50%\n")
     # Each header line past the first nine is sure to be an error, so reading
@@ -475,18 +477,18 @@ def test_a_quoted_line_is_a_window_around_the_caret() -> None:
 def test_line_text_is_split_lines_without_splitting(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
     import random
 
-    from nmdsl import lexer
+    from nmdsl import source
 
-    monkeypatch.setattr(lexer, "_CHUNK", chunk)
+    monkeypatch.setattr(source, "_CHUNK", chunk)
     r = random.Random(13)
     for _ in range(200):
         text = "".join(r.choice(["a", "bc", "\n", "\r", "\r\n", " ", "\ufeff"]) for _ in range(r.randrange(40)))
         lines = split_lines(text)
-        assert list(lexer.iter_lines(text)) == lines
-        assert lexer.count_lines(text) == len(lines)
+        assert list(source.iter_lines(text)) == lines
+        assert source.count_lines(text) == len(lines)
         order = list(range(len(lines) + 2))
         for n in order + r.sample(order, len(order)):  # in order (the cursor), then in any order
-            assert lexer.line_text(text, n) == (lines[n - 1] if 1 <= n <= len(lines) else None), (text, n)
+            assert source.line_text(text, n) == (lines[n - 1] if 1 <= n <= len(lines) else None), (text, n)
 
 
 def test_warnings_past_the_hundredth_are_counted_W104(tmp_path: Path) -> None:
@@ -530,7 +532,7 @@ class _Feeds:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from lxml import etree
 
-        from nmdsl.importers import zwo
+        from nmdsl.formats.zwo import read as zwo
 
         self.fed = 0
         outer = self
@@ -545,8 +547,8 @@ class _Feeds:
 
 def _zwo_read(text: str) -> list[str]:
     from nmdsl.diagnostics import Report
-    from nmdsl.importers import ReadOptions
-    from nmdsl.importers.zwo import ZwoImporter
+    from nmdsl.formats.base import ReadOptions
+    from nmdsl.formats.zwo.read import ZwoImporter
 
     report = Report()
     assert ZwoImporter().read(text.encode("utf-8"), report, ReadOptions()) is None
@@ -572,7 +574,7 @@ def test_a_zwo_file_is_read_only_to_its_first_element_past_a_limit(
 
 
 def test_a_zwo_element_with_many_attributes_or_a_huge_tag_is_refused_E503() -> None:
-    from nmdsl.importers.zwo import MAX_ATTRIBUTES, MAX_TAG_CHARS
+    from nmdsl.formats.zwo.read import MAX_ATTRIBUTES, MAX_TAG_CHARS
 
     attrs = " ".join(f'a{i}="1"' for i in range(MAX_ATTRIBUTES + 1))
     for element in (f'<SteadyState Duration="1" {attrs}/>', f'<SteadyState Duration="1" a="{"x" * MAX_TAG_CHARS}"/>'):
@@ -581,7 +583,8 @@ def test_a_zwo_element_with_many_attributes_or_a_huge_tag_is_refused_E503() -> N
 
 def test_an_erg_file_is_read_no_further_than_it_is_certain_to_be_refused() -> None:
     from nmdsl.diagnostics import Report
-    from nmdsl.importers import ReadOptions, for_suffix
+    from nmdsl.formats import for_suffix
+    from nmdsl.formats.base import ReadOptions
 
     head = "[COURSE HEADER]\nFTP = 200\nMINUTES WATTS\n[END COURSE HEADER]\n[COURSE DATA]\n"
 

@@ -1,4 +1,4 @@
-"""nmdsl.plot and ``nmdsl plot``: what the chart contains and where.
+"""nmdsl.analysis.plot and ``nmdsl plot``: what the chart contains and where.
 
 The pictures themselves were looked at (docs/img/); these tests pin down
 what a reader of the chart relies on: one block per step at the right place
@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import nmdsl
-from nmdsl.cli_report import plot_cmd
-from nmdsl.plot import ZONE_COLOURS, PlotOptions, render_svg
+from nmdsl.analysis.plot import ZONE_COLOURS, PlotOptions, render_svg
+from nmdsl.cli.report import plot_cmd
 
 from .conftest import PATHS
 
@@ -263,7 +263,7 @@ run_steps = st.one_of(
 
 @given(st.lists(run_steps, min_size=1, max_size=8), st.booleans())
 def test_any_run_has_numbers_and_a_chart(lines: list[str], threshold: bool) -> None:
-    from nmdsl.metrics import stats
+    from nmdsl.analysis.metrics import stats
 
     header = "sport: run\n" + ("threshold-pace: 4:10/km\n" if threshold else "")
     workout = nmdsl.parse(header + "\n".join(lines) + "\n")

@@ -3,7 +3,7 @@
 * A generator of valid nmdsl programs builds the source text and, on the
   side, the total duration in seconds and the number of steps the athlete
   does, computed from what it wrote (never from nmdsl's timeline); nmdsl must
-  agree.  Only the drills' default recoveries are read from ``nmdsl.drills``.
+  agree.  Only the drills' default recoveries are read from ``nmdsl.language.drills``.
 * Arbitrary text or bytes never make ``check`` raise; ``parse`` raises only
   ``NmdslError``; every diagnostic points inside the input.
 * The JSON output reads back into the same model, and the same input gives
@@ -20,8 +20,8 @@ from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
 import nmdsl
-from nmdsl import drills
 from nmdsl.diagnostics import render
+from nmdsl.language import drills
 
 MILE_M = 1609.344
 MAX_STEPS = 10_000

@@ -8,7 +8,6 @@ prints for it, run from tests/reports/ so paths are relative and stable.
 
 from __future__ import annotations
 
-
 import pytest
 from click.testing import CliRunner
 

@@ -1,4 +1,4 @@
-"""nmdsl.site and ``nmdsl site``: the catalogue, on disk and in a real browser.
+"""nmdsl.library.site and ``nmdsl site``: the catalogue, on disk and in a real browser.
 
 The browser tests use Debian's ``chromium``, headless; when it is missing
 they install it with apt-get (once), and skip with the reason only when it
@@ -22,9 +22,9 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 
 import nmdsl
-from nmdsl.cli_report import site_cmd
-from nmdsl.metrics import StatsOptions
-from nmdsl.site import MARKER, SiteError, build_site
+from nmdsl.analysis.metrics import StatsOptions
+from nmdsl.cli.report import site_cmd
+from nmdsl.library.site import MARKER, SiteError, build_site
 
 from .conftest import PATHS
 

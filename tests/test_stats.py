@@ -19,8 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nmdsl
-from nmdsl.cli_report import stats_cmd
-from nmdsl.metrics import (
+from nmdsl.analysis.metrics import (
     StatsOptions,
     WorkoutStats,
     format_duration,
@@ -29,6 +28,7 @@ from nmdsl.metrics import (
     stats,
     zone_of,
 )
+from nmdsl.cli.report import stats_cmd
 
 from .conftest import PATHS
 
@@ -231,8 +231,8 @@ def test_format_helpers() -> None:
 
 
 def test_nmdsl_stats_is_the_function_in_any_import_order() -> None:
-    # The module is nmdsl.metrics, so importing it cannot shadow nmdsl.stats.
-    import nmdsl.metrics as module
+    # The module is nmdsl.analysis.metrics, so importing it cannot shadow nmdsl.stats.
+    import nmdsl.analysis.metrics as module
 
     workout = nmdsl.parse("ftp: 250\n1h @100%\n")
     assert nmdsl.stats is stats is module.stats
@@ -376,8 +376,8 @@ def test_check_does_not_import_the_report_modules() -> None:
     import sys
 
     code = (
-        "import sys, nmdsl.cli_report\n"
-        "heavy = {'jinja2', 'lxml', 'nmdsl.metrics', 'nmdsl.plot', 'nmdsl.site', 'nmdsl.api'}\n"
+        "import sys, nmdsl.cli.report\n"
+        "heavy = {'jinja2', 'lxml', 'nmdsl.analysis.metrics', 'nmdsl.analysis.plot', 'nmdsl.library.site', 'nmdsl.api'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nmdsl
-from nmdsl.fmt import format_text
+from nmdsl.language.fmt import format_text
+from nmdsl.language.values import duration_ms
+from nmdsl.language.writer import duration as written
 from nmdsl.model import Step, ms_of, seconds_of_ms
-from nmdsl.values import duration_ms
-from nmdsl.writer import duration as written
 from tests.test_fit import decode_both
 
 
@@ -232,7 +232,8 @@ def test_zwo_a_fractional_cue_offset_alone_is_said_once() -> None:
 
 def _import(data: bytes, suffix: str) -> nmdsl.Workout:
     from nmdsl.diagnostics import Report
-    from nmdsl.importers import ReadOptions, for_suffix
+    from nmdsl.formats import for_suffix
+    from nmdsl.formats.base import ReadOptions
 
     report = Report(file=f"x{suffix}")
     workout = for_suffix(suffix).read(data, report, ReadOptions(filename=f"x{suffix}"))

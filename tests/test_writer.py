@@ -13,9 +13,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .helpers import without_spans
 import nmdsl
-from nmdsl.compress import compress
+from nmdsl.language.writer import distance, duration, header_text, number, write
 from nmdsl.model import (
     CadenceTarget,
     Cue,
@@ -32,9 +31,11 @@ from nmdsl.model import (
     WattsTarget,
     Workout,
     ZoneTarget,
+    iter_steps,
 )
-from nmdsl.timeline import iter_steps
-from nmdsl.writer import distance, duration, header_text, number, write
+from nmdsl.model.compress import compress
+
+from .helpers import without_spans
 
 
 def _plain(step: Step) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def bike_target(draw: st.DrawFn) -> Any:
         lo = float(draw(st.integers(100, 400)))
         return WattsTarget(low_w=lo, high_w=lo + draw(st.sampled_from([0, 10, 20])))
     if kind == "zone":
-        from nmdsl.builder import ZONES
+        from nmdsl.language.builder import ZONES
 
         z = draw(st.integers(1, 7))
         return ZoneTarget(zone=z, low_pct=ZONES[z][0], high_pct=ZONES[z][1])
@@ -202,7 +203,7 @@ def test_number_duration_distance_spellings() -> None:
 
 def test_pace_ranges_are_written_with_one_unit() -> None:
     t = PaceTarget(fast=Pace(seconds=260), slow=Pace(seconds=270))
-    from nmdsl.writer import target_text
+    from nmdsl.language.writer import target_text
 
     assert target_text(t) == "@4:20-4:30/km"
 

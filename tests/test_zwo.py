@@ -25,11 +25,12 @@ from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 import nmdsl
-from nmdsl.backends.zwo import RUN_PACE_ZONE, power_text
 from nmdsl.cli import main
 from nmdsl.diagnostics import NmdslError, Report
-from nmdsl.importers import ReadOptions
-from nmdsl.importers.zwo import ZwoImporter
+from nmdsl.formats.base import ReadOptions
+from nmdsl.formats.zwo.read import ZwoImporter
+from nmdsl.formats.zwo.write import RUN_PACE_ZONE, power_text
+from nmdsl.language.writer import write
 from nmdsl.model import (
     FreeTarget,
     MaxTarget,
@@ -40,7 +41,6 @@ from nmdsl.model import (
     Workout,
     ZoneTarget,
 )
-from nmdsl.writer import write
 
 from .conftest import PATHS
 
@@ -802,7 +802,7 @@ DOC = PATHS.docs / "format-zwo.md"
 
 
 def _zwo_codes() -> list[str]:
-    import nmdsl.importers.zwo  # noqa: F401  (registers the importer's codes)
+    import nmdsl.formats.zwo.read  # noqa: F401  (registers the importer's codes)
     from nmdsl.diagnostics import CODES
 
     return sorted(c for c in CODES if c[1:3] in ("40", "41", "50", "51"))

@@ -13,15 +13,7 @@ from __future__ import annotations
 from hypothesis import given
 
 import nmdsl
-from nmdsl.model import (
-    FreeTarget,
-    MaxTarget,
-    PercentTarget,
-    RampTarget,
-    WattsTarget,
-    Workout,
-    ZoneTarget,
-)
+from nmdsl.model import FreeTarget, MaxTarget, PercentTarget, RampTarget, WattsTarget, Workout, ZoneTarget
 
 from . import gc_rules
 from .conftest import PATHS

@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 import nmdsl
 from nmdsl.cli import main
 from nmdsl.diagnostics import CODES, Report
-from nmdsl.importers import ReadOptions
-from nmdsl.importers.zwo import MAX_BYTES, ZwoImporter
+from nmdsl.formats.base import ReadOptions
+from nmdsl.formats.zwo.read import MAX_BYTES, ZwoImporter
+from nmdsl.language.writer import write
 from nmdsl.model import (
     CadenceTarget,
     Cue,
@@ -38,7 +39,6 @@ from nmdsl.model import (
     Step,
     Workout,
 )
-from nmdsl.writer import write
 
 from .conftest import PATHS
 from .test_zwo import assert_same, samples, zwo_samples
@@ -609,7 +609,7 @@ def test_document_types_are_refused(data: str) -> None:
 def test_entities_are_never_resolved_even_past_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
     # Defence in depth: with the DOCTYPE check disabled, the parser itself
     # still neither reads the file nor expands the entity.
-    import nmdsl.importers.zwo as module
+    import nmdsl.formats.zwo.read as module
 
     class Never:
         def search(self, text: str) -> None:

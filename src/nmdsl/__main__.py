@@ -1,3 +1,3 @@
-from .cli import run
+from nmdsl.cli import run
 
 run()

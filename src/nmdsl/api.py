@@ -13,13 +13,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, NmdslError, Report, Severity, cap_warnings
-from .model import Workout
+from nmdsl.diagnostics import Diagnostic, NmdslError, Report, Severity, cap_warnings
+from nmdsl.model import Workout
 
 if TYPE_CHECKING:
-    from .backends import EmitOptions
+    from nmdsl.formats.base import EmitOptions
 
-from .limits import MAX_FILE_BYTES  # noqa: E402  (re-exported)
+from nmdsl.limits import MAX_FILE_BYTES  # noqa: E402  (re-exported)
 
 
 @dataclass
@@ -52,10 +52,10 @@ def check(
     ftp_w: float | None = None,
 ) -> Result:
     """Parse and validate nmdsl source text; never raises for bad input."""
-    from .builder import Builder
-    from .checks import run_checks
-    from .lexer import decode
-    from .parser import parse_cst
+    from nmdsl.language.builder import Builder
+    from nmdsl.language.checks import run_checks
+    from nmdsl.language.lexer import decode
+    from nmdsl.language.parser import parse_cst
 
     report = Report(file=filename)
     if isinstance(source, bytes):
@@ -148,7 +148,7 @@ def emit(
     ``ftp_w`` is used when the workout's header sets no FTP.  Raises
     :class:`NmdslError` on errors, and on warnings too when ``strict``.
     """
-    from . import backends
+    from nmdsl import formats as backends
 
     backend = backends.get(format)
     report = Report(file=filename)
@@ -192,9 +192,9 @@ def load(path: str | os.PathLike[str], *, strict: bool = False) -> Result:
 
     The result's ``source`` is the idiomatic nmdsl text of the workout.
     """
-    from . import importers
-    from .importers import ReadOptions
-    from .writer import write
+    from nmdsl import formats as importers
+    from nmdsl.formats.base import ReadOptions
+    from nmdsl.language.writer import write
 
     name = str(path)
     report = Report(file=name)

@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-
 from typing import TYPE_CHECKING, Any
 
-from .limits import MAX_ERRORS, MAX_WARNINGS
+from nmdsl.limits import MAX_ERRORS, MAX_WARNINGS
 
 if TYPE_CHECKING:
     from typing import Self
@@ -54,8 +53,8 @@ def _catalogue(*codes: Code) -> dict[str, Code]:
 E, W = Severity.ERROR, Severity.WARNING
 
 #: Every diagnostic code of the language core.  Backends and importers add
-#: theirs with :func:`register` when they are imported; :func:`all_codes`
-#: imports them all.  Codes are stable: a code is never reused for another
+#: theirs with :func:`register` when they are imported;
+#: :func:`nmdsl.library.codes.all_codes` imports them all.  Codes are stable: a code is never reused for another
 #: meaning.  docs/diagnostics.md documents each one, and a test fails if a
 #: code is undocumented or never triggered by a test.
 #:
@@ -117,15 +116,6 @@ def register(*codes: Code) -> None:
         if known is not None and known != c:
             raise ValueError(f"diagnostic code {c.code} registered twice with different meanings")
         CODES[c.code] = c
-
-
-def all_codes() -> dict[str, Code]:
-    """Every code, after importing every module that registers some."""
-    from . import backends, config, importers, library, lint  # noqa: F401  (they register codes)
-
-    backends.load_all()
-    importers.load_all()
-    return dict(CODES)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -349,7 +339,7 @@ def render(d: Diagnostic, source: str | None = None) -> str:
         # The parser's own line splitting (LF, CRLF, CR only), so the line
         # shown is the line the span counts; str.splitlines() also splits
         # on form feeds and U+2028.  Found without splitting the whole text.
-        from .lexer import line_text
+        from nmdsl.source import line_text
 
         line = line_text(source, d.span.line)
         if line is not None:

@@ -26,10 +26,10 @@ from pathlib import Path
 from garmin_fit_sdk import Encoder, Profile  # type: ignore[import-untyped,unused-ignore]
 
 import nmdsl
-from nmdsl import fitcodec as fc
-from nmdsl.backends import EmitOptions
-from nmdsl.backends.fit import FitBackend
 from nmdsl.diagnostics import Report
+from nmdsl.formats.base import EmitOptions
+from nmdsl.formats.fit import codec as fc
+from nmdsl.formats.fit.write import FitBackend
 
 ROOT = Path(__file__).resolve().parents[2]
 REPEATS = 7

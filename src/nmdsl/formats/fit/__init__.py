@@ -1,0 +1,1 @@
+"""Garmin FIT workout files: the codec (``codec.py``), ``write.py`` and ``read.py``."""
