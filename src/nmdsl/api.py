@@ -52,35 +52,10 @@ def check(
     ftp_w: float | None = None,
 ) -> Result:
     """Parse and validate nmdsl source text; never raises for bad input."""
-    from nmdsl.language.builder import Builder
-    from nmdsl.language.checks import run_checks
-    from nmdsl.language.lexer import decode
-    from nmdsl.language.parser import parse_cst
+    from nmdsl.language.session import read_session
 
-    report = Report(file=filename)
-    if isinstance(source, bytes):
-        if len(source) > MAX_FILE_BYTES:
-            report.add("E009", f"the file is {len(source):,} bytes; the limit is {MAX_FILE_BYTES:,}")
-            return Result(filename, None, report.sorted())
-        text = decode(source, report)
-        if text is None:
-            return Result(filename, None, report.sorted())
-    else:
-        text = source[1:] if source.startswith("\ufeff") else source
-        if len(text) > MAX_FILE_BYTES:
-            report.add("E009", f"the text is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,}")
-            return Result(filename, None, report.sorted(), text)
-    cst = parse_cst(text, report)
-    if report.full:  # reading stopped (E013): building would only find more
-        return Result(filename, None, report.sorted(), text)
-    workout = Builder(report, ftp_w=ftp_w).build(cst)
-    if not report.has_errors:
-        if not workout.steps:
-            report.add("E010", "the workout has no steps", None, "add at least one step, e.g. 10m @60%")
-        else:
-            run_checks(workout, report)
-    ok = not report.has_errors
-    return Result(filename, workout if ok else None, report.sorted(), text)
+    checked = read_session(source, filename=filename, ftp_w=ftp_w)
+    return Result(filename, checked.workout, checked.diagnostics, checked.text)
 
 
 def check_file(path: str | os.PathLike[str], *, ftp_w: float | None = None) -> Result:
@@ -148,13 +123,13 @@ def emit(
     ``ftp_w`` is used when the workout's header sets no FTP.  Raises
     :class:`NmdslError` on errors, and on warnings too when ``strict``.
     """
-    from nmdsl import formats as backends
+    from nmdsl import formats
 
-    backend = backends.get(format)
+    backend = formats.get(format)
     report = Report(file=filename)
     if ftp_w is not None and workout.meta.ftp_w is None:
         workout = workout.model_copy(update={"meta": workout.meta.model_copy(update={"ftp_w": float(ftp_w)})})
-    options = replace(options or backends.EmitOptions(), ftp_w=workout.meta.ftp_w)
+    options = replace(options or formats.EmitOptions(), ftp_w=workout.meta.ftp_w)
     data = backend.emit(workout, report, options)
     diagnostics = cap_warnings(_strictly(report.sorted()) if strict else report.sorted())
     if any(d.is_error for d in diagnostics):
@@ -192,16 +167,16 @@ def load(path: str | os.PathLike[str], *, strict: bool = False) -> Result:
 
     The result's ``source`` is the idiomatic nmdsl text of the workout.
     """
-    from nmdsl import formats as importers
+    from nmdsl import formats
     from nmdsl.formats.base import ReadOptions
     from nmdsl.language.writer import write
 
     name = str(path)
     report = Report(file=name)
     try:
-        importer = importers.for_suffix(Path(path).suffix)
+        importer = formats.for_suffix(Path(path).suffix)
     except KeyError as exc:
-        report.add("E008", str(exc.args[0]), None, "nmdsl imports " + ", ".join(importers.suffixes()))
+        report.add("E008", str(exc.args[0]), None, "nmdsl imports " + ", ".join(formats.suffixes()))
         return Result(name, None, report.sorted())
     data = _read_bytes(path, report)
     if data is None:

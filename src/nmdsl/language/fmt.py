@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from nmdsl.api import check
 from nmdsl.diagnostics import Diagnostic, Report
 from nmdsl.language import _grammar
 from nmdsl.language._lalr import Token
 from nmdsl.language.lexer import HEADER_KEYS, Line, strip_comment, tokenize_line
 from nmdsl.language.parser import BlockLine, CstNode, HeaderLine, StepNode, TargetNode, parse_cst
+from nmdsl.language.session import read_session as check
 from nmdsl.language.values import (
     Problem,
     distance_m,

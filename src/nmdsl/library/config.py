@@ -118,10 +118,10 @@ def _validate(path: Path, table: dict[str, Any], report: Report) -> Config:
             f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(KEYS),
         )
     if "targets" in table:
-        from nmdsl import formats as backends
+        from nmdsl import formats
 
         targets = table["targets"]
-        known = [n for n in backends.names() if n != "json"]
+        known = [n for n in formats.names() if n != "json"]
         if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
             bad("targets", "must be a list of format names")
         elif unknown := [t for t in targets if t not in known]:
