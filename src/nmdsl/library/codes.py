@@ -23,8 +23,8 @@ register(
 
 def all_codes() -> dict[str, Code]:
     """Every code, after importing every module that registers some."""
-    import nmdsl.analysis.lint  # noqa: F401  (registers the lints' codes)
-    import nmdsl.formats
+    from nmdsl import formats
+    from nmdsl.analysis import lint  # noqa: F401  (registers the lints' codes)
 
-    nmdsl.formats.load_all()
+    formats.load_all()
     return dict(CODES)
