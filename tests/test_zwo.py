@@ -28,8 +28,9 @@ import nmdsl
 from nmdsl.cli import main
 from nmdsl.diagnostics import NmdslError, Report
 from nmdsl.formats.base import ReadOptions
+from nmdsl.formats.zwo.paces import THRESHOLD_ZONE
 from nmdsl.formats.zwo.read import ZwoImporter
-from nmdsl.formats.zwo.write import RUN_PACE_ZONE, power_text
+from nmdsl.formats.zwo.write import power_text
 from nmdsl.language.writer import write
 from nmdsl.model import (
     FreeTarget,
@@ -443,7 +444,7 @@ def test_run_by_time() -> None:
     assert root.findtext("durationType") == "time"
     assert root.findtext("thresholdSecPerKm") == "250"
     a, b = root.find("workout")
-    assert a.attrib == {"Duration": "1200", "Power": "0.8333", "pace": str(RUN_PACE_ZONE)}
+    assert a.attrib == {"Duration": "1200", "Power": "0.8333", "pace": str(THRESHOLD_ZONE)}
     assert b.attrib == {"Duration": "300", "PowerLow": "0.9", "PowerHigh": "0.95", "pace": "2"}
 
 

@@ -29,6 +29,7 @@ from typing import Literal
 
 from nmdsl.diagnostics import Code, Report, Severity, Span, register, unread_lines
 from nmdsl.formats.base import ReadOptions
+from nmdsl.formats.erg.lines import LAP, SECTION_MARKER
 from nmdsl.limits import MAX_DURATION_S, MAX_EXPANDED_CUES, MAX_EXPANDED_STEPS, MAX_PERCENT, MAX_WATTS
 from nmdsl.model import (
     Cue,
@@ -73,15 +74,12 @@ Unit = Literal["watts", "percent"]
 # Blanks are spaces and tabs, as in Golden Cheetah's [ \t]: a no-break
 # space or a form feed is text, not a separator.
 _BLANKS = " \t"
-_MARKER = re.compile(r"\[[ \t]*(END[ \t]+)?COURSE[ \t]+(HEADER|DATA|TEXT)[ \t]*\]", re.IGNORECASE)
 _FORMAT = re.compile(r"MINUTES[ \t]+(WATTS|PERCENT|FTP)\b", re.IGNORECASE)
 _DISTANCE_FORMAT = re.compile(r"DISTANCE[ \t]+GRADE\b", re.IGNORECASE)
 _SETTING = re.compile(r"([^=]*)=(.*)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 #: A data row as most are: two plain numbers (the value perhaps with '%').
 _ROW = re.compile(rf"({_NUMBER.pattern})[ \t]+({_NUMBER.pattern})(%?)")
-# Golden Cheetah: ^[ \t]*([0-9\.]+)[ \t]*LAP[ \t\n]*(.*)$, any case ("4 LAPS" too).
-_LAP = re.compile(r"([0-9.]+)[ \t]*LAP.*", re.IGNORECASE)
 # seconds, text, optional duration (seconds): the last number is the duration,
 # as in Golden Cheetah's ^([0-9\.]+)[ \t]*(.*)[ \t]([0-9]+)[ \t\n]*$.
 _CUE = re.compile(r"(?P<at>[^ \t]+)[ \t]+(?P<text>.*?)(?:[ \t]+(?P<duration>[0-9]+))?")
@@ -213,10 +211,10 @@ def _parse(text: str, report: Report) -> _Course | None:
             continue
         if not line:
             continue
-        marker = _MARKER.search(line)
+        marker = SECTION_MARKER.search(line)
         if marker is not None:
-            is_end = marker.group(1) is not None
-            name = marker.group(2).upper()
+            is_end = marker.group("end") is not None
+            name = marker.group("name").upper()
             last_marker = (number, is_end, name)
             section = None if is_end else name
             course.saw_data_section = course.saw_data_section or name == "DATA"
@@ -302,7 +300,7 @@ def _column(raw: str, token: str) -> int:
 
 
 def _data_row(line: str, raw: str, number: int, course: _Course, report: Report) -> None:
-    if _LAP.fullmatch(line):
+    if LAP.fullmatch(line):
         report.add(
             "W521",
             "a LAP marker is dropped: nmdsl has no laps (the steps around it are kept)",

@@ -30,6 +30,7 @@ from typing import Literal, assert_never
 
 from nmdsl.diagnostics import Code, Report, Severity, Span, register
 from nmdsl.formats.base import EmitOptions
+from nmdsl.formats.erg.lines import LAP, SECTION_MARKER
 from nmdsl.model import (
     FreeTarget,
     MaxTarget,
@@ -189,8 +190,6 @@ def _value_text(x: float) -> str:
 
 # -- text the readers won't misread -------------------------------------------
 
-_SECTION_MARKER = re.compile(r"\[([ \t]*(?:end[ \t]+)?course[ \t]+(?:header|data|text)[ \t]*)\]", re.IGNORECASE)
-_LEADING_LAP = re.compile(r"lap", re.IGNORECASE)
 _NUMERIC_ONLY = re.compile(r"[-0-9.]+")
 
 
@@ -233,10 +232,10 @@ def _reader_safe(text: str, *, cue: bool) -> tuple[str, list[str]]:
     if "=" in out:
         out = out.replace("=", ":")
         reasons.append("Golden Cheetah reads a line with '=' as a setting")
-    if _SECTION_MARKER.search(out):
-        out = _SECTION_MARKER.sub(r"(\1)", out)
+    if SECTION_MARKER.search(out):
+        out = SECTION_MARKER.sub(r"(\g<inner>)", out)
         reasons.append("Golden Cheetah reads [COURSE ...] anywhere in a line as a section marker")
-    if cue and _LEADING_LAP.match(out):
+    if cue and LAP.fullmatch(f"0\t{out}"):  # as the cue's line would read
         out = "- " + out
         reasons.append("Golden Cheetah reads a cue starting with 'LAP' as a lap marker")
     if cue and _NUMERIC_ONLY.fullmatch(out):

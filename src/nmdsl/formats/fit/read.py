@@ -19,7 +19,6 @@ FIT workout is an error and nothing is returned.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -28,6 +27,7 @@ from typing import Literal
 from nmdsl.diagnostics import Code, Report, Severity, register
 from nmdsl.formats.base import ReadOptions
 from nmdsl.formats.fit import codec as fc
+from nmdsl.formats.fit import names
 from nmdsl.language import drills
 from nmdsl.language.values import duration_s as parse_duration_s
 from nmdsl.language.writer import duration as duration_text
@@ -118,8 +118,6 @@ _HR_TYPES = {fc.Target.HEART_RATE, fc.Target.HEART_RATE_LAP}
 _TIME_TYPES = {fc.Duration.TIME, fc.Duration.REPETITION_TIME, fc.Duration.TIME_ONLY}
 
 _DRILLS: tuple[Drill, ...] = ("sprint", "strides", "accel", "spinup")
-_RAMP_PART = re.compile(r"ramp ([1-9])/([1-9])")
-_AT = re.compile(r"at ((?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+(?:\.[0-9]{1,3})?s)?): (.*)", re.DOTALL)
 
 
 @dataclass
@@ -461,9 +459,9 @@ class _Reader:
             label.drill = words[0]
             i = 1
         rest = " ".join(words[i:])
-        if rest in ("all-out", "free"):
+        if rest in names.MARKERS:
             label.marker = rest  # type: ignore[assignment]
-        elif (match := _RAMP_PART.fullmatch(rest)) and 1 <= int(match[1]) <= int(match[2]):
+        elif (match := names.RAMP_PART.fullmatch(rest)) and 1 <= int(match[1]) <= int(match[2]):
             label.ramp = (int(match[1]), int(match[2]))
         elif rest:
             return _Label(text=" ".join(name.split()))
@@ -704,7 +702,7 @@ def _cues(notes: str | None, seconds: float | None) -> list[Cue]:
         text = " ".join(line.split())
         if not text:
             continue
-        match = _AT.fullmatch(text)
+        match = names.CUE_NOTE.fullmatch(text)
         if match and match[1]:
             offset = _seconds(match[1])
             if seconds is not None and 0 < offset < seconds:

@@ -37,6 +37,7 @@ from typing import NamedTuple, assert_never
 from nmdsl.diagnostics import Code, Report, Severity, Span, register
 from nmdsl.formats.base import EmitOptions
 from nmdsl.formats.fit import codec as fc
+from nmdsl.formats.fit import names
 from nmdsl.language.writer import duration as duration_text
 from nmdsl.model import (
     CadenceTarget,
@@ -104,10 +105,6 @@ _INTENSITY = {
     "recovery": fc.Intensity.RECOVERY,
 }
 
-#: Words of a step name nmdsl writes (and ``nmdsl import`` reads back).
-ALL_OUT = "all-out"
-FREE = "free"
-RAMP = "ramp"
 
 
 class _Slot(NamedTuple):
@@ -456,7 +453,7 @@ class _Emitter:
             else:
                 msg.duration_type, msg.duration_value = fc.Duration.DISTANCE, part
             msg.primary, msg.secondary = self._slots(step, slot) if k == 0 else self._slots_quiet(step, slot)
-            msg.name = _label(step, f"{RAMP} {k + 1}/{n}")
+            msg.name = _label(step, names.ramp_part(k + 1, n))
             msg.notes = self._notes(step, cues[k])
             self._append(msg)
 
@@ -495,7 +492,7 @@ class _Emitter:
                     cue.span or step.span,
                     "to time it, split the step at the cue",
                 )
-                text = f"at {duration_text(cue.offset_s)}: {text}"
+                text = names.cue_note(duration_text(cue.offset_s), text)
             if text:
                 lines.append(text)
         if not lines:
@@ -543,9 +540,9 @@ def _label(step: Step, ramp_part: str | None) -> str | None:
     if ramp_part is not None:
         words.append(ramp_part)
     elif isinstance(step.target, MaxTarget):
-        words.append(ALL_OUT)
+        words.append(names.ALL_OUT)
     elif isinstance(step.target, FreeTarget):
-        words.append(FREE)
+        words.append(names.FREE)
     return " ".join(words) or None
 
 

@@ -29,6 +29,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from nmdsl.diagnostics import Code, Report, Severity, Span, register
 from nmdsl.formats.base import ReadOptions
+from nmdsl.formats.zwo.paces import PACE_ZONE_M, PACE_ZONE_NAMES, RIEGEL, THRESHOLD_ZONE
 from nmdsl.language.checks import run_checks
 from nmdsl.language.writer import number
 from nmdsl.limits import (
@@ -121,15 +122,6 @@ QUIET_HEADER = frozenset(
     ]
 )
 
-#: Race distances of the run ``pace`` zones (zwo-editor's calculateSpeed,
-#: QZ's speedFromPace): 0 = 1 mile, 1 = 5 km, 2 = 10 km, 3 = half, 4 = marathon.
-PACE_ZONE_M = (METRES_PER_MILE, 5000.0, 10000.0, 21097.5, 42195.0)
-PACE_ZONE_NAMES = ("1 mile", "5 km", "10 km", "half marathon", "marathon")
-#: nmdsl's compiler writes run targets against zone 2 (see nmdsl.formats.zwo.write).
-THRESHOLD_ZONE = 2
-#: Riegel's endurance exponent: race time grows as distance ** 1.06, so race
-#: speed as distance ** -0.06.
-RIEGEL = 1.06
 
 _LINE_COLUMN = re.compile(r", line \d+, column \d+$")
 #: A ZWO file never needs a document type; refusing it (and entity

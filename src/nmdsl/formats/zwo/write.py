@@ -34,6 +34,7 @@ from typing import assert_never
 
 from nmdsl.diagnostics import Code, Report, Severity, Span, register
 from nmdsl.formats.base import EmitOptions
+from nmdsl.formats.zwo.paces import THRESHOLD_ZONE
 from nmdsl.model import (
     CadenceTarget,
     Cue,
@@ -67,14 +68,6 @@ register(
     Code("W406", W, "fractions of a second rounded at the boundaries"),
 )
 
-#: The ``pace`` zone a run's ``Power`` is relative to.  zwo-editor
-#: (``calculateSpeed``) and QZ (``zwiftworkout.cpp``, ``speedFromPace``) agree
-#: on 0 = 1 mile, 1 = 5 km, 2 = 10 km, 3 = half marathon, 4 = marathon race
-#: pace.  nmdsl's run percentages are of threshold speed (about the pace one
-#: holds for an hour); for runners whose 10 km takes 40 minutes or more, 10 km
-#: race pace is within 2.5% of it, closer than any other zone (Riegel's
-#: formula; docs/format-zwo.md gives the numbers).
-RUN_PACE_ZONE = 2
 
 #: Code points XML 1.0 cannot carry (lxml refuses them): C0 controls but tab,
 #: LF and CR, the surrogates, U+FFFE and U+FFFF.
@@ -599,7 +592,7 @@ class _Emitter:
 
     def _pace_zone(self, el: _Element) -> None:
         if self.run:
-            el.set("pace", str(RUN_PACE_ZONE))
+            el.set("pace", str(THRESHOLD_ZONE))
 
     # -- elements -------------------------------------------------------------
 
