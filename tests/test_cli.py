@@ -126,9 +126,9 @@ def test_cli_import_is_light() -> None:
 
 
 def test_cli_formats_match_the_backends() -> None:
-    from nmdsl import formats as backends
+    from nmdsl import formats
 
-    assert set(cli.FORMATS) == set(backends.names())
+    assert set(cli.FORMATS) == set(formats.names())
 
 
 # -- check ----------------------------------------------------------------------------------

@@ -6,9 +6,8 @@
     1740.0
     >>> zwo_or_json = nmdsl.compile(workout, "json")
 
-The timeline is `workout.timeline()` (the submodule `nmdsl.model` would
-shadow a function of that name).  Names are imported on first use (PEP 562), so ``import nmdsl`` and the CLI's
-start-up stay cheap; type checkers see them through the TYPE_CHECKING block.
+The timeline is ``workout.timeline()``.  Names are imported on first use (PEP 562),
+so ``import nmdsl`` and the CLI's start-up stay cheap; type checkers see them through the TYPE_CHECKING block.
 """
 
 from __future__ import annotations
