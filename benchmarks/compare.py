@@ -25,6 +25,7 @@ for reading, and for docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -42,9 +43,14 @@ def _script(python: str) -> list[str]:
     return [str(exe)] if exe.is_file() else [python, "-m", "nmdsl"]
 
 
+#: As users run nmdsl: bytecode is written and used (a PYTHONDONTWRITEBYTECODE
+#: in the caller's environment would make one side compile its sources every time).
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _time(argv: list[str], cwd: Path) -> float:
     t = time.perf_counter()
-    r = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    r = subprocess.run(argv, cwd=cwd, env=_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - t
     if r.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({r.returncode}): {r.stderr.decode()[-500:]}")
