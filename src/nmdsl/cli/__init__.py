@@ -243,7 +243,7 @@ def compile_cmd(
     for job, file, dests in zip(work, result.files, plan, strict=True):
         if file.ok and not (job.config.path is not None and str(job.config.path) in broken):
             # ERG and MRC are not asked of sessions other than bike ones: those have fewer outputs.
-            outputs = [(file.outputs[f], dest) for f, dest in zip(formats, dests) if f in file.outputs]
+            outputs = [(file.outputs[f], dest) for f, dest in zip(formats, dests, strict=True) if f in file.outputs]
             _write_outputs(file, outputs)
     click.echo(RENDERERS[report_format](result), nl=False, err=report_format == "text")
     sys.exit(1 if result.errors else 0)
@@ -419,7 +419,7 @@ def import_cmd(inputs: tuple[str, ...], output: str | None, strict: bool) -> Non
     _refuse_file_for_several(output, len(inputs) > 1)
     plan = _plan([(path, None) for path in inputs], output, [".nm"], len(inputs) > 1)
     failed = 0
-    for path, (dest,) in zip(inputs, plan):
+    for path, (dest,) in zip(inputs, plan, strict=True):
         result = load(path, strict=strict)
         _print_diagnostics(result.diagnostics, None)
         if result.workout is None or result.source is None:

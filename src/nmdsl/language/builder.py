@@ -11,11 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from nmdsl.language._lalr import Token
-
-from nmdsl.language import drills
 from nmdsl.diagnostics import Report, Span
+from nmdsl.language import drills
+from nmdsl.language._lalr import Token
 from nmdsl.language.lexer import HEADER_KEYS
+from nmdsl.language.parser import BlockLine, CstNode, HeaderLine, StepLine, StepNode, TargetNode, span_of
+from nmdsl.language.values import Problem, distance_m, duration_s, number_range, ordered, pace, pace_range
+from nmdsl.limits import (  # re-exported: builder.ZONES is public
+    CADENCE_LIMITS_RPM,
+    FASTEST_PACE_S_PER_KM,
+    HEART_RATE_LIMITS_BPM,
+    MAX_CUE_CHARS,
+    MAX_HEADER_CHARS,
+    MAX_PERCENT,
+    MAX_WATTS,
+    ZONES,
+)
 from nmdsl.model import (
     CadenceTarget,
     Cue,
@@ -35,19 +46,6 @@ from nmdsl.model import (
     WattsTarget,
     Workout,
     ZoneTarget,
-)
-from nmdsl.language.parser import BlockLine, CstNode, HeaderLine, StepLine, StepNode, TargetNode, span_of
-from nmdsl.language.values import Problem, distance_m, duration_s, number_range, ordered, pace, pace_range
-
-from nmdsl.limits import (  # noqa: E402  (re-exported: builder.ZONES is public)
-    CADENCE_LIMITS_RPM,
-    FASTEST_PACE_S_PER_KM,
-    HEART_RATE_LIMITS_BPM,
-    MAX_PERCENT,
-    MAX_CUE_CHARS,
-    MAX_HEADER_CHARS,
-    MAX_WATTS,
-    ZONES,
 )
 
 STEP_WORDS = ("warmup", "cooldown", "rest", "recovery", "sprint", "strides", "accel", "spinup")

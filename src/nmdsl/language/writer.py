@@ -196,10 +196,17 @@ def step_text(step: Step, sport: Sport, *, recovery_position: bool = False) -> s
         assert step.distance_m is not None
         words.append(distance(step.distance_m))
     written_drill = defaults is not None and keyword is None
-    if step.target is not None and not (written_drill and defaults is not None and step.target == defaults.target):
-        if not (keyword == "rest" and isinstance(step.target, FreeTarget) and step.cadence is None
-                and step.heart_rate is None):
-            words.append(target_text(step.target))
+    if (
+        step.target is not None
+        and not (written_drill and defaults is not None and step.target == defaults.target)
+        and not (
+            keyword == "rest"
+            and isinstance(step.target, FreeTarget)
+            and step.cadence is None
+            and step.heart_rate is None
+        )
+    ):
+        words.append(target_text(step.target))
     if step.cadence is not None and not (written_drill and defaults is not None and step.cadence == defaults.cadence):
         words.append(_cadence(step.cadence))
     if step.heart_rate is not None:
@@ -248,9 +255,7 @@ def _reads_back(steps: Sequence[Step], sport: Sport) -> bool:
         if s.intensity != expected:
             return False
     # A lone drill on a line with a count would get a default recovery added.
-    if len(steps) == 1 and steps[0].drill is not None:
-        return False
-    return True
+    return not (len(steps) == 1 and steps[0].drill is not None)
 
 
 def _items(items: Sequence[Item], sport: Sport, depth: int) -> list[str]:

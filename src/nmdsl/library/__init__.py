@@ -27,13 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nmdsl.diagnostics import (
-    Code,
     Diagnostic,
     Report,
     Severity,
     Span,
     cap_warnings,
-    register,
     sort_diagnostics,
 )
 from nmdsl.library import codes as _codes  # noqa: F401  (registers the library's codes)

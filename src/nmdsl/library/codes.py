@@ -23,7 +23,7 @@ register(
 
 def all_codes() -> dict[str, Code]:
     """Every code, after importing every module that registers some."""
-    import nmdsl.analysis.lint  # noqa: F401  (registers the lints' codes)
+    import nmdsl.analysis.lint  # registers the lints' codes
     import nmdsl.formats
 
     nmdsl.formats.load_all()

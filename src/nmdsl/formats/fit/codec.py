@@ -519,7 +519,7 @@ class Layout:
     path never accepts what the checked path refuses, and gives its bytes.
     """
 
-    __slots__ = ("number", "key", "definition", "_struct", "_ints", "_strings")
+    __slots__ = ("_ints", "_strings", "_struct", "definition", "key", "number")
 
     def __init__(self, number: int, fields: Sequence[tuple[int, BaseType, int]]):
         self.number = number
@@ -602,9 +602,9 @@ class RecordWriter:
             raise FitEncodeError(f"message {message.number}", len(message.fields), "more than 255 fields")
         layout: tuple[object, ...] = (
             message.number,
-            tuple((f.number, size, f.base.number) for f, size in zip(message.fields, sizes)),
+            tuple((f.number, size, f.base.number) for f, size in zip(message.fields, sizes, strict=True)),
         )
-        payload = b"".join(_pack_value(f, size) for f, size in zip(message.fields, sizes))
+        payload = b"".join(_pack_value(f, size) for f, size in zip(message.fields, sizes, strict=True))
         self._emit(message, layout, payload)
 
     def write_packed(self, layout: Layout, payload: bytes) -> None:
@@ -634,7 +634,7 @@ class RecordWriter:
         if local is None:
             local = self._take_local(layout)
             shape: tuple[tuple[int, int, int], ...] = layout[1]  # type: ignore[assignment]
-            for f, (_, size, _) in zip(message.fields, shape):
+            for f, (_, size, _) in zip(message.fields, shape, strict=True):
                 if not 0 <= f.number <= 255 or not 1 <= size <= 255:
                     raise FitEncodeError(f.name or f"field {f.number}", size, "field number and size are one byte")
             # Definition: header (bit 6 set), reserved, architecture 0 = little

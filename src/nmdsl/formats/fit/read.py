@@ -368,7 +368,7 @@ class _Reader:
             )
             head = body[0]
             if isinstance(head, _StepNode):
-                head.step = head.step.model_copy(update={"cues": (Cue(text=f"repeat {what}"),) + head.step.cues})
+                head.step = head.step.model_copy(update={"cues": (Cue(text=f"repeat {what}"), *head.step.cues)})
         node = _RepeatNode(first, count, body)
         node.depth = 1 + max(b.depth for b in body)
         if node.depth > MAX_DEPTH:

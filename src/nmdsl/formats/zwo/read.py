@@ -999,7 +999,7 @@ class _Reader:
                     # In time order among the step's own cues (sorted is stable);
                     # at one time a carried cue first, as its element came before.
                     rank = 0 if e.carried is not None else 2
-                    ordered = sorted(step.cues + (cue,), key=lambda c: (c.offset_s, rank if c is cue else 1))
+                    ordered = sorted((*step.cues, cue), key=lambda c: (c.offset_s, rank if c is cue else 1))
                     out[i] = step.model_copy(update={"cues": tuple(ordered)})
                     continue
             self._moved(e, f"at {e.position:g} {e.unit} does not fall in a single step; it is dropped")
