@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import PY, ROOT, TIMING_COLUMNS, Table, finish, machine, ms, nmdsl_script, rate, say, summary  # noqa: E402
+from run import PY, ROOT, TIMING_COLUMNS, Table, finish, machine, ms, nmdsl_script, rate, say, summary
 
 DOC = ROOT / "docs" / "performance.md"
 BEGIN = "<!-- benchmarks/library.py: results begin -->"
@@ -356,39 +356,38 @@ def run_tree(argv: Sequence[str], interval: float = 0.005) -> TreeRun:
         import psutil  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         psutil = None
-    err = tempfile.TemporaryFile()
-    t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
-    peak = peak_pss = samples = 0
-    hwm: dict[int, int] = {}
-    while True:
-        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            p.returncode = os.waitstatus_to_exitcode(status)
-            break
-        total = pss = 0
-        if psutil is not None:
-            try:
-                root = psutil.Process(p.pid)
-                pids = [root.pid, *(c.pid for c in root.children(recursive=True))]
-            except psutil.Error:
-                pids = []
-        else:
-            pids = _proc_tree(p.pid)
-        for q in pids:
-            rss, h = _status_kib(q)
-            total += rss * 1024
-            hwm[q] = max(hwm.get(q, 0), h * 1024)
-            if samples % 10 == 0:
-                pss += _pss_kib(q) * 1024
-        peak = max(peak, total)
-        peak_pss = max(peak_pss, pss)
-        samples += 1
-        time.sleep(interval)
-    seconds = time.perf_counter() - t0
-    err.seek(0)
-    tail = err.read()[-2000:].decode("utf-8", "replace")
-    err.close()
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        peak = peak_pss = samples = 0
+        hwm: dict[int, int] = {}
+        while True:
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                p.returncode = os.waitstatus_to_exitcode(status)
+                break
+            total = pss = 0
+            if psutil is not None:
+                try:
+                    root = psutil.Process(p.pid)
+                    pids = [root.pid, *(c.pid for c in root.children(recursive=True))]
+                except psutil.Error:
+                    pids = []
+            else:
+                pids = _proc_tree(p.pid)
+            for q in pids:
+                rss, h = _status_kib(q)
+                total += rss * 1024
+                hwm[q] = max(hwm.get(q, 0), h * 1024)
+                if samples % 10 == 0:
+                    pss += _pss_kib(q) * 1024
+            peak = max(peak, total)
+            peak_pss = max(peak_pss, pss)
+            samples += 1
+            time.sleep(interval)
+        seconds = time.perf_counter() - t0
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace")
     cpu = usage.ru_utime + usage.ru_stime
     return TreeRun(seconds, p.returncode, cpu, peak, sum(hwm.values()), peak_pss, len(hwm), samples, tail)
 

@@ -709,7 +709,7 @@ def bench_phases(small: str, reps: int) -> Table:
     t.timing("wall clock of the whole process (`subprocess.run`)", walls)
     t.timing(
         "outside the stages: interpreter start-up and `os._exit` (wall − all stages)",
-        [w - sum(r) for w, r in zip(walls, runs)],
+        [w - sum(r) for w, r in zip(walls, runs, strict=True)],
     )
     model_ms = statistics.median(
         r[PHASE_NAMES.index(next(n for n in PHASE_NAMES if "nmdsl.model" in n))] for r in runs
@@ -1033,7 +1033,9 @@ def main() -> None:
     ap.add_argument("--note", help="a line for the machine table, e.g. which commit was installed")
     args = ap.parse_args()
     scale = 0.2 if args.quick else 1.0
-    n = lambda k: max(3, int(k * scale))
+
+    def n(k: float) -> int:
+        return max(3, int(k * scale))
 
     t_start = time.perf_counter()
     tables: list[str] = [machine(args.note)]

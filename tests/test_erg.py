@@ -198,7 +198,7 @@ def ride(workout: Workout, ftp_w: float | None, max_pct: float = 200.0, free_pct
 
 def assert_same_ride(a: list[float], b: list[float], tolerance_w: float) -> None:
     assert len(a) == len(b), f"{len(a)} s against {len(b)} s"
-    worst = max((abs(x - y), i) for i, (x, y) in enumerate(zip(a, b)))
+    worst = max((abs(x - y), i) for i, (x, y) in enumerate(zip(a, b, strict=True)))
     assert worst[0] <= tolerance_w, f"second {worst[1]}: {a[worst[1]]} W against {b[worst[1]]} W"
 
 
@@ -326,7 +326,7 @@ def check_reader_sees(data: bytes, fmt: str, workout: Workout) -> None:
     assert gc.ignored == [], gc.ignored
     rows = data_rows(data)
     assert len(gc.points) == len(rows)
-    for (ms, value), (minutes, written) in zip(gc.points, rows):
+    for (ms, value), (_minutes, written) in zip(gc.points, rows, strict=True):
         assert round(ms) % 1000 == 0 and 0 <= ms - round(ms) < 0.5 and value == float(written)
     if fmt == "erg" and workout.meta.ftp_w is not None:
         assert gc.ftp == round(workout.meta.ftp_w)
@@ -518,7 +518,7 @@ def test_cue_text_adjustments() -> None:
     assert reader_safe("\t", cue=True)[0] == ""
 
 
-@given(st.lists(st.sampled_from(list("LAPlap =[]0123456789.-\t%;xX") + ["COURSE", "END ", "DATA"]), max_size=12).map("".join))
+@given(st.lists(st.sampled_from([*"LAPlap =[]0123456789.-\t%;xX", "COURSE", "END ", "DATA"]), max_size=12).map("".join))
 def test_any_cue_reads_back_in_golden_cheetah(text: str) -> None:
     safe, reasons = reader_safe(text, cue=True)
     if not safe:
@@ -530,7 +530,7 @@ def test_any_cue_reads_back_in_golden_cheetah(text: str) -> None:
         assert safe == text.strip(" ")
 
 
-@given(st.lists(st.sampled_from(list("ab =\t[]") + ["COURSE DATA", "END COURSE TEXT"]), max_size=12).map("".join))
+@given(st.lists(st.sampled_from([*"ab =\t[]", "COURSE DATA", "END COURSE TEXT"]), max_size=12).map("".join))
 def test_any_header_value_reads_back_in_golden_cheetah(text: str) -> None:
     safe, _ = reader_safe(text, cue=False)
     kind, m = gc_classify(f"DESCRIPTION = {safe}", "HEADER")

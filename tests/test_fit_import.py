@@ -125,13 +125,13 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         return isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=5e-3)
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
 
 
 def assert_same_timeline(a: list[tuple[Any, ...]], b: list[tuple[Any, ...]]) -> None:
     assert len(a) == len(b)
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
         assert same(x, y), f"segment {i}: {x} != {y}"
 
 
@@ -724,7 +724,7 @@ def test_W548_watts_and_percent_mixed() -> None:
 )
 def test_W549_broken_ramp_names(names: list[str | None], why: str) -> None:
     steps = [custom(4, 50 + 10 * i, 60 + 10 * i) for i in range(len(names))]
-    for s, name in zip(steps, names):
+    for s, name in zip(steps, names, strict=True):
         if name:
             s[0] = name
     workout, diagnostics = read(make_fit(steps))

@@ -9,6 +9,7 @@ examples.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -88,10 +89,8 @@ def _compiled() -> list[tuple[str, bytes]]:
     for p in EXAMPLES:
         w = nmdsl.parse_file(p, ftp_w=250)
         for fmt in ("zwo", "erg", "mrc", "fit"):
-            try:
+            with contextlib.suppress(NmdslError):  # e.g. a run session as ERG
                 out.append((fmt, emit(w, fmt).data))
-            except NmdslError:
-                pass  # e.g. a run session as ERG
     return out
 
 

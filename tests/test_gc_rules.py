@@ -257,8 +257,17 @@ def test_course_file_rules() -> None:
     # CR, LF and CRLF line endings; tabs or spaces; ';' comments; markers in any case, anywhere.
     for eol in (b"\r", b"\n", b"\r\n"):
         data = eol.join(
-            [b"; a comment", b"x [course header] x", b"minutes   percent", b"[END COURSE HEADER]"]
-            + [b"[COURSE DATA]", b"0 60", b" 10\t60 ", b"[END COURSE DATA]", b""]
+            [
+                b"; a comment",
+                b"x [course header] x",
+                b"minutes   percent",
+                b"[END COURSE HEADER]",
+                b"[COURSE DATA]",
+                b"0 60",
+                b" 10\t60 ",
+                b"[END COURSE DATA]",
+                b"",
+            ]
         )
         t = read(data, "mrc")
         assert t.valid and t.unit == "percent" and [tuple(p) for p in t.points] == [(0, 60), (600000, 60)]

@@ -61,7 +61,7 @@ def test_the_package_reads_the_repository_grammar() -> None:
 
 
 def test_shipped_tables_match_the_grammar() -> None:
-    assert _tables.GRAMMAR_SHA256 == _sha(), f"grammar/nmdsl.lark changed since the tables were built; {REGENERATE}"
+    assert _sha() == _tables.GRAMMAR_SHA256, f"grammar/nmdsl.lark changed since the tables were built; {REGENERATE}"
 
 
 def test_shipped_tables_record_the_lark_version_they_were_built_with() -> None:
@@ -70,7 +70,7 @@ def test_shipped_tables_record_the_lark_version_they_were_built_with() -> None:
 
 def test_shipped_file_is_what_regenerating_writes(fresh: _grammar.Tables) -> None:
     """Byte for byte: the tables, the rules' tree shapes and the terminals."""
-    if _tables.LARK_VERSION != lark.__version__:
+    if lark.__version__ != _tables.LARK_VERSION:
         pytest.skip(f"the tables were built with lark {_tables.LARK_VERSION}, lark {lark.__version__} is installed")
     assert _grammar.TABLES.read_text(encoding="utf-8") == _grammar.render(fresh), REGENERATE
 
@@ -100,7 +100,7 @@ def test_regenerating_is_deterministic(fresh: _grammar.Tables) -> None:
 def test_shipped_terminals_are_the_grammar_terminals() -> None:
     built = _grammar.build_lark(PATHS.grammar.read_text(encoding="utf-8"))
     assert [name for name, _, _ in _tables.TERMINALS] == [t.name for t in built.terminals]
-    for (name, kind, pattern), t in zip(_tables.TERMINALS, built.terminals):
+    for (name, kind, pattern), t in zip(_tables.TERMINALS, built.terminals, strict=True):
         assert kind == t.pattern.type, name
         assert pattern == (t.pattern.value if kind == "str" else t.pattern.to_regexp()), name
 

@@ -261,7 +261,7 @@ def test_random_derivations_and_their_mutations(
     _same_on_a_derivation(lark_parser, ours, values, seed, edits)
 
 
-@given(types=st.lists(st.sampled_from(sorted(SAMPLES) + ["RAMP", "MAX", "FREE", "AT", "COLON", "SLASH"]), max_size=14))
+@given(types=st.lists(st.sampled_from([*sorted(SAMPLES), "RAMP", "MAX", "FREE", "AT", "COLON", "SLASH"]), max_size=14))
 def test_random_token_sequences(lark_parser: lark.Lark, ours: Parser, values: dict[str, str], types: list[str]) -> None:
     tokens = _tokens(types, values)
     assert _ours(ours, tokens) == _lark(lark_parser, tokens), types
@@ -307,7 +307,7 @@ def test_toy_grammar_uses_every_shaping_feature(toy: tuple[lark.Lark, Parser, di
     rules = parser.rules
     assert any(r.expand1 for r in rules)
     assert any(r.keep and any(inline for _, inline, _ in r.keep) for r in rules)
-    assert any(r.keep and any(nones for _, _, nones in r.keep) or r.trailing_nones for r in rules)
+    assert any((r.keep and any(nones for _, _, nones in r.keep)) or r.trailing_nones for r in rules)
     assert any(r.tree != r.origin for r in rules)
     assert any(r.keep is None and r.origin == "keep_stmt" for r in rules)
 

@@ -153,7 +153,7 @@ def test_strict_makes_warnings_errors(tmp_path: Path) -> None:
 
 def _library_of(n: int, root: Path) -> None:
     for i in range(n):
-        body = GOOD.format(name=f"W{i}") if i % 7 else "name: Broken {i}\n5m @94-88%\n".format(i=i)
+        body = GOOD.format(name=f"W{i}") if i % 7 else f"name: Broken {i}\n5m @94-88%\n"
         write(root / f"d{i % 5}" / f"w{i:03}.nm", body)
 
 

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _deep(x: Any) -> Any:
     """A CST node as plain data, tokens with their type, text and place."""
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return (type(x).__name__,) + tuple(_deep(getattr(x, f.name)) for f in dataclasses.fields(x))
+        return (type(x).__name__, *(_deep(getattr(x, f.name)) for f in dataclasses.fields(x)))
     if isinstance(x, list):
         return [_deep(i) for i in x]
     if isinstance(x, str) and hasattr(x, "type"):
@@ -78,7 +78,7 @@ def test_line_shape_cache_builds_the_tree_lark_builds() -> None:
     for line in tokenized_lines(_lines()):
         try:
             tree = line_parser.parse(line.tokens)
-        except Exception:  # noqa: BLE001 - syntax errors are not cached
+        except Exception:  # syntax errors are not cached
             continue
         recipe = nm_parser._recipe(tree.children[0], line.tokens)
         assert recipe is not None

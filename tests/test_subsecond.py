@@ -113,7 +113,7 @@ def test_totals_are_exact_sums_of_milliseconds(values: list[int]) -> None:
     assert workout.totals().duration_s == total / 1000
     ends = [seg.end_s for seg in workout.timeline()]
     running = 0
-    for v, end in zip(values, ends):
+    for v, end in zip(values, ends, strict=True):
         running += v
         assert end == running / 1000
 
@@ -200,7 +200,7 @@ def test_zwo_whole_seconds_cut_from_the_exact_clock() -> None:
         written_ends.append(written_ends[-1] + d)
     assert len(written_ends) == len(exact)
     # Every boundary within half a second of its exact time, at the end too.
-    assert all(abs(w * 1000 - e) <= 500 for w, e in zip(written_ends, exact))
+    assert all(abs(w * 1000 - e) <= 500 for w, e in zip(written_ends, exact, strict=True))
     assert written_ends[-1] == round(exact[-1] / 1000)
 
 
@@ -313,7 +313,7 @@ def test_erg_and_mrc_points_land_within_a_millisecond(steps: list[tuple[int, int
         # Points in pairs: each boundary is written once or twice, in order.
         bounds = sorted(set(times))
         assert len(bounds) == len(exact)
-        for minutes, ms in zip(bounds, exact):
+        for minutes, ms in zip(bounds, exact, strict=True):
             # A truncating reader: never early, less than 1 ms late, except
             # where the text is the exact time and binary falls a hair short.
             exact_text = Decimal(str(minutes)) * 60_000 == ms

@@ -638,7 +638,10 @@ def bike_step(draw: st.DrawFn, ftp: bool) -> str:
         ["watts", "wramp"] if ftp else []
     )
     kind = draw(st.sampled_from(kinds))
-    pct = lambda: draw(st.integers(30, 300))
+
+    def pct() -> int:
+        return draw(st.integers(30, 300))
+
     if kind == "rest":
         return f"rest {duration}"
     words = []
