@@ -123,7 +123,18 @@ def expected_words(expected: set[str]) -> str:
     words: list[str] = []
     if expected & _TARGETS:
         words.append(_TARGET_WORDS)
-    order = ["INTENSITY", "DRILL", "DURATION", "DISTANCE", "RAMP_RANGE", "STRING", "AT", "SLASH", "COLON", "$END"]
+    order = [
+        "INTENSITY",
+        "DRILL",
+        "DURATION",
+        "DISTANCE",
+        "RAMP_RANGE",
+        "STRING",
+        "AT",
+        "SLASH",
+        "COLON",
+        "$END",
+    ]
     for k in order:
         if k in expected:
             words.append(_WORDS[k])

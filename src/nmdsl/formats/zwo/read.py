@@ -611,7 +611,8 @@ class _Reader:
                 if offset:
                     self._moved(
                         e,
-                        "is placed by distance; nmdsl places cues by time, so it is shown at the start of its step",
+                        "is placed by distance; nmdsl places cues by time, so it is shown at the start of "
+                        "its step",
                     )
                 cue = Cue(text=e.text, offset_s=0)
             else:
@@ -890,7 +891,8 @@ class _Reader:
         if a < CADENCE_LIMITS_RPM[0] or b > CADENCE_LIMITS_RPM[1]:
             self.report.add(
                 "W507",
-                f"cadence {a}-{b} rpm is outside {CADENCE_LIMITS_RPM[0]}-{CADENCE_LIMITS_RPM[1]} rpm; it is dropped",
+                f"cadence {a}-{b} rpm is outside {CADENCE_LIMITS_RPM[0]}-{CADENCE_LIMITS_RPM[1]} rpm; it is "
+                "dropped",
                 self._span(el),
                 None,
             )
@@ -950,7 +952,8 @@ class _Reader:
             if e.position:
                 self._moved(
                     e,
-                    "is placed by distance; nmdsl places cues by time, so it is shown at the start of its step",
+                    "is placed by distance; nmdsl places cues by time, so it is shown at the start of its "
+                    "step",
                 )
             return Cue(text=e.text, offset_s=0)
         offset = ms_of(e.position)  # text offsets are kept to the millisecond too
@@ -962,7 +965,8 @@ class _Reader:
             moved = max(min(offset, ((end or 1000) - 1) // 1000 * 1000), 0)
             self._moved(
                 e,
-                f"at {e.position:g} s is outside its {duration_s} s segment; it is put at {seconds_of_ms(moved)} s",
+                f"at {e.position:g} s is outside its {duration_s} s segment; it is put at "
+                f"{seconds_of_ms(moved)} s",
             )
             offset = moved
         return Cue(text=e.text, offset_s=seconds_of_ms(offset))
@@ -1045,7 +1049,10 @@ class _Reader:
         if ms_of(e.position) >= start + ms_of(step.duration_s or 0):
             where = f"past the end of the workout; it is put at {_clock(at)}, the last second"
         else:
-            where = f"past the end of its {what}; it is kept at its time, {_clock(at)} from the start, in a later step"
+            where = (
+                f"past the end of its {what}; it is kept at its time, {_clock(at)} from the start, in a "
+                "later step"
+            )
         self._moved(e, f"at {offset:g} s is {where}")
 
     # -- reporting helpers ----------------------------------------------------------------------
