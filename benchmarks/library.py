@@ -131,7 +131,8 @@ def _bike_blocks(r: random.Random) -> list[list[str]]:
     sets = d(2, 4)
     return [
         [
-            f"{d(6, 13)}x {on}s @{d(115, 125)}-{d(126, 135)}% {d(90, 95)}-{d(100, 110)}rpm {_cue(r)} / {off}s @{d(45, 55)}% {_cue(r)}"
+            f"{d(6, 13)}x {on}s @{d(115, 125)}-{d(126, 135)}% {d(90, 95)}-{d(100, 110)}rpm {_cue(r)} / "
+            f"{off}s @{d(45, 55)}% {_cue(r)}"
         ],
         [
             f"{sets}x:",
@@ -465,12 +466,12 @@ def bench_check(
     t.notes.append(
         f"Each row is {reps} run(s) of `nmdsl check` over the generated library (exit status 0: every file "
         "compiled to every target). CPU s: user + system time of the CLI process and its worker processes "
-        "(`wait4`), which a busy machine does not inflate the way it does the wall clock. Peak RSS, tree: the "
-        "largest sum of the resident sets of the CLI process and its worker processes seen at one sample "
-        "(every 5 ms); Σ peak RSS per process adds each process's own peak (VmHWM), an upper bound. Resident "
-        "sets count the pages that forked workers share with the parent once per process; the proportional "
-        "set size (PSS, sampled every 50 ms) divides them among their sharers, so it is the tree's real share "
-        "of the machine's memory."
+        "(`wait4`), which a busy machine does not inflate the way it does the wall clock. Peak RSS, tree: "
+        "the largest sum of the resident sets of the CLI process and its worker processes seen at one "
+        "sample (every 5 ms); Σ peak RSS per process adds each process's own peak (VmHWM), an upper bound. "
+        "Resident sets count the pages that forked workers share with the parent once per process; the "
+        "proportional set size (PSS, sampled every 50 ms) divides them among their sharers, so it is the "
+        "tree's real share of the machine's memory."
     )
     return t, rows
 
@@ -586,7 +587,8 @@ def main() -> None:
             total_lines = sum(generate(i).count("\n") for i in range(max(sizes)))
             runs = sum("sport: run" in generate(i) for i in range(max(sizes)))
             table.notes.append(
-                f"The library of {max(sizes):,} files has {total_lines:,} lines ({total_lines / max(sizes):.1f} a file), "
+                f"The library of {max(sizes):,} files has {total_lines:,} lines "
+                f"({total_lines / max(sizes):.1f} a file), "
                 f"{runs:,} run sessions and {max(sizes) - runs:,} bike sessions, in folders of 100 "
                 f"(built in {built:.1f} s; a sample of {info.get('sample')} files checked in process first: "
                 f"all valid, {info.get('min_lines')}-{info.get('max_lines')} lines). "

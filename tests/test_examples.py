@@ -72,7 +72,11 @@ REPERTOIRE = {
 @pytest.mark.parametrize("theme", sorted(REPERTOIRE))
 def test_the_repertoire_is_covered(theme: str) -> None:
     pattern = re.compile(REPERTOIRE[theme], re.I)
-    found = [p.name for p in examples() if pattern.search(p.stem) or pattern.search(nmdsl.parse_file(p).meta.name or "")]
+    found = [
+        p.name
+        for p in examples()
+        if pattern.search(p.stem) or pattern.search(nmdsl.parse_file(p).meta.name or "")
+    ]
     assert found, f"no example for {theme}"
 
 

@@ -146,7 +146,14 @@ def test_hand_built_steps_are_kept_to_the_millisecond() -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(16.8, "16.8s"), (0.5, "0.5s"), (90.25, "1m30.25s"), (3600.5, "1h0.5s"), (60.001, "1m0.001s"), (90, "1m30s")],
+    [
+        (16.8, "16.8s"),
+        (0.5, "0.5s"),
+        (90.25, "1m30.25s"),
+        (3600.5, "1h0.5s"),
+        (60.001, "1m0.001s"),
+        (90, "1m30s"),
+    ],
 )
 def test_writer_spelling(seconds: float, text: str) -> None:
     assert written(seconds) == text
@@ -238,7 +245,9 @@ def _import(data: bytes, suffix: str) -> nmdsl.Workout:
     report = Report(file=f"x{suffix}")
     workout = for_suffix(suffix).read(data, report, ReadOptions(filename=f"x{suffix}"))
     assert workout is not None, [d.short() for d in report.sorted()]
-    assert not [d for d in report.sorted() if d.code in ("W504", "W545")], [d.short() for d in report.sorted()]
+    assert not [d for d in report.sorted() if d.code in ("W504", "W545")], [
+        d.short() for d in report.sorted()
+    ]
     return workout
 
 
@@ -251,7 +260,9 @@ def _exact_bounds(workout: nmdsl.Workout) -> list[int]:
     return out
 
 
-steps_ms = st.lists(st.tuples(st.integers(1, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40)
+steps_ms = st.lists(
+    st.tuples(st.integers(1, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40
+)
 
 
 def _session(steps: list[tuple[int, int]]) -> str:
@@ -265,7 +276,9 @@ def test_fit_import_gives_back_every_millisecond(steps: list[tuple[int, int]]) -
     assert _exact_bounds(back) == _exact_bounds(workout)
 
 
-@given(st.lists(st.tuples(st.integers(500, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40))
+@given(
+    st.lists(st.tuples(st.integers(500, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40)
+)
 def test_zwo_compile_then_import_stays_within_half_a_second(steps: list[tuple[int, int]]) -> None:
     # (From 0.5 s up: a shorter step may be cut to Duration="0", which a
     # reader skips; see the next test.)
@@ -288,7 +301,8 @@ def test_zwo_a_step_shorter_than_half_a_second_may_last_zero() -> None:
 @given(st.lists(st.integers(1, 600_000), min_size=1, max_size=40))
 def test_zwo_fractional_durations_import_exactly(values: list[int]) -> None:
     body = "\n".join(
-        f'<SteadyState Duration="{v / 1000:.3f}" Power="{0.5 + (i % 3) * 0.25}"/>' for i, v in enumerate(values)
+        f'<SteadyState Duration="{v / 1000:.3f}" Power="{0.5 + (i % 3) * 0.25}"/>'
+        for i, v in enumerate(values)
     )
     data = f'<workout_file><name>x</name><workout>{body}</workout></workout_file>'.encode()
     workout = _import(data, ".zwo")
