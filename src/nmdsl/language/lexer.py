@@ -397,7 +397,10 @@ def explain_unknown(item: str) -> tuple[str, str | None]:
     if re.fullmatch(r"[0-9]+", item):
         return f"the number {item} has no unit", "write a unit right after it: 30s, 10m, 400mtr, 110rpm"
     if item in ("s", "m", "min", "h", "mtr", "km", "mi", "rpm", "bpm", "W", "%"):
-        return f"the unit {item!r} stands alone", "write the unit right after its number, without a space: 30s, 110rpm"
+        return (
+            f"the unit {item!r} stands alone",
+            "write the unit right after its number, without a space: 30s, 110rpm",
+        )
     if item == "@":
         return "'@' without a value", "write @ directly before its value: @150%"
     if item == "/":

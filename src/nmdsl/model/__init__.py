@@ -44,6 +44,7 @@ from nmdsl.model.workout import (
 )
 
 __all__ = [
+    "METRES_PER_MILE",
     "CadenceTarget",
     "Cue",
     "Drill",
@@ -53,7 +54,6 @@ __all__ = [
     "Intensity",
     "IntensityTarget",
     "Item",
-    "METRES_PER_MILE",
     "MaxTarget",
     "Metadata",
     "Node",
