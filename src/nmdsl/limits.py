@@ -60,3 +60,8 @@ MAX_LINE_ITEMS = 7 * MAX_EXPANDED_STEPS + 3 * MAX_EXPANDED_CUES + 1
 MAX_ERRORS = 100
 #: ... and at most this many of its warnings are shown (W104 counts the rest).
 MAX_WARNINGS = 100
+
+#: The highest ``@P%lthr`` / ``@P%maxhr``: above threshold heart rate is
+#: possible (a VO2max effort reaches about 105-110% of LTHR), above 120% of
+#: either is a typo.
+HR_PERCENT_LIMIT = 120

@@ -68,10 +68,16 @@ class TargetNode:
 @dataclass
 class StepNode:
     word: Token | None  # warmup / cooldown / rest / recovery, or a drill
-    amount: Token  # DURATION or DISTANCE
+    amount: Token  # how it ends: DURATION, DISTANCE, LAP or UNTIL
     targets: list[TargetNode]
     cues: list[CueNode]
     span: Span
+    #: The HR_BOUND after UNTIL (``<130bpm``).
+    bound: Token | None = None
+    #: ``~D`` (ESTIMATE).
+    estimate: Token | None = None
+    #: Further ways to end written after the first (an error, E211).
+    more: list[Token] = field(default_factory=list)
 
 
 @dataclass
@@ -387,6 +393,9 @@ def _recipe(tree: Tree, tokens: list[Token]) -> tuple[Any, ...] | None:
                 cues,
                 at(first),
                 at(_last_token(sub, first)),
+                None if raw.bound is None else at(raw.bound),
+                None if raw.estimate is None else at(raw.estimate),
+                tuple(at(t) for t in raw.more),
             ))
         first = node.count if node.count is not None else _first_token(tree)
         return (
@@ -418,8 +427,11 @@ def _from_recipe(recipe: tuple[Any, ...], toks: list[Token]) -> CstNode:
             ],
             [CueNode(toks[text], None if at is None else toks[at]) for text, at in cues],
             span_of(toks[s_first], toks[s_last]),
+            None if bound is None else toks[bound],
+            None if estimate is None else toks[estimate],
+            [toks[t] for t in more],
         )
-        for word, amount, targets, cues, s_first, s_last in step_recipes
+        for word, amount, targets, cues, s_first, s_last, bound, estimate, more in step_recipes
     ]
     return StepLine(None if count is None else toks[count], steps, span_of(toks[first], toks[last]))
 
@@ -479,15 +491,25 @@ def _to_cst(tree: Tree) -> CstNode:
 def _step(tree: Tree) -> StepNode:
     word: Token | None = None
     amount: Token | None = None
+    bound: Token | None = None
+    estimate: Token | None = None
+    more: list[Token] = []
     targets: list[TargetNode] = []
     cues: list[CueNode] = []
     for child in tree.children:
         if isinstance(child, Token):
             word = child
         elif child.data == "amount":
-            tok = child.children[0]
-            assert isinstance(tok, Token)
-            amount = tok
+            for part in child.children:
+                if isinstance(part, Token):  # ESTIMATE
+                    estimate = part
+                    continue
+                toks = [t for t in part.children if isinstance(t, Token)]
+                if amount is None:
+                    amount = toks[0]
+                    bound = toks[1] if len(toks) > 1 else None
+                else:
+                    more.append(toks[0])
         elif child.data == "cue":
             toks = [t for t in child.children if isinstance(t, Token)]
             at = toks[2] if len(toks) == 3 else None
@@ -499,7 +521,7 @@ def _step(tree: Tree) -> StepNode:
             else:
                 targets.append(TargetNode(child.data, toks[-1], span_of(toks[0], toks[-1])))
     assert amount is not None
-    return StepNode(word, amount, targets, cues, _span_tree(tree, word or amount))
+    return StepNode(word, amount, targets, cues, _span_tree(tree, word or amount), bound, estimate, more)
 
 
 def _first_token(tree: Tree) -> Token:

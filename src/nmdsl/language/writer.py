@@ -18,7 +18,12 @@ from nmdsl.model import (
     CadenceTarget,
     Cue,
     FreeTarget,
+    AnyHeartRateTarget,
+    HeartRateEnd,
+    HeartRatePercentTarget,
     HeartRateTarget,
+    HeartRateZoneTarget,
+    LapEnd,
     IntensityTarget,
     Item,
     MaxTarget,
@@ -157,8 +162,32 @@ def _cadence(c: CadenceTarget) -> str:
     return _range(c.low_rpm, c.high_rpm, "rpm")
 
 
-def _hr(h: HeartRateTarget) -> str:
-    return "@" + _range(h.low_bpm, h.high_bpm, "bpm")
+def _hr(h: AnyHeartRateTarget) -> str:
+    match h:
+        case HeartRateTarget():
+            return "@" + _range(h.low_bpm, h.high_bpm, "bpm")
+        case HeartRateZoneTarget():
+            return f"@Z{h.zone}hr"
+        case HeartRatePercentTarget():
+            return "@" + _range(h.low_pct, h.high_pct, "%" + ("lthr" if h.of == "lthr" else "maxhr"))
+    raise AssertionError(h)  # pragma: no cover
+
+
+def end_text(step: Step) -> str:
+    """How the step ends: ``30s``, ``2km``, ``lap``, ``until <130bpm``, with ``~D`` when estimated."""
+    match step.until:
+        case LapEnd():
+            words = ["lap"]
+        case HeartRateEnd():
+            words = ["until", f"{'<' if step.until.below else '>'}{step.until.bpm}bpm"]
+        case None:
+            if step.duration_s is not None:
+                return duration(step.duration_s)
+            assert step.distance_m is not None
+            words = [distance(step.distance_m)]
+    if step.estimate_s is not None:
+        words.append("~" + duration(step.estimate_s))
+    return " ".join(words)
 
 
 def cue_text(text: str) -> str:
@@ -190,11 +219,7 @@ def step_text(step: Step, sport: Sport, *, recovery_position: bool = False) -> s
         words.append(str(step.drill))
     elif keyword is not None:
         words.append(keyword)
-    if step.duration_s is not None:
-        words.append(duration(step.duration_s))
-    else:
-        assert step.distance_m is not None
-        words.append(distance(step.distance_m))
+    words.append(end_text(step))
     written_drill = defaults is not None and keyword is None
     if step.target is not None and not (written_drill and defaults is not None and step.target == defaults.target):
         if not (keyword == "rest" and isinstance(step.target, FreeTarget) and step.cadence is None
