@@ -591,3 +591,27 @@ def totals_of(segments: Sequence[Segment]) -> Totals:
         if seg.step.distance_m is not None:
             distance += seg.step.distance_m
     return Totals(exact_ms / 1000 + duration, distance, unknown, estimated)
+
+
+def heart_rate_bpm(target: AnyHeartRateTarget, meta: Metadata) -> tuple[float, float] | None:
+    """The target as (low, high) bpm; None when the header lacks the number it needs.
+
+    A zone is taken from ``lthr:`` when set, else from ``max-hr:``
+    (:data:`nmdsl.limits.HR_ZONES_PCT_LTHR`, ``HR_ZONES_PCT_MAX_HR``).
+    """
+    from nmdsl.limits import HR_ZONES_PCT_LTHR, HR_ZONES_PCT_MAX_HR
+
+    if isinstance(target, HeartRateTarget):
+        return float(target.low_bpm), float(target.high_bpm)
+    if isinstance(target, HeartRatePercentTarget):
+        base = meta.lthr_bpm if target.of == "lthr" else meta.max_hr_bpm
+        if base is None:
+            return None
+        return base * target.low_pct / 100, base * target.high_pct / 100
+    if meta.lthr_bpm is not None:
+        lo, hi = HR_ZONES_PCT_LTHR[target.zone]
+        return meta.lthr_bpm * lo / 100, meta.lthr_bpm * hi / 100
+    if meta.max_hr_bpm is not None:
+        lo, hi = HR_ZONES_PCT_MAX_HR[target.zone]
+        return meta.max_hr_bpm * lo / 100, meta.max_hr_bpm * hi / 100
+    return None
