@@ -109,19 +109,26 @@ _WORDS = {
     "SLASH": "'/'",
     "COLON": "':'",
     "RAMP_RANGE": "the ramp's range (45%-70%)",
+    "LAP": "'lap'",
+    "UNTIL": "'until'",
+    "HR_BOUND": "a heart rate to end at (<130bpm, >165bpm)",
+    "ESTIMATE": "an estimate (~3m)",
     "$END": "the end of the line",
     "HEADER_VALUE": "a value",
     "HEADER_KEY": "a header line (name: ...)",
 }
 #: Terminals that are one fixed word: "found 'at'", not "found 'at' 'at'".
-_LITERALS = {"AT", "SLASH", "COLON", "RAMP", "MAX", "FREE"}
-_TARGETS = {"POWER_PCT", "WATTS", "ZONE", "PACE", "BPM", "CADENCE", "RAMP", "MAX", "FREE"}
-_TARGET_WORDS = "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm)"
+_LITERALS = {"AT", "SLASH", "COLON", "RAMP", "MAX", "FREE", "LAP", "UNTIL"}
+_TARGETS = {"POWER_PCT", "WATTS", "ZONE", "PACE", "BPM", "HR_ZONE", "HR_PCT", "CADENCE", "RAMP", "MAX", "FREE"}
+_TARGET_WORDS = "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm, @Z2hr, @80%lthr)"
 
 
 def describe(kind: str) -> str:
     if kind in _TARGETS:
-        return {"CADENCE": "a cadence", "BPM": "a heart rate", "RAMP": "'ramp'"}.get(kind, "a target")
+        return {
+            "CADENCE": "a cadence", "BPM": "a heart rate", "HR_ZONE": "a heart rate", "HR_PCT": "a heart rate",
+            "RAMP": "'ramp'",
+        }.get(kind, "a target")
     return _WORDS.get(kind, kind.lower())
 
 
@@ -129,7 +136,10 @@ def expected_words(expected: set[str]) -> str:
     words: list[str] = []
     if expected & _TARGETS:
         words.append(_TARGET_WORDS)
-    order = ["INTENSITY", "DRILL", "DURATION", "DISTANCE", "RAMP_RANGE", "STRING", "AT", "SLASH", "COLON", "$END"]
+    order = [
+        "INTENSITY", "DRILL", "DURATION", "DISTANCE", "LAP", "UNTIL", "HR_BOUND", "ESTIMATE", "RAMP_RANGE",
+        "STRING", "AT", "SLASH", "COLON", "$END",
+    ]
     for k in order:
         if k in expected:
             words.append(_WORDS[k])
@@ -459,6 +469,10 @@ def _syntax_message(exc: UnexpectedToken, line: Line) -> tuple[str, Span, str | 
         hint = "only a repeat count takes ':' (3x:), with the block's lines indented below"
     elif tok.type in _TARGETS and not expected & _TARGETS:
         hint = "targets come after the duration, and cues after the targets"
+    elif tok.type == "ESTIMATE":
+        hint = "~D follows 'lap', 'until <Nbpm' or a distance, before the targets: lap ~10m @Z2"
+    elif tok.type == "UNTIL":
+        hint = "'until' ends a step on a heart rate: until <130bpm (in place of a duration)"
     elif tok.type in ("DURATION", "DISTANCE") and "SLASH" in expected:
         hint = "separate the steps of a repeat with ' / '"
     elif tok.type == "$END" and expected <= {"DURATION", "DISTANCE", "INTENSITY", "DRILL"}:
