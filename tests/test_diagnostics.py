@@ -135,7 +135,10 @@ def _docs_headings() -> str:
     assert path.is_file(), f"{path} is missing: it documents every diagnostic code"
     pages = [path, PATHS.docs / "lints.md", *sorted(PATHS.docs.glob("format-*.md"))]
     return "\n".join(
-        line for page in pages for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("#")
+        line
+        for page in pages
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
     )
 
 
@@ -186,14 +189,30 @@ def test_syntax_errors(src: str, expected: list[tuple[str, int, int]]) -> None:
     assert where(src) == expected
 
 
-INTERNAL_NAME = re.compile(r"__ANON|\$END|\b(?:POWER_PCT|WATTS|ZONE|PACE|BPM|CADENCE|RAMP_RANGE|DURATION|DISTANCE|"
-                           r"INTENSITY|DRILL|REPEAT|STRING|SLASH|COLON|HEADER_KEY|HEADER_VALUE|AT|MAX|FREE|PCT)\b")
+INTERNAL_NAME = re.compile(
+    r"__ANON|\$END|\b(?:POWER_PCT|WATTS|ZONE|PACE|BPM|CADENCE|RAMP_RANGE|DURATION|DISTANCE|"
+    r"INTENSITY|DRILL|REPEAT|STRING|SLASH|COLON|HEADER_KEY|HEADER_VALUE|AT|MAX|FREE|PCT)\b"
+)
 
 
 @pytest.mark.parametrize(
     "src",
-    ["1m @50% 2m", '5m "a" @50%', "5m ramp", "@50% 5m", "3x: 1m @50%", "6x", "warmup", "1m @50% / ", "/ 1m @50%",
-     "5m @50% at 1m", "5m @50% \"a\" at", "sprint", "6x 30s @150% / / 30s @50%", "5m max max"],
+    [
+        "1m @50% 2m",
+        '5m "a" @50%',
+        "5m ramp",
+        "@50% 5m",
+        "3x: 1m @50%",
+        "6x",
+        "warmup",
+        "1m @50% / ",
+        "/ 1m @50%",
+        "5m @50% at 1m",
+        '5m @50% "a" at',
+        "sprint",
+        "6x 30s @150% / / 30s @50%",
+        "5m max max",
+    ],
 )
 def test_syntax_errors_speak_human_words(src: str) -> None:
     r = nmdsl.check(src)
@@ -217,7 +236,9 @@ def test_zero_duration(src: str, col: int) -> None:
     assert where(src) == [("E201", 1, col)]
 
 
-@pytest.mark.parametrize("src", ["sport: run\n0km @4:00/km", "sport: run\n0mtr @4:00/km", "sport: run\n0.0mi @4:00/km"])
+@pytest.mark.parametrize(
+    "src", ["sport: run\n0km @4:00/km", "sport: run\n0mtr @4:00/km", "sport: run\n0.0mi @4:00/km"]
+)
 def test_zero_distance(src: str) -> None:
     assert where(src) == [("E201", 2, 1)]
 
@@ -498,7 +519,9 @@ def test_more_than_one_target_of_a_kind(src: str, expected: list[tuple[str, int,
     assert where(src) == expected
 
 
-@pytest.mark.parametrize(("src", "col"), [("5m", 1), ('5m "cue"', 1), ("warmup 5m", 1), ("6x 30s @150% / 30s", 16)])
+@pytest.mark.parametrize(
+    ("src", "col"), [("5m", 1), ('5m "cue"', 1), ("warmup 5m", 1), ("6x 30s @150% / 30s", 16)]
+)
 def test_step_without_target(src: str, col: int) -> None:
     assert where(src) == [("E303", 1, col)]
 
@@ -641,10 +664,14 @@ def test_render_without_span() -> None:
     assert all(line.startswith("  hint: ") for line in lines[1:])
 
 
-RENDERED = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)\[(?P<code>[EW]\d{3})\]: .+$")
+RENDERED = re.compile(
+    r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)\[(?P<code>[EW]\d{3})\]: .+$"
+)
 
 
-@pytest.mark.parametrize("code", sorted(c for c, t in TRIGGERS.items() if t.where is not None and isinstance(t.source, str)))
+@pytest.mark.parametrize(
+    "code", sorted(c for c, t in TRIGGERS.items() if t.where is not None and isinstance(t.source, str))
+)
 def test_rendered_form_for_every_code(code: str) -> None:
     src = TRIGGERS[code].source
     assert isinstance(src, str)

@@ -123,15 +123,17 @@ def timeline(workout: Workout, *, intensity: bool = True, drill: bool = True) ->
 def same(a: Any, b: Any) -> bool:
     """Equal, with floats within 0.5% (a pace is whole seconds per km or mile)."""
     if isinstance(a, float) or isinstance(b, float):
-        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=5e-3)
+        return (
+            isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=5e-3)
+        )
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
 
 
 def assert_same_timeline(a: list[tuple[Any, ...]], b: list[tuple[Any, ...]]) -> None:
     assert len(a) == len(b)
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
         assert same(x, y), f"segment {i}: {x} != {y}"
 
 
@@ -156,7 +158,10 @@ def test_round_trip_generated_sessions(workout: Workout) -> None:
         return
     result = nmdsl.check(write(imported))
     assert result.workout is not None, [d.short() for d in result.diagnostics]
-    assert_same_timeline(timeline(result.workout, intensity=False, drill=False), timeline(imported, intensity=False, drill=False))
+    assert_same_timeline(
+        timeline(result.workout, intensity=False, drill=False),
+        timeline(imported, intensity=False, drill=False),
+    )
 
 
 def _sources() -> list[Path]:
@@ -178,7 +183,10 @@ def test_round_trip_examples_and_goldens(path: Path) -> None:
 
 
 def test_import_of_an_example_reads_like_its_source() -> None:
-    workout = nmdsl.parse("name: 30/30s\nftp: 250\nwarmup 10m ramp 45%-70%\n3x:\n  10x 30s @120-130% 95-105rpm \"On!\" / 30s @50%\n  5m @50%\n6x sprint 10s\n")
+    workout = nmdsl.parse(
+        'name: 30/30s\nftp: 250\nwarmup 10m ramp 45%-70%\n3x:\n'
+        '  10x 30s @120-130% 95-105rpm "On!" / 30s @50%\n  5m @50%\n6x sprint 10s\n'
+    )
     imported, _ = read(compile_fit(workout))
     assert imported is not None
     assert write(imported) == (
@@ -203,24 +211,34 @@ def test_run_ramp_comes_back_as_steps_W549() -> None:
 
 CORPUS_EXPECTED = {
     "WorkoutIndividualSteps.fit": (
-        ('name: Example 1\n\nwarmup 1m free "_A_"\n5m @Z5 "B1_" "for 500 m"\n5m @Z3 "B2_" "for 500 m"\n'
-         'cooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'),
+        (
+            'name: Example 1\n\nwarmup 1m free "_A_"\n5m @Z5 "B1_" "for 500 m"\n5m @Z3 "B2_" "for 500 m"\n'
+            'cooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'
+        ),
         ["W541", "W541", "W541", "W543", "W544", "W544", "W544"],
     ),
     "WorkoutCustomTargetValues.fit": (
-        ('name: Example 1\n\nwarmup 1m free "_A_"\n5m @300-310W "B1_" "for 500 m"\n5m @260-270W "B2_" "for 500 m"\n'
-         'cooldown 5m @220-230W "_C_" "until heart rate is below 125 bpm"\n'),
+        (
+            'name: Example 1\n\nwarmup 1m free "_A_"\n5m @300-310W "B1_" "for 500 m"\n'
+            '5m @260-270W "B2_" "for 500 m"\n'
+            'cooldown 5m @220-230W "_C_" "until heart rate is below 125 bpm"\n'
+        ),
         ["W541", "W541", "W541", "W543"],
     ),
     "WorkoutRepeatSteps.fit": (
-        ('name: Example 2\n\nwarmup 1m free "_A_"\n3x:\n  5m @Z5 "B1_" "for 500 m"\n  5m @Z3 "B2_" "for 500 m"\n'
-         'cooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'),
+        (
+            'name: Example 2\n\nwarmup 1m free "_A_"\n3x:\n  5m @Z5 "B1_" "for 500 m"\n'
+            '  5m @Z3 "B2_" "for 500 m"\n'
+            'cooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'
+        ),
         ["W540", "W541", "W541", "W541", "W543", "W544", "W544", "W544"],
     ),
     "WorkoutRepeatGreaterThanStep.fit": (
-        ('name: Example 2\n\nwarmup 1m free "_A_"\n1x:\n'
-         '  5m @Z5 "repeat until heart rate is above 80% of max heart rate" "B1_" "for 500 m"\n'
-         '  5m @Z3 "B2_" "for 500 m"\ncooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'),
+        (
+            'name: Example 2\n\nwarmup 1m free "_A_"\n1x:\n'
+            '  5m @Z5 "repeat until heart rate is above 80% of max heart rate" "B1_" "for 500 m"\n'
+            '  5m @Z3 "B2_" "for 500 m"\ncooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'
+        ),
         ["W540", "W541", "W541", "W541", "W542", "W543", "W544", "W544", "W544"],
     ),
 }
@@ -254,8 +272,22 @@ def test_sample_repeat_file_declares_one_step_too_few() -> None:
 
 # -- building FIT files by hand -----------------------------------------------------------------------------
 
-STEP_TYPES = {254: fc.UINT16, 0: fc.STRING, 1: fc.ENUM, 2: fc.UINT32, 3: fc.ENUM, 4: fc.UINT32, 5: fc.UINT32,
-              6: fc.UINT32, 7: fc.ENUM, 8: fc.STRING, 19: fc.ENUM, 20: fc.UINT32, 21: fc.UINT32, 22: fc.UINT32}
+STEP_TYPES = {
+    254: fc.UINT16,
+    0: fc.STRING,
+    1: fc.ENUM,
+    2: fc.UINT32,
+    3: fc.ENUM,
+    4: fc.UINT32,
+    5: fc.UINT32,
+    6: fc.UINT32,
+    7: fc.ENUM,
+    8: fc.STRING,
+    19: fc.ENUM,
+    20: fc.UINT32,
+    21: fc.UINT32,
+    22: fc.UINT32,
+}
 
 
 def step(**fields: int | str) -> dict[int, int | str]:
@@ -284,7 +316,10 @@ def make_fit(
     indexes: bool = True,
 ) -> bytes:
     messages = [fc.Message(fc.Mesg.FILE_ID, (fc.Field(0, fc.ENUM, file_type), fc.Field(3, fc.UINT32Z, 1)))]
-    workout = [fc.Field(6, fc.UINT16, len(steps) if num_valid is None else num_valid), fc.Field(8, fc.STRING, "T")]
+    workout = [
+        fc.Field(6, fc.UINT16, len(steps) if num_valid is None else num_valid),
+        fc.Field(8, fc.STRING, "T"),
+    ]
     if sport is not None:
         workout.append(fc.Field(4, fc.ENUM, sport))
     messages.append(fc.Message(fc.Mesg.WORKOUT, tuple(workout)))
@@ -317,8 +352,12 @@ def activity() -> bytes:
             fc.Field(3, fc.UINT8, 120 + t, "heart_rate"),
             fc.Field(7, fc.UINT16, 200 + 5 * t, "power"),
         )))
-    messages.append(fc.Message(fc.Mesg.SESSION, (fc.Field(253, fc.UINT32, start + 30), fc.Field(5, fc.ENUM, 2))))
-    messages.append(fc.Message(fc.Mesg.ACTIVITY, (fc.Field(253, fc.UINT32, start + 30), fc.Field(1, fc.UINT16, 1))))
+    messages.append(
+        fc.Message(fc.Mesg.SESSION, (fc.Field(253, fc.UINT32, start + 30), fc.Field(5, fc.ENUM, 2)))
+    )
+    messages.append(
+        fc.Message(fc.Mesg.ACTIVITY, (fc.Field(253, fc.UINT32, start + 30), fc.Field(1, fc.UINT16, 1)))
+    )
     return fc.encode_file(messages)
 
 
@@ -436,7 +475,9 @@ def test_E544_an_activity_is_not_a_workout() -> None:
 
 
 def test_E544_no_file_id() -> None:
-    data = fc.encode_file([fc.Message(fc.Mesg.WORKOUT_STEP, (fc.Field(1, fc.ENUM, 0), fc.Field(2, fc.UINT32, 1000)))])
+    data = fc.encode_file(
+        [fc.Message(fc.Mesg.WORKOUT_STEP, (fc.Field(1, fc.ENUM, 0), fc.Field(2, fc.UINT32, 1000)))]
+    )
     expect_error(data, "E544", "no file_id")
 
 
@@ -449,7 +490,9 @@ def test_E545_repeat_pointing_at_itself() -> None:
 
 
 def test_E545_repeat_into_the_middle_of_a_repeat() -> None:
-    expect_error(make_fit([timed(), timed(), repeat(0, 2), repeat(1, 2)]), "E545", "middle of an earlier repeat")
+    expect_error(
+        make_fit([timed(), timed(), repeat(0, 2), repeat(1, 2)]), "E545", "middle of an earlier repeat"
+    )
 
 
 def test_E545_repeat_to_a_missing_index_zero_count_duplicate_indexes() -> None:
@@ -548,7 +591,9 @@ def test_cli_import_writes_nm_next_to_the_file(tmp_path: Path) -> None:
     src = tmp_path / "s.nm"
     src.write_text("name: S\n4x 30s @150% 100rpm / 30s @50%\n", encoding="utf-8")
     runner = CliRunner()
-    assert runner.invoke(main, ["compile", str(src), "-f", "fit", "-o", str(tmp_path / "w.fit")]).exit_code == 0
+    assert (
+        runner.invoke(main, ["compile", str(src), "-f", "fit", "-o", str(tmp_path / "w.fit")]).exit_code == 0
+    )
     result = runner.invoke(main, ["import", str(tmp_path / "w.fit")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "w.nm").read_text(encoding="utf-8") == "name: S\n\n4x 30s @150% 100rpm / 30s @50%\n"
@@ -582,7 +627,9 @@ def test_W540_num_valid_steps_disagrees() -> None:
         (16, 50, "until 'training_peaks_tss'"),
     ],
 )
-def test_W541_end_conditions_become_a_placeholder_with_a_cue(duration_type: int, value: int | None, cue: str) -> None:
+def test_W541_end_conditions_become_a_placeholder_with_a_cue(
+    duration_type: int, value: int | None, cue: str
+) -> None:
     fields: dict[str, int | str] = {"duration_type": duration_type, "target_type": 2}
     if value is not None:
         fields["duration_value"] = value
@@ -599,8 +646,15 @@ def test_W541_distance_on_a_bike() -> None:
 
 @pytest.mark.parametrize(
     ("duration_type", "value", "words"),
-    [(7, 600000, "10m have passed"), (8, 500000, "5000 m"), (10, 230, "below 130 bpm"), (13, 1300, "above 300 W"),
-     (12, 90, "below 90% FTP"), (9, 500, "500 kcal"), (27, 5, "repeat_until_training_peaks_tss")],
+    [
+        (7, 600000, "10m have passed"),
+        (8, 500000, "5000 m"),
+        (10, 230, "below 130 bpm"),
+        (13, 1300, "above 300 W"),
+        (12, 90, "below 90% FTP"),
+        (9, 500, "500 kcal"),
+        (27, 5, "repeat_until_training_peaks_tss"),
+    ],
 )
 def test_W542_conditional_repeats_run_once(duration_type: int, value: int, words: str) -> None:
     workout = expect_warnings(make_fit([timed(60), timed(30), repeat(0, value, duration_type)]), "W542")
@@ -660,7 +714,9 @@ def test_W543_two_targets_of_a_kind() -> None:
     fields.update(custom(4, 1200, 1300, secondary=True))
     fields[3] = 4
     workout = expect_warnings(make_fit([fields]), "W543")
-    assert isinstance(workout.steps[0], Step) and workout.steps[0].target == PercentTarget(low_pct=100, high_pct=120)
+    assert isinstance(workout.steps[0], Step) and workout.steps[0].target == PercentTarget(
+        low_pct=100, high_pct=120
+    )
 
 
 def test_W544_power_zones_are_read_as_coggan_zones() -> None:
@@ -724,7 +780,7 @@ def test_W548_watts_and_percent_mixed() -> None:
 )
 def test_W549_broken_ramp_names(names: list[str | None], why: str) -> None:
     steps = [custom(4, 50 + 10 * i, 60 + 10 * i) for i in range(len(names))]
-    for s, name in zip(steps, names):
+    for s, name in zip(steps, names, strict=True):
         if name:
             s[0] = name
     workout, diagnostics = read(make_fit(steps))
@@ -776,7 +832,11 @@ def test_every_fit_code_is_documented_and_triggered_by_a_test() -> None:
     assert len(fit_codes) == 26
     here = Path(__file__).resolve().parent
     docs = (here.parent / "docs" / "format-fit.md").read_text(encoding="utf-8")
-    tests = "".join((here / name).read_text(encoding="utf-8") for name in ("test_fit.py", "test_fit_import.py"))
+    tests = "".join(
+        (here / name).read_text(encoding="utf-8") for name in ("test_fit.py", "test_fit_import.py")
+    )
     for code in fit_codes:
-        assert re.search(rf"^#+ {code} — ", docs, re.MULTILINE), f"{code} has no heading in docs/format-fit.md"
+        assert re.search(rf"^#+ {code} — ", docs, re.MULTILINE), (
+            f"{code} has no heading in docs/format-fit.md"
+        )
         assert re.search(rf"""(["']{code}["']|_{code}_)""", tests), f"no test triggers {code}"

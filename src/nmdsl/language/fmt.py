@@ -23,6 +23,7 @@ docs/fmt.md describes the canonical layout and every spelling.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -110,10 +111,8 @@ def format_bytes(data: bytes, *, filename: str = "<input>", ftp_w: float | None 
     result = check(data, filename=filename, ftp_w=ftp_w)
     if result.workout is None:
         source = None
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             source = data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
         return FormatResult(None, result.diagnostics, False, source)
     # `check` succeeded, so the bytes are valid UTF-8; a BOM decodes to U+FEFF
     # and is kept by _format_valid like the line endings.
@@ -307,7 +306,7 @@ def _body(records: Sequence[_Record]) -> list[_Out]:
     next_code = _next_code_after(records)
     for i, r in enumerate(records):
         if isinstance(r, _Code):
-            columns = columns[: r.depth] + [r.indent]
+            columns = [*columns[: r.depth], r.indent]
             previous = r
             out.append((r.render(), r.opens_block))
         elif isinstance(r, _Comment):
@@ -315,7 +314,7 @@ def _body(records: Sequence[_Record]) -> list[_Out]:
             low = following.depth if following is not None else 0
             candidates = list(columns) if previous is not None else [0]
             if previous is not None and previous.opens_block and following is not None:
-                candidates = candidates[: previous.depth + 1] + [following.indent]
+                candidates = [*candidates[: previous.depth + 1], following.indent]
             depth = low
             for k in range(len(candidates) - 1, low - 1, -1):
                 if candidates[k] <= r.indent:

@@ -406,14 +406,19 @@ def explain_unknown(item: str) -> tuple[str, str | None]:
         return f"unknown item {item!r}", f"until <{number}bpm or until >{number}bpm (no '=', with 'bpm')"
     if re.fullmatch(r"~.*", item):
         return f"unknown estimate {item!r}", "an estimate is '~' and a duration, without a space: ~3m, ~1:30"
-    if re.fullmatch(r"@[Zz][0-9]+(hr|HR|Hr)", item) and not item.endswith("hr") or re.fullmatch(r"@z[0-9]+hr", item):
+    if (re.fullmatch(r"@[Zz][0-9]+(hr|HR|Hr)", item) and not item.endswith("hr")) or re.fullmatch(
+        r"@z[0-9]+hr", item
+    ):
         return f"unknown target {item!r}", f"heart-rate zones are written @Z{re.sub('[^0-9]', '', item)}hr"
     if re.fullmatch(r"@[0-9.]+(-[0-9.]+)?%(LTHR|Lthr|MAXHR|MaxHR|maxHR|max-hr|lt|max)", item):
         return f"unknown target {item!r}", "heart rate as a share is written @80%lthr or @65-75%maxhr"
     if re.fullmatch(r"[0-9]+", item):
         return f"the number {item} has no unit", "write a unit right after it: 30s, 10m, 400mtr, 110rpm"
     if item in ("s", "m", "min", "h", "mtr", "km", "mi", "rpm", "bpm", "W", "%"):
-        return f"the unit {item!r} stands alone", "write the unit right after its number, without a space: 30s, 110rpm"
+        return (
+            f"the unit {item!r} stands alone",
+            "write the unit right after its number, without a space: 30s, 110rpm",
+        )
     if item == "@":
         return "'@' without a value", "write @ directly before its value: @150%"
     if item == "/":

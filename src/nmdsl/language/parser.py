@@ -14,14 +14,14 @@ imports lark (see :mod:`nmdsl.language._grammar`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from nmdsl.diagnostics import Report, Span, quoted, unread_lines
 from nmdsl.language import _grammar
 from nmdsl.language._lalr import Parser, Token, Tree, UnexpectedToken
 from nmdsl.language.lexer import HEADER_KEYS, Line, TerminalTable, tokenize_line
 from nmdsl.limits import (
-    MAX_DEPTH,  # noqa: E402  (re-exported)
+    MAX_DEPTH,  # re-exported
     MAX_ERRORS,
     MAX_EXPANDED_CUES,
     MAX_EXPANDED_STEPS,
@@ -94,7 +94,7 @@ class BlockLine:
     body: list[CstNode] = field(default_factory=list)
 
 
-CstNode = Union[HeaderLine, StepLine, BlockLine]
+CstNode = HeaderLine | StepLine | BlockLine
 
 
 # Terminal names in words, for "expected ..." messages.
@@ -119,14 +119,29 @@ _WORDS = {
 }
 #: Terminals that are one fixed word: "found 'at'", not "found 'at' 'at'".
 _LITERALS = {"AT", "SLASH", "COLON", "RAMP", "MAX", "FREE", "LAP", "UNTIL"}
-_TARGETS = {"POWER_PCT", "WATTS", "ZONE", "PACE", "BPM", "HR_ZONE", "HR_PCT", "CADENCE", "RAMP", "MAX", "FREE"}
+_TARGETS = {
+    "POWER_PCT",
+    "WATTS",
+    "ZONE",
+    "PACE",
+    "BPM",
+    "HR_ZONE",
+    "HR_PCT",
+    "CADENCE",
+    "RAMP",
+    "MAX",
+    "FREE",
+}
 _TARGET_WORDS = "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm, @Z2hr, @80%lthr)"
 
 
 def describe(kind: str) -> str:
     if kind in _TARGETS:
         return {
-            "CADENCE": "a cadence", "BPM": "a heart rate", "HR_ZONE": "a heart rate", "HR_PCT": "a heart rate",
+            "CADENCE": "a cadence",
+            "BPM": "a heart rate",
+            "HR_ZONE": "a heart rate",
+            "HR_PCT": "a heart rate",
             "RAMP": "'ramp'",
         }.get(kind, "a target")
     return _WORDS.get(kind, kind.lower())
@@ -137,8 +152,20 @@ def expected_words(expected: set[str]) -> str:
     if expected & _TARGETS:
         words.append(_TARGET_WORDS)
     order = [
-        "INTENSITY", "DRILL", "DURATION", "DISTANCE", "LAP", "UNTIL", "HR_BOUND", "ESTIMATE", "RAMP_RANGE",
-        "STRING", "AT", "SLASH", "COLON", "$END",
+        "INTENSITY",
+        "DRILL",
+        "DURATION",
+        "DISTANCE",
+        "LAP",
+        "UNTIL",
+        "HR_BOUND",
+        "ESTIMATE",
+        "RAMP_RANGE",
+        "STRING",
+        "AT",
+        "SLASH",
+        "COLON",
+        "$END",
     ]
     for k in order:
         if k in expected:
@@ -387,10 +414,10 @@ def _recipe(tree: Tree, tokens: list[Token]) -> tuple[Any, ...] | None:
         if isinstance(node, BlockLine):
             return ("block", at(node.count))
         steps = []
-        for raw, sub in zip(node.steps, [c for c in tree.children if not isinstance(c, Token)]):
+        for raw, sub in zip(node.steps, [c for c in tree.children if not isinstance(c, Token)], strict=False):
             targets = []
             trees = [c for c in sub.children if isinstance(c, Tree) and c.data not in ("amount", "cue")]
-            for t, child in zip(raw.targets, trees):
+            for t, child in zip(raw.targets, trees, strict=False):
                 toks = [x for x in child.children if isinstance(x, Token)]
                 last = None if child.data == "target" else at(toks[-1])
                 targets.append((t.kind, at(t.value), at(toks[0]), last))
