@@ -239,11 +239,15 @@ class Builder:
         estimate: int | float | None = None
         amount = raw.amount
         for extra in raw.more:
+            hint = "write one of a duration (3m), a distance (2km), 'lap' or 'until <130bpm'"
+            if amount.type == extra.type == "DURATION":
+                # '1m 30s': one duration with a space in it, or two steps without their '/'.
+                hint = f"did you mean {amount}{extra} (no space inside a duration), or ' / ' between two steps?"
             self.report.add(
                 "E211",
                 f"a step has one way to end; this one already ends with {str(amount)!r}",
                 span_of(extra),
-                "write one of a duration (3m), a distance (2km), 'lap' or 'until <130bpm'",
+                hint,
             )
         if amount.type == "DISTANCE":
             distance = self._value(amount, distance_m)
