@@ -8,11 +8,16 @@ The mapping, what is lost and why is in docs/format-fit.md; in short:
   points back at the first one's ``message_index`` with the total count, so
   ``13x 30s / 15s`` is three messages, not 26.  Nested repeats point further
   back.
+- Steps end on a time (ms), a distance (cm, runs and bikes), the lap button
+  (``lap``: open) or a heart rate (``until <130bpm``: hr_less_than, bpm +
+  100).  An estimate (``~3m``) has no FIT field and is not written.
 - Targets are custom ranges: power 0-1000 = %FTP and watts + 1000, heart rate
-  bpm + 100, cadence rpm, pace as speed in mm/s (slower pace = low).  ``max``,
-  ``free`` and a step with no intensity target are open; the step name says
-  "all-out" or "free".  Cadence or heart rate beside an intensity target goes
-  in the secondary target fields.
+  bpm + 100 (``%lthr`` turned into bpm) or 0-100 = % of max heart rate
+  (``%maxhr``), cadence rpm, pace as speed in mm/s (slower pace = low); or
+  zones: ``@Zn`` and ``@Znhr`` are the device's power and heart-rate zone n
+  (``target_value`` n).  ``max``, ``free`` and a step with no intensity
+  target are open; the step name says "all-out" or "free".  Cadence or heart
+  rate beside an intensity target goes in the secondary target fields.
 - Ramps have no FIT equivalent: a staircase of 2-5 steps named
   ``ramp 1/5`` ... ``ramp 5/5``, each a custom range covering its part of the
   ramp (W460).  The names let ``nmdsl import`` rebuild the ramp.
