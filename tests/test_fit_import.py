@@ -712,6 +712,20 @@ def test_zones_are_read_as_zones() -> None:
     assert write(workout) == "name: T\n\n1m @Z4 @Z3hr\n"
 
 
+def test_a_ramp_that_ends_on_the_lap_button_comes_back_with_its_estimate() -> None:
+    workout = nmdsl.parse("warmup lap ~10m ramp 45%-70%\nuntil <120bpm ~5m ramp 60%-40%\n")
+    data = compile_fit(workout)
+    imported, diagnostics = read(data)
+    assert imported is not None and codes(diagnostics) == []
+    assert write(imported) == (
+        "name: nmdsl workout\n\nwarmup lap ~10m ramp 45%-70%\nuntil <120bpm ~5m ramp 60%-40%\n"
+    )
+    assert compile_fit(imported) == data
+    # Without an estimate: one step covering the ramp, so its direction is lost.
+    single, _ = read(compile_fit(nmdsl.parse("until <120bpm ramp 60%-40%\n")))
+    assert single is not None and write(single).endswith("until <120bpm ramp 40%-60%\n")
+
+
 def test_W550_percent_of_max_heart_rate_sets_a_max_hr() -> None:
     workout = expect_warnings(make_fit([custom(1, 65, 75), custom(1, 240, 250)]), "W550")
     assert [s.heart_rate for s in workout.steps if isinstance(s, Step)] == [

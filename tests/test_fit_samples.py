@@ -31,6 +31,7 @@ import nmdsl
 from nmdsl.language.writer import write
 
 from .conftest import PATHS
+from .test_fit import decode_both
 
 SAMPLES = ["WorkoutIndividualSteps.fit", "WorkoutCustomTargetValues.fit", "WorkoutRepeatSteps.fit",
            "WorkoutRepeatGreaterThanStep.fit"]
@@ -67,6 +68,7 @@ def test_sample_compiles_back_to_the_same_steps(name: str) -> None:
     path = PATHS.require_shared("corpus", "fit", name)
     original = garmin_steps(path.read_bytes())
     data, text, codes = round_trip(path)
+    decode_both(data)  # fitdecode reads it too, and agrees with Garmin's decoder
     ours = garmin_steps(data)
     assert len(ours) == len(original), text
     conditional = name == "WorkoutRepeatGreaterThanStep.fit"
