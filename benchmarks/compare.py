@@ -34,8 +34,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from library import build_library, single_session  # noqa: E402
-from run import ROOT, machine  # noqa: E402
+from library import build_library, single_session
+from run import ROOT, machine
 
 
 def _script(python: str) -> list[str]:
@@ -50,7 +50,9 @@ _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 def _time(argv: list[str], cwd: Path) -> float:
     t = time.perf_counter()
-    r = subprocess.run(argv, cwd=cwd, env=_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    r = subprocess.run(
+        argv, cwd=cwd, env=_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
     elapsed = time.perf_counter() - t
     if r.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({r.returncode}): {r.stderr.decode()[-500:]}")
@@ -88,7 +90,8 @@ def main() -> None:
             order = ("before", "after") if rnd % 2 == 0 else ("after", "before")
             for side in order:
                 exe = sides[side]
-                for name, path in (("compile attacks.nm -f zwo", attacks), ("compile library session -f zwo", single)):
+                files = (("compile attacks.nm -f zwo", attacks), ("compile library session -f zwo", single))
+                for name, path in files:
                     runs = [
                         _time([*exe, "compile", str(path), "-f", "zwo", "-o", str(tmp / f"{side}.zwo")], tmp)
                         for _ in range(args.single_reps)
@@ -102,7 +105,10 @@ def main() -> None:
 
     print(machine(args.note))
     print()
-    print(f"Medians over {args.rounds} alternating rounds; a compile is the median of {args.single_reps} runs.")
+    print(
+        f"Medians over {args.rounds} alternating rounds; "
+        f"a compile is the median of {args.single_reps} runs."
+    )
     print()
     print("| measurement | before | after | after / before |")
     print("|---|---:|---:|---:|")

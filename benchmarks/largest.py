@@ -139,7 +139,10 @@ def nm_bad_values() -> str:
 
 
 def nm_largest_expanded() -> str:
-    """A line that unrolls to the limits, 10,000 steps and 20,000 cues: valid, and every format writes them all."""
+    (
+        "A line that unrolls to the limits, 10,000 steps and 20,000 cues: valid, "
+        "and every format writes them all."
+    )  # the docstring, shown as this case's row in the table
     return 'name: Expanded\nftp: 250\n5000x 1s @150% "Go" "Hold" / 1s @50% "Easy" "Breathe"\n'
 
 
@@ -184,7 +187,10 @@ def zwo_elements() -> str:
 
 def zwo_attributes() -> str:
     """A ZWO file of one element with hundreds of thousands of attributes."""
-    head = '<?xml version="1.0" encoding="UTF-8"?>\n<workout_file>\n<workout>\n<SteadyState Duration="60" Power="0.5"'
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<workout_file>\n<workout>\n'
+        '<SteadyState Duration="60" Power="0.5"'
+    )
     room = SIZE - len(head) - 40
     attrs, size, i = [], 0, 0
     while size < room:
@@ -197,7 +203,10 @@ def zwo_attributes() -> str:
 
 def erg_points() -> str:
     """An ERG file of hundreds of thousands of points."""
-    head = "[COURSE HEADER]\nVERSION=2\nUNITS=ENGLISH\nFTP=250\nMINUTES WATTS\n[END COURSE HEADER]\n[COURSE DATA]\n"
+    head = (
+        "[COURSE HEADER]\nVERSION=2\nUNITS=ENGLISH\nFTP=250\nMINUTES WATTS\n[END COURSE HEADER]\n"
+        "[COURSE DATA]\n"
+    )
     tail = "[END COURSE DATA]\n"
     room = SIZE - len(head) - len(tail)
     rows, t, i = [], 0, 0
@@ -215,7 +224,10 @@ def erg_points() -> str:
 
 def erg_dense() -> str:
     """An ERG file of points a tenth of a second apart (many to each whole second), within 24 hours."""
-    head = "[COURSE HEADER]\nVERSION=2\nUNITS=ENGLISH\nFTP=250\nMINUTES WATTS\n[END COURSE HEADER]\n[COURSE DATA]\n"
+    head = (
+        "[COURSE HEADER]\nVERSION=2\nUNITS=ENGLISH\nFTP=250\nMINUTES WATTS\n[END COURSE HEADER]\n"
+        "[COURSE DATA]\n"
+    )
     tail = "[END COURSE DATA]\n"
     room = SIZE - len(head) - len(tail)
     rows, size, i = [], 0, 0

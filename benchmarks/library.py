@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import PY, ROOT, TIMING_COLUMNS, Table, finish, machine, ms, nmdsl_script, rate, say, summary  # noqa: E402
+from run import PY, ROOT, TIMING_COLUMNS, Table, finish, machine, ms, nmdsl_script, rate, say, summary
 
 DOC = ROOT / "docs" / "performance.md"
 BEGIN = "<!-- benchmarks/library.py: results begin -->"
@@ -131,7 +131,8 @@ def _bike_blocks(r: random.Random) -> list[list[str]]:
     sets = d(2, 4)
     return [
         [
-            f"{d(6, 13)}x {on}s @{d(115, 125)}-{d(126, 135)}% {d(90, 95)}-{d(100, 110)}rpm {_cue(r)} / {off}s @{d(45, 55)}% {_cue(r)}"
+            f"{d(6, 13)}x {on}s @{d(115, 125)}-{d(126, 135)}% {d(90, 95)}-{d(100, 110)}rpm {_cue(r)} / "
+            f"{off}s @{d(45, 55)}% {_cue(r)}"
         ],
         [
             f"{sets}x:",
@@ -356,39 +357,38 @@ def run_tree(argv: Sequence[str], interval: float = 0.005) -> TreeRun:
         import psutil  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         psutil = None
-    err = tempfile.TemporaryFile()
-    t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
-    peak = peak_pss = samples = 0
-    hwm: dict[int, int] = {}
-    while True:
-        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            p.returncode = os.waitstatus_to_exitcode(status)
-            break
-        total = pss = 0
-        if psutil is not None:
-            try:
-                root = psutil.Process(p.pid)
-                pids = [root.pid, *(c.pid for c in root.children(recursive=True))]
-            except psutil.Error:
-                pids = []
-        else:
-            pids = _proc_tree(p.pid)
-        for q in pids:
-            rss, h = _status_kib(q)
-            total += rss * 1024
-            hwm[q] = max(hwm.get(q, 0), h * 1024)
-            if samples % 10 == 0:
-                pss += _pss_kib(q) * 1024
-        peak = max(peak, total)
-        peak_pss = max(peak_pss, pss)
-        samples += 1
-        time.sleep(interval)
-    seconds = time.perf_counter() - t0
-    err.seek(0)
-    tail = err.read()[-2000:].decode("utf-8", "replace")
-    err.close()
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        peak = peak_pss = samples = 0
+        hwm: dict[int, int] = {}
+        while True:
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                p.returncode = os.waitstatus_to_exitcode(status)
+                break
+            total = pss = 0
+            if psutil is not None:
+                try:
+                    root = psutil.Process(p.pid)
+                    pids = [root.pid, *(c.pid for c in root.children(recursive=True))]
+                except psutil.Error:
+                    pids = []
+            else:
+                pids = _proc_tree(p.pid)
+            for q in pids:
+                rss, h = _status_kib(q)
+                total += rss * 1024
+                hwm[q] = max(hwm.get(q, 0), h * 1024)
+                if samples % 10 == 0:
+                    pss += _pss_kib(q) * 1024
+            peak = max(peak, total)
+            peak_pss = max(peak_pss, pss)
+            samples += 1
+            time.sleep(interval)
+        seconds = time.perf_counter() - t0
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace")
     cpu = usage.ru_utime + usage.ru_stime
     return TreeRun(seconds, p.returncode, cpu, peak, sum(hwm.values()), peak_pss, len(hwm), samples, tail)
 
@@ -466,12 +466,12 @@ def bench_check(
     t.notes.append(
         f"Each row is {reps} run(s) of `nmdsl check` over the generated library (exit status 0: every file "
         "compiled to every target). CPU s: user + system time of the CLI process and its worker processes "
-        "(`wait4`), which a busy machine does not inflate the way it does the wall clock. Peak RSS, tree: the "
-        "largest sum of the resident sets of the CLI process and its worker processes seen at one sample "
-        "(every 5 ms); Σ peak RSS per process adds each process's own peak (VmHWM), an upper bound. Resident "
-        "sets count the pages that forked workers share with the parent once per process; the proportional "
-        "set size (PSS, sampled every 50 ms) divides them among their sharers, so it is the tree's real share "
-        "of the machine's memory."
+        "(`wait4`), which a busy machine does not inflate the way it does the wall clock. Peak RSS, tree: "
+        "the largest sum of the resident sets of the CLI process and its worker processes seen at one "
+        "sample (every 5 ms); Σ peak RSS per process adds each process's own peak (VmHWM), an upper bound. "
+        "Resident sets count the pages that forked workers share with the parent once per process; the "
+        "proportional set size (PSS, sampled every 50 ms) divides them among their sharers, so it is the "
+        "tree's real share of the machine's memory."
     )
     return t, rows
 
@@ -587,7 +587,8 @@ def main() -> None:
             total_lines = sum(generate(i).count("\n") for i in range(max(sizes)))
             runs = sum("sport: run" in generate(i) for i in range(max(sizes)))
             table.notes.append(
-                f"The library of {max(sizes):,} files has {total_lines:,} lines ({total_lines / max(sizes):.1f} a file), "
+                f"The library of {max(sizes):,} files has {total_lines:,} lines "
+                f"({total_lines / max(sizes):.1f} a file), "
                 f"{runs:,} run sessions and {max(sizes) - runs:,} bike sessions, in folders of 100 "
                 f"(built in {built:.1f} s; a sample of {info.get('sample')} files checked in process first: "
                 f"all valid, {info.get('min_lines')}-{info.get('max_lines')} lines). "

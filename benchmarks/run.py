@@ -576,7 +576,8 @@ def bench_startup(tmp: Path, reps: int) -> tuple[list[Table], dict]:
     tables[1].notes.append(
         f"Baseline: {ms(base)} (`python3 -c pass`). The `import` rows end normally (interpreter teardown "
         "included, as in the baseline); the floor rows end with `os._exit(0)`, as the console script does. "
-        f"The stdlib modules `nmdsl check` imports beyond click's (found by running it): `{', '.join(stdlib)}`. "
+        "The stdlib modules `nmdsl check` imports beyond click's (found by running it): "
+        f"`{', '.join(stdlib)}`. "
         "The last two rows run the same command as the console script, but through `nmdsl.cli:main` "
         "and `sys.exit`, so the interpreter tears down everything it imported (what the console script did "
         "before it called `os._exit`)."
@@ -709,7 +710,7 @@ def bench_phases(small: str, reps: int) -> Table:
     t.timing("wall clock of the whole process (`subprocess.run`)", walls)
     t.timing(
         "outside the stages: interpreter start-up and `os._exit` (wall − all stages)",
-        [w - sum(r) for w, r in zip(walls, runs)],
+        [w - sum(r) for w, r in zip(walls, runs, strict=True)],
     )
     model_ms = statistics.median(
         r[PHASE_NAMES.index(next(n for n in PHASE_NAMES if "nmdsl.model" in n))] for r in runs
@@ -783,7 +784,8 @@ def bench_parser(procs: int, interegular_path: str | None) -> Table:
         f"The shipped tables: {r0['states']} states, {r0['rules']} rules, {r0['terminals']} terminals; "
         f"`_tables.py` is {r0['tables_bytes'] / 1024:.1f} KiB of source. "
         f"interegular: {where}. Each row's runs come from {procs} (interegular: {len(runs.get('with', []))}) "
-        'fresh processes with nmdsl\'s parser modules imported; "first in a process" is what one CLI run pays. '
+        'fresh processes with nmdsl\'s parser modules imported; "first in a process" is what one CLI run '
+        'pays. '
         "Run time never builds the tables; `build` is what an edited grammar (stale `_tables.py`) costs."
     )
     if not all(r["shipped"] for r in runs["without"]):
@@ -1033,7 +1035,9 @@ def main() -> None:
     ap.add_argument("--note", help="a line for the machine table, e.g. which commit was installed")
     args = ap.parse_args()
     scale = 0.2 if args.quick else 1.0
-    n = lambda k: max(3, int(k * scale))
+
+    def n(k: float) -> int:
+        return max(3, int(k * scale))
 
     t_start = time.perf_counter()
     tables: list[str] = [machine(args.note)]

@@ -218,7 +218,7 @@ def read_path(path: str | Path, **options: object) -> Timeline:
     return read(path.read_bytes(), path.suffix, **options)  # type: ignore[arg-type]
 
 
-# -- Qt's conversions ---------------------------------------------------------------------------------------------------
+# -- Qt's conversions ----------------------------------------------------------------------------------------
 
 _DOUBLE = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*")
 _INT = re.compile(r"\s*([+-]?\d+)\s*")
@@ -257,7 +257,7 @@ def _c_div(a: int, b: int) -> int:
     return q if (a >= 0) == (b > 0) else -q
 
 
-# -- ZWO: ZwoParser.cpp -------------------------------------------------------------------------------------------------
+# -- ZWO: ZwoParser.cpp --------------------------------------------------------------------------------------
 
 #: The elements ZwoParser::startElement turns into points (line 71); any other
 #: name, MaxEffort and lower-case spellings included, adds nothing and no time.
@@ -372,7 +372,9 @@ def _read_zwo(data: bytes, cp: int | None, exact: bool) -> Timeline:
                 offset_ms = round(_to_double(a.get("timeoffset") or "") * 1000)
             else:
                 offset_ms = _to_int(a.get("timeoffset")) * 1000
-            texts.append(Cue((s_secs + y) * 1000 + offset_ms, a.get("message", ""), _to_int(a.get("duration"))))
+            texts.append(
+                Cue((s_secs + y) * 1000 + offset_ms, a.get("message", ""), _to_int(a.get("duration")))
+            )
     if cp is not None:
         points = [Point(p.ms, p.value * cp / 100.0 if exact else int(p.value * cp / 100.0)) for p in points]
     return Timeline(
@@ -389,7 +391,7 @@ def _sorted_cues(cues: Iterable[Cue]) -> tuple[Cue, ...]:
     return tuple(sorted(cues, key=lambda c: (c.ms, c.duration_s)))
 
 
-# -- ERG and MRC: ErgFile::parseComputrainer ---------------------------------------------------------------------------
+# -- ERG and MRC: ErgFile::parseComputrainer -----------------------------------------------------------------
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -450,8 +452,9 @@ def _read_course(data: bytes, fmt: str, cp: int | None, exact: bool) -> Timeline
     the row is read (by the unit and ``FTP`` read so far): an ERG with an
     ``FTP`` other than ``cp`` is rescaled, ``round(w * (cp / ftp))`` (line
     657), an MRC's percent becomes ``int(pct * cp / 100)`` (line 662), and
-    a ``%`` row ``int(pct / 100 * cp)`` in either.  The file is valid when the last section marker read is an END
-    marker and there is a point (line 725); a first point after time 0 gets
+    a ``%`` row ``int(pct / 100 * cp)`` in either.  The file is valid when
+    the last section marker read is an END marker and there is a point
+    (line 725); a first point after time 0 gets
     a point at 0 with its value before it (line 751).  Cue times are
     ``seconds * 1000`` ms; their durations whole seconds.
     """

@@ -32,7 +32,8 @@ def without_spans(node: Any, *, exclude: frozenset[str] = frozenset()) -> Any:
 
 
 def tokenized_lines(numbered: Iterable[tuple[int, str]]) -> Iterator[Line]:
-    """Each (line number, raw text) that is not blank or a comment, tokenized; lines the lexer refuses are left out."""
+    """Each (line number, raw text) that is not blank or a comment, tokenized; lines
+    the lexer refuses are left out."""
     table = _grammar.terminals()
     for number, raw in numbered:
         content = raw.lstrip(" \t")

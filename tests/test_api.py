@@ -78,7 +78,10 @@ def test_every_name_in_all_resolves() -> None:
 
 
 def test_import_nmdsl_is_light() -> None:
-    code = "import sys, nmdsl; print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'pydantic', 'click')))"
+    code = (
+        "import sys, nmdsl; print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', "
+        "'pydantic', 'click')))"
+    )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "[]"

@@ -25,8 +25,12 @@ SRC = PATHS.root / "src"
 
 def _lint_imports(src: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; lint_imports_command()",
-         "--no-cache"],
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command; lint_imports_command()",
+            "--no-cache",
+        ],
         cwd=cwd,
         env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
         capture_output=True,
@@ -48,7 +52,8 @@ def test_a_lower_layer_importing_a_higher_one_breaks_the_layers_contract(tmp_pat
     shutil.copytree(SRC / "nmdsl", tmp_path / "src" / "nmdsl", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(PATHS.root / "pyproject.toml", tmp_path / "pyproject.toml")
     workout = tmp_path / "src" / "nmdsl" / "model" / "workout.py"
-    workout.write_text(workout.read_text() + "\n\ndef _up() -> None:\n    from nmdsl.cli import main  # noqa\n")
+    up = "\n\ndef _up() -> None:\n    from nmdsl.cli import main  # noqa\n"
+    workout.write_text(workout.read_text() + up)
     r = _lint_imports(tmp_path / "src", tmp_path)
     assert r.returncode != 0
     assert "Layers: each imports only from the layers below it BROKEN" in r.stdout

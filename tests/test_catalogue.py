@@ -20,7 +20,9 @@ CODES = sorted(all_codes())
 def _test_sources() -> str:
     here = PATHS.tests
     return "\n".join(
-        p.read_text(encoding="utf-8") for p in sorted(here.rglob("test_*.py")) if p.name != "test_catalogue.py"
+        p.read_text(encoding="utf-8")
+        for p in sorted(here.rglob("test_*.py"))
+        if p.name != "test_catalogue.py"
     ) + "\n".join(p.read_text(encoding="utf-8") for p in sorted(here.rglob("*.err")))
 
 

@@ -26,7 +26,9 @@ def _workflow() -> dict[str, object]:
 
 def _nmdsl(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    return subprocess.run([sys.executable, "-m", "nmdsl", *args], cwd=cwd, capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "nmdsl", *args], cwd=cwd, capture_output=True, text=True, env=env
+    )
 
 
 def test_the_documented_workflow_annotates_a_broken_workout(tmp_path: Path) -> None:
@@ -65,7 +67,9 @@ def test_pre_commit_manifest_is_valid() -> None:
     yaml = pytest.importorskip("yaml")
     hooks = yaml.safe_load((PATHS.root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert {h["id"]: h["entry"] for h in hooks} == {"nmdsl-check": "nmdsl check", "nmdsl-fmt": "nmdsl fmt"}
-    assert all(re.search(h["files"], "workouts/a.nm") and not re.search(h["files"], "a.nm.bak") for h in hooks)
+    assert all(
+        re.search(h["files"], "workouts/a.nm") and not re.search(h["files"], "a.nm.bak") for h in hooks
+    )
 
 
 def test_pre_commit_check_hook_entry_works_on_staged_files(tmp_path: Path) -> None:

@@ -70,14 +70,18 @@ def test_command_help(command: str) -> None:
 
 
 def test_python_dash_m_version() -> None:
-    p = subprocess.run([sys.executable, "-m", "nmdsl", "--version"], capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "nmdsl", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert p.returncode == 0, p.stderr
     assert nmdsl.__version__ in p.stdout
 
 
 def test_python_dash_m_check(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.nm", BAD)
-    p = subprocess.run([sys.executable, "-m", "nmdsl", "check", str(bad)], capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "nmdsl", "check", str(bad)], capture_output=True, text=True, timeout=60
+    )
     assert p.returncode == 1
     assert f"{bad}:2:4: error[E204]" in p.stderr
     assert "Traceback" not in p.stderr
@@ -105,7 +109,10 @@ def test_console_script_leaves_with_the_commands_status_and_all_its_output(tmp_p
                        capture_output=True, timeout=60)
     assert p.returncode == 0 and out.read_bytes() == nmdsl.compile(big, "zwo")
     bad = write(tmp_path / "bad.nm", BAD)
-    assert subprocess.run([sys.executable, "-m", "nmdsl", "check", str(bad)], capture_output=True).returncode == 1
+    assert (
+        subprocess.run([sys.executable, "-m", "nmdsl", "check", str(bad)], capture_output=True).returncode
+        == 1
+    )
     assert subprocess.run([sys.executable, "-m", "nmdsl", "nope"], capture_output=True).returncode == 2
 
 
@@ -442,7 +449,9 @@ def test_compile_overwrites_a_previous_output(tmp_path: Path) -> None:
         ["compile", "x.nm", "-f", "json", "--ftp", "0"],
     ],
 )
-def test_compile_usage_errors_exit_2(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compile_usage_errors_exit_2(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "x.nm", GOOD)
     r = run(*args)

@@ -121,7 +121,9 @@ def readers_disagree(data: bytes) -> str | None:
     for low, high in re.findall(rb'<Cooldown[^>]*?PowerLow="([0-9.]+)"[^>]*?PowerHigh="([0-9.]+)"', data):
         if float(low) < float(high):
             return "a Cooldown that rises (W508): Golden Cheetah rides it falling"
-    for low, high in re.findall(rb'<IntervalsT[^>]*?PowerOnLow="([0-9.]+)"[^>]*?PowerOnHigh="([0-9.]+)"', data):
+    for low, high in re.findall(
+        rb'<IntervalsT[^>]*?PowerOnLow="([0-9.]+)"[^>]*?PowerOnHigh="([0-9.]+)"', data
+    ):
         if float(low) != float(high):
             return "an IntervalsT band: Golden Cheetah rides it as a ramp"
     return None

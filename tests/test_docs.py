@@ -117,7 +117,8 @@ def test_api_page_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_help_texts_in_the_docs_are_the_real_ones() -> None:
-    """Every ``$ nmdsl ... --help`` block in the docs is what the command prints in an 80-column terminal (click wraps at 78)."""
+    """Every ``$ nmdsl ... --help`` block in the docs is what the command prints in an
+    80-column terminal (click wraps at 78)."""
     import shlex
 
     from click.testing import CliRunner

@@ -148,7 +148,9 @@ def gc_read(data: bytes) -> GcFile:
 # -- the comparison: power second by second --------------------------------------
 
 
-def ride(workout: Workout, ftp_w: float | None, max_pct: float = 200.0, free_pct: float = 50.0) -> list[float]:
+def ride(
+    workout: Workout, ftp_w: float | None, max_pct: float = 200.0, free_pct: float = 50.0
+) -> list[float]:
     """Watts at the middle of each second; a percent needs ``ftp_w``.
 
     Ranges and zones count as their middle, ``max`` and ``free`` (and a step
@@ -198,7 +200,7 @@ def ride(workout: Workout, ftp_w: float | None, max_pct: float = 200.0, free_pct
 
 def assert_same_ride(a: list[float], b: list[float], tolerance_w: float) -> None:
     assert len(a) == len(b), f"{len(a)} s against {len(b)} s"
-    worst = max((abs(x - y), i) for i, (x, y) in enumerate(zip(a, b)))
+    worst = max((abs(x - y), i) for i, (x, y) in enumerate(zip(a, b, strict=True)))
     assert worst[0] <= tolerance_w, f"second {worst[1]}: {a[worst[1]]} W against {b[worst[1]]} W"
 
 
@@ -306,7 +308,9 @@ def test_golden(source: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPa
     for fmt in ("erg", "mrc"):
         result = CliRunner().invoke(main, ["compile", source.name, "-f", fmt, "-o", "-"])
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-        log.append(f"$ nmdsl compile {source.name} -f {fmt} -o -   # exit {result.exit_code}\n{result.stderr}")
+        log.append(
+            f"$ nmdsl compile {source.name} -f {fmt} -o -   # exit {result.exit_code}\n{result.stderr}"
+        )
         out = source.with_suffix("." + fmt)
         if result.exit_code == 0:
             _compare(out, result.stdout_bytes, update_goldens)
@@ -326,7 +330,7 @@ def check_reader_sees(data: bytes, fmt: str, workout: Workout) -> None:
     assert gc.ignored == [], gc.ignored
     rows = data_rows(data)
     assert len(gc.points) == len(rows)
-    for (ms, value), (minutes, written) in zip(gc.points, rows):
+    for (ms, value), (_minutes, written) in zip(gc.points, rows, strict=True):
         assert round(ms) % 1000 == 0 and 0 <= ms - round(ms) < 0.5 and value == float(written)
     if fmt == "erg" and workout.meta.ftp_w is not None:
         assert gc.ftp == round(workout.meta.ftp_w)
@@ -334,7 +338,9 @@ def check_reader_sees(data: bytes, fmt: str, workout: Workout) -> None:
         assert "FTP" not in gc.settings
     # Qt's trimmed() drops any white space around a cue; several cues in one
     # second may come in any order.
-    expected = sorted((t, safe.strip()) for t, text in cue_times(workout) if (safe := reader_safe(text, cue=True)[0]))
+    expected = sorted(
+        (t, safe.strip()) for t, text in cue_times(workout) if (safe := reader_safe(text, cue=True)[0])
+    )
     assert sorted((round(ms / 1000), text) for ms, text, _ in gc.texts) == expected
     assert all(ms % 1000 == 0 for ms, _, _ in gc.texts)
     assert all(d == CUE_DURATION_S for _, _, d in gc.texts)
@@ -436,13 +442,22 @@ _BIKE = Metadata(ftp_w=250)
 TRIGGERS: dict[str, Trigger] = {
     "E450": Trigger("10m @50%\n5m @60%\n", "erg", (1, 1)),
     "E451": Trigger("sport: run\n10m @5:00/km\n", "erg", None),
-    "E452": Trigger(Workout(meta=_BIKE, steps=(Step(distance_m=400, target=PercentTarget(low_pct=50, high_pct=50)),)), "mrc", None),
+    "E452": Trigger(
+        Workout(meta=_BIKE, steps=(Step(distance_m=400, target=PercentTarget(low_pct=50, high_pct=50)),)),
+        "mrc",
+        None,
+    ),
     "E453": Trigger(
-        Workout(meta=_BIKE, steps=(Step(duration_s=60, target=PaceTarget(fast=Pace(seconds=270), slow=Pace(seconds=270))),)),
+        Workout(
+            meta=_BIKE,
+            steps=(Step(duration_s=60, target=PaceTarget(fast=Pace(seconds=270), slow=Pace(seconds=270))),),
+        ),
         "erg",
         None,
     ),
-    "E454": Trigger(Workout(meta=_BIKE, steps=(Step(duration_s=60, target=RampTarget(start=-10, end=50)),)), "erg", None),
+    "E454": Trigger(
+        Workout(meta=_BIKE, steps=(Step(duration_s=60, target=RampTarget(start=-10, end=50)),)), "erg", None
+    ),
     "W450": Trigger("ftp: 250\n10m @50%\n10s max\n", "erg", (3, 5)),
     "W451": Trigger("ftp: 250\n1m free\n", "mrc", (2, 4)),
     "W452": Trigger("ftp: 250\n1m @50% 90rpm\n", "erg", (2, 9)),
@@ -518,7 +533,11 @@ def test_cue_text_adjustments() -> None:
     assert reader_safe("\t", cue=True)[0] == ""
 
 
-@given(st.lists(st.sampled_from(list("LAPlap =[]0123456789.-\t%;xX") + ["COURSE", "END ", "DATA"]), max_size=12).map("".join))
+@given(
+    st.lists(st.sampled_from([*"LAPlap =[]0123456789.-\t%;xX", "COURSE", "END ", "DATA"]), max_size=12).map(
+        "".join
+    )
+)
 def test_any_cue_reads_back_in_golden_cheetah(text: str) -> None:
     safe, reasons = reader_safe(text, cue=True)
     if not safe:
@@ -530,7 +549,7 @@ def test_any_cue_reads_back_in_golden_cheetah(text: str) -> None:
         assert safe == text.strip(" ")
 
 
-@given(st.lists(st.sampled_from(list("ab =\t[]") + ["COURSE DATA", "END COURSE TEXT"]), max_size=12).map("".join))
+@given(st.lists(st.sampled_from([*"ab =\t[]", "COURSE DATA", "END COURSE TEXT"]), max_size=12).map("".join))
 def test_any_header_value_reads_back_in_golden_cheetah(text: str) -> None:
     safe, _ = reader_safe(text, cue=False)
     kind, m = gc_classify(f"DESCRIPTION = {safe}", "HEADER")
@@ -571,10 +590,18 @@ def test_cli_compile(tmp_path: Path) -> None:
     erg = (tmp_path / "s.erg").read_bytes()
     assert gc_read(erg).valid and b"\t500\n" in erg
 
-    result = runner.invoke(main, ["compile", str(src), "-f", "mrc", "-o", "-", "--max-effort", "180", "--crlf"])
-    assert result.exit_code == 0 and b"\t180\r\n" in result.stdout_bytes and b"\n" not in result.stdout_bytes.replace(b"\r\n", b"")
+    result = runner.invoke(
+        main, ["compile", str(src), "-f", "mrc", "-o", "-", "--max-effort", "180", "--crlf"]
+    )
+    assert (
+        result.exit_code == 0
+        and b"\t180\r\n" in result.stdout_bytes
+        and b"\n" not in result.stdout_bytes.replace(b"\r\n", b"")
+    )
 
-    result = runner.invoke(main, ["compile", str(src), "-f", "mrc", "--strict", "-o", str(tmp_path / "strict.mrc")])
+    result = runner.invoke(
+        main, ["compile", str(src), "-f", "mrc", "--strict", "-o", str(tmp_path / "strict.mrc")]
+    )
     assert result.exit_code == 1 and "error[W450]" in result.stderr
     assert not (tmp_path / "strict.mrc").exists()
 
@@ -591,7 +618,9 @@ def test_cli_needs_an_ftp(tmp_path: Path) -> None:
     result = runner.invoke(main, ["compile", str(src), "-f", "erg", "-o", "-"])
     assert result.exit_code == 1 and "error[E450]" in result.stderr and "--ftp" in result.stderr
     result = runner.invoke(main, ["compile", str(src), "-f", "erg", "-o", "-", "--ftp", "300"])
-    assert result.exit_code == 0 and b"FTP = 300\n" in result.stdout_bytes and b"\t180\n" in result.stdout_bytes
+    assert (
+        result.exit_code == 0 and b"FTP = 300\n" in result.stdout_bytes and b"\t180\n" in result.stdout_bytes
+    )
 
 
 # -- round trips: generated workouts --------------------------------------------------------
@@ -599,16 +628,23 @@ def test_cli_needs_an_ftp(tmp_path: Path) -> None:
 cents = st.decimals(min_value=1, max_value=400, places=2).map(float)
 whole_pct = st.integers(1, 400).map(float)
 # At most 1000 W: with an FTP of 100 W that is the language's limit of 1000%.
-watts_values = st.one_of(st.integers(1, 1000).map(float), st.decimals(min_value=1, max_value=1000, places=1).map(float))
+watts_values = st.one_of(
+    st.integers(1, 1000).map(float), st.decimals(min_value=1, max_value=1000, places=1).map(float)
+)
 cue_text = st.text(
-    alphabet=st.one_of(st.sampled_from(list("LAPlap =[]0123456789.-\t\"'#")), st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))),
+    alphabet=st.one_of(
+        st.sampled_from(list("LAPlap =[]0123456789.-\t\"'#")),
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+    ),
     max_size=12,
 )
 
 
 @st.composite
 def targets(draw: st.DrawFn) -> Any:
-    kind = draw(st.sampled_from(["pct", "range", "watts", "wrange", "zone", "ramp", "wramp", "max", "free", "none"]))
+    kind = draw(
+        st.sampled_from(["pct", "range", "watts", "wrange", "zone", "ramp", "wramp", "max", "free", "none"])
+    )
     pct = st.one_of(whole_pct, cents)
     if kind == "pct":
         v = draw(pct)
@@ -657,16 +693,28 @@ def items(depth: int = 2) -> st.SearchStrategy[Item]:
         return steps()
     return st.one_of(
         steps(),
-        st.builds(Repeat, count=st.integers(1, 4), steps=st.lists(items(depth - 1), min_size=1, max_size=3).map(tuple)),
+        st.builds(
+            Repeat,
+            count=st.integers(1, 4),
+            steps=st.lists(items(depth - 1), min_size=1, max_size=3).map(tuple),
+        ),
     )
 
 
 workouts = st.builds(
     Workout,
-    meta=st.builds(Metadata, name=st.none() | st.just("Generated"), ftp_w=st.one_of(st.integers(100, 450).map(float), st.decimals(100, 450, places=1).map(float))),
+    meta=st.builds(
+        Metadata,
+        name=st.none() | st.just("Generated"),
+        ftp_w=st.one_of(st.integers(100, 450).map(float), st.decimals(100, 450, places=1).map(float)),
+    ),
     steps=st.lists(items(), min_size=1, max_size=5).map(tuple),
 ).filter(lambda w: w.totals().duration_s <= 6 * 3600)  # nmdsl's limit is 24 h; keep examples quick
-options = st.builds(EmitOptions, max_effort_pct=st.sampled_from([150.0, 200.0, 250.5]), free_ride_pct=st.sampled_from([40.0, 50.0, 62.5]))
+options = st.builds(
+    EmitOptions,
+    max_effort_pct=st.sampled_from([150.0, 200.0, 250.5]),
+    free_ride_pct=st.sampled_from([40.0, 50.0, 62.5]),
+)
 
 
 def tolerance_w(ftp_w: float) -> float:
@@ -682,7 +730,9 @@ def test_round_trip_erg_and_mrc(workout: Workout, opts: EmitOptions) -> None:
 
     assert workout.meta.ftp_w is not None
     expected = ride(workout, workout.meta.ftp_w, opts.max_effort_pct, opts.free_ride_pct)
-    expected_cues = sorted((t, safe) for t, text in cue_times(workout) if (safe := reader_safe(text, cue=True)[0]))
+    expected_cues = sorted(
+        (t, safe) for t, text in cue_times(workout) if (safe := reader_safe(text, cue=True)[0])
+    )
     for fmt in ("erg", "mrc"):
         out = nmdsl.emit(workout, fmt, options=opts)
         check_reader_sees(out.data, fmt, workout)
@@ -705,7 +755,9 @@ def test_round_trip_watts_without_ftp(pairs: list[tuple[int, float]]) -> None:
     from nmdsl.formats import for_suffix
     from nmdsl.formats.base import ReadOptions
 
-    workout = Workout(steps=tuple(Step(duration_s=d, target=WattsTarget(low_w=w, high_w=w)) for d, w in pairs))
+    workout = Workout(
+        steps=tuple(Step(duration_s=d, target=WattsTarget(low_w=w, high_w=w)) for d, w in pairs)
+    )
     out = nmdsl.emit(workout, "erg")
     assert b"FTP" not in out.data and out.diagnostics == []
     report = Report()
@@ -720,7 +772,9 @@ def test_docs_document_every_code() -> None:
     from .test_erg_import import importer_codes
 
     assert DOC.is_file()
-    headings = "\n".join(line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
+    headings = "\n".join(
+        line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("#")
+    )
     missing = [c for c in sorted(backend_codes() | importer_codes()) if not re.search(rf"\b{c}\b", headings)]
     assert not missing, f"codes without a heading in {DOC.name}: {missing}"
 

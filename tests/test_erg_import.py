@@ -41,7 +41,9 @@ def importer_codes() -> set[str]:
     return {c for c in CODES if re.fullmatch(r"[EW]5[23][0-9]", c)}
 
 
-def read(data: bytes | str, suffix: str = ".erg", filename: str = "<input>") -> tuple[Workout | None, list[Diagnostic]]:
+def read(
+    data: bytes | str, suffix: str = ".erg", filename: str = "<input>"
+) -> tuple[Workout | None, list[Diagnostic]]:
     report = Report(file=filename)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     workout = for_suffix(suffix).read(raw, report, ReadOptions(filename=filename))
@@ -91,7 +93,9 @@ def test_import_golden(source: Path, update_goldens: bool, monkeypatch: pytest.M
 
 
 @pytest.mark.parametrize("source", MALFORMED, ids=lambda p: p.name)
-def test_malformed(source: Path, update_goldens: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_malformed(
+    source: Path, update_goldens: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copy(source, tmp_path / source.name)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["import", source.name])
@@ -114,12 +118,24 @@ TRIGGERS: dict[str, tuple[str | bytes, str, int]] = {
     "E526": (data("0 100", "1 50%", head="[COURSE HEADER]\nMINUTES WATTS\n[END COURSE HEADER]\n"), ".erg", 6),
     "E527": (data("0 100", "1 1200", head=MRC_HEAD), ".mrc", 6),
     "W521": (data("0 100", "0.5 LAP", "1 100"), ".erg", 7),
-    "W522": ("[COURSE HEADER]\n[END COURSE HEADER]\n[COURSE DATA]\n0 50\n1 50\n[END COURSE DATA]\n", ".mrc", 2),
+    "W522": (
+        "[COURSE HEADER]\n[END COURSE HEADER]\n[COURSE DATA]\n0 50\n1 50\n[END COURSE DATA]\n",
+        ".mrc",
+        2,
+    ),
     "W523": (data("0 100", "1 100") + "[COURSE TEXT]\n60 too late 10\n[END COURSE TEXT]\n", ".erg", 10),
     "W524": (data("0 0", "1 0", "1 100", "2 100"), ".erg", 6),
-    "W525": (data("0 100", "1 100", head="[COURSE HEADER]\nFTP = 250.x\nMINUTES WATTS\n[END COURSE HEADER]\n"), ".erg", 2),
+    "W525": (
+        data("0 100", "1 100", head="[COURSE HEADER]\nFTP = 250.x\nMINUTES WATTS\n[END COURSE HEADER]\n"),
+        ".erg",
+        2,
+    ),
     "W526": ("Title\n" + data("0 100", "1 100"), ".erg", 1),
-    "W527": (data("0 100", "1 100").replace("FTP = 200", "DESCRIPTION = caf\xe9\nFTP = 200").encode("latin-1"), ".erg", 2),
+    "W527": (
+        data("0 100", "1 100").replace("FTP = 200", "DESCRIPTION = caf\xe9\nFTP = 200").encode("latin-1"),
+        ".erg",
+        2,
+    ),
 }
 
 
@@ -206,10 +222,13 @@ def test_watts_stay_watts_and_the_ftp_is_kept() -> None:
 
 def test_real_world_spellings() -> None:
     variants = [
-        "[course header]\r\nFTP=200\r\nminutes   watts\r\n[end course header]\r\n[course data]\r\n0\t100\r\n1.0  100\r\n[end course data]\r\n",
-        "[COURSE HEADER]\rFTP = 200\rMINUTES WATTS\r[END COURSE HEADER]\r[COURSE DATA]\r0.00 100\r1 100\r[END COURSE DATA]",
+        "[course header]\r\nFTP=200\r\nminutes   watts\r\n[end course header]\r\n[course data]\r\n0\t100\r\n"
+        "1.0  100\r\n[end course data]\r\n",
+        "[COURSE HEADER]\rFTP = 200\rMINUTES WATTS\r[END COURSE HEADER]\r"
+        "[COURSE DATA]\r0.00 100\r1 100\r[END COURSE DATA]",
         (
-            "\ufeff; comment\n[COURSE HEADER]\n  FTP =  200  \nMINUTES PERCENT\n;MINUTES WATTS\n[END COURSE HEADER]\n\n"
+            "\ufeff; comment\n[COURSE HEADER]\n  FTP =  200  \nMINUTES PERCENT\n;MINUTES WATTS\n"
+            "[END COURSE HEADER]\n\n"
             "[COURSE DATA]\n; a comment\n .0 \t 100 \n1. 100\n2 LAPS\n[END COURSE DATA]\n"
         ),
     ]
@@ -261,7 +280,10 @@ def test_labels_only_make_the_text_idiomatic() -> None:
     workout, _ = read(data(*rows))
     assert workout is not None
     (repeat,) = workout.steps
-    assert isinstance(repeat, Repeat) and [s.intensity for s in repeat.steps if isinstance(s, Step)] == ["active", "active"]
+    assert isinstance(repeat, Repeat) and [s.intensity for s in repeat.steps if isinstance(s, Step)] == [
+        "active",
+        "active",
+    ]
     # A lone ramp is the workout, not its warmup.
     ramp, _ = read(data("0 100", "10 400"))
     assert text_of(ramp) == "ftp: 200\n\n10m ramp 100W-400W\n"
@@ -275,7 +297,8 @@ def test_cli_import_writes_next_to_the_file(tmp_path: Path) -> None:
     src.write_bytes(nmdsl.compile('name: W\nftp: 250\n6x 30s @150% "Go" / 30s @50%\n', "erg"))
     result = CliRunner().invoke(main, ["import", str(src)])
     assert result.exit_code == 0 and result.stderr == ""
-    assert (tmp_path / "w.nm").read_text(encoding="utf-8") == 'name: W\nftp: 250\n\n6x 30s @375W "Go" / 30s @125W\n'
+    written = (tmp_path / "w.nm").read_text(encoding="utf-8")
+    assert written == 'name: W\nftp: 250\n\n6x 30s @375W "Go" / 30s @125W\n'
 
 
 def test_cli_import_several_into_a_folder(tmp_path: Path) -> None:
@@ -396,7 +419,10 @@ def test_corpus_file_with_cues() -> None:
     from .test_erg import cue_times
 
     # 600 s and 615 s: in the 150% step from 9.07 min (544 s) and the 50% from 10.10 (606 s).
-    assert cue_times(workout) == [(600, "This is a new message"), (615, "This message will show up at 10:15 into the workout")]
+    assert cue_times(workout) == [
+        (600, "This is a new message"),
+        (615, "This message will show up at 10:15 into the workout"),
+    ]
     assert gc_read(nmdsl.compile(workout, "mrc")).texts == [
         (600000.0, "This is a new message", 10),
         (615000.0, "This message will show up at 10:15 into the workout", 10),

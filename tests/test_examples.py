@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -71,14 +72,18 @@ REPERTOIRE = {
 @pytest.mark.parametrize("theme", sorted(REPERTOIRE))
 def test_the_repertoire_is_covered(theme: str) -> None:
     pattern = re.compile(REPERTOIRE[theme], re.I)
-    found = [p.name for p in examples() if pattern.search(p.stem) or pattern.search(nmdsl.parse_file(p).meta.name or "")]
+    found = [
+        p.name
+        for p in examples()
+        if pattern.search(p.stem) or pattern.search(nmdsl.parse_file(p).meta.name or "")
+    ]
     assert found, f"no example for {theme}"
 
 
 def _pairs(segments: list[Segment], work_s: float, rest_s: float) -> int:
     return sum(
         1
-        for a, b in zip(segments, segments[1:])
+        for a, b in pairwise(segments)
         if a.duration_s == work_s and b.duration_s == rest_s and b.step.intensity == "recovery"
     )
 
@@ -97,7 +102,7 @@ def test_ronnestad_is_3_series_of_13_x_30_15() -> None:
     assert _pairs(segs, 30, 15) == 3 * 13
     # 13 in a row, three times
     runs, current = [], 0
-    for a, b in zip(segs, segs[1:]):
+    for a, b in pairwise(segs):
         if a.duration_s == 30 and b.duration_s == 15:
             current += 1
         elif current and not (a.duration_s == 15 and b.duration_s == 30):
@@ -110,7 +115,7 @@ def test_attacks_are_4_x_30s_with_45s_into_a_sweet_spot_or_threshold_block() -> 
     w = nmdsl.parse_file(PATHS.examples / "attacks.nm")
     found = 0
     items = list(w.steps)
-    for item, after in zip(items, items[1:]):
+    for item, after in pairwise(items):
         if isinstance(item, Repeat) and item.count == 4:
             work, rec = item.steps
             assert isinstance(work, Step) and isinstance(rec, Step)

@@ -104,7 +104,11 @@ def sdk_messages(data: bytes) -> dict[str, list[dict[int, Any]]]:
         merge_heart_rates=False,
     )
     assert errors == []
-    names = {"file_id_mesgs": FILE_ID_FIELDS, "workout_mesgs": WORKOUT_FIELDS, "workout_step_mesgs": STEP_FIELDS}
+    names = {
+        "file_id_mesgs": FILE_ID_FIELDS,
+        "workout_mesgs": WORKOUT_FIELDS,
+        "workout_step_mesgs": STEP_FIELDS,
+    }
     out: dict[str, list[dict[int, Any]]] = {}
     for key, mesgs in messages.items():
         assert key in names, f"unexpected message {key}"
@@ -120,7 +124,9 @@ def fitdecode_messages(data: bytes) -> dict[str, list[dict[int, Any]]]:
     ) as reader:
         for frame in reader:
             if isinstance(frame, fitdecode.FitDataMessage):
-                out[frame.name].append({f.def_num: f.raw_value for f in frame.fields if f.raw_value is not None})
+                out[frame.name].append(
+                    {f.def_num: f.raw_value for f in frame.fields if f.raw_value is not None}
+                )
     return dict(out)
 
 
@@ -588,7 +594,13 @@ def test_W460_ramps_become_a_named_staircase() -> None:
     assert [(s[0], s[2] // 1000, s[5], s[6]) for s in steps[:5]] == [
         (f"ramp {k}/5", 120, 45 + 5 * (k - 1), 50 + 5 * (k - 1)) for k in range(1, 6)
     ]
-    assert [(s[5], s[6]) for s in steps[5:10]] == [(1230, 1250), (1210, 1230), (1190, 1210), (1170, 1190), (1150, 1170)]
+    assert [(s[5], s[6]) for s in steps[5:10]] == [
+        (1230, 1250),
+        (1210, 1230),
+        (1190, 1210),
+        (1170, 1190),
+        (1150, 1170),
+    ]
     assert [(s[0], s[2], s[5], s[6]) for s in steps[10:12]] == [
         ("accel ramp 1/2", 8000, 80, 133), ("accel ramp 2/2", 7000, 133, 180)
     ]
@@ -671,8 +683,10 @@ def _model(*steps: Step | Repeat, meta: Metadata | None = None) -> Workout:
         _model(Step(duration_s=5_000_000, target=PercentTarget(low_pct=50, high_pct=50))),
         _model(Step(duration_s=60, target=PercentTarget(low_pct=50, high_pct=1500))),
         _model(Step(duration_s=60, target=WattsTarget(low_w=0.2, high_w=100))),
-        _model(Step(duration_s=60, target=PaceTarget(fast=Pace(seconds=10**7), slow=Pace(seconds=10**7))),
-               meta=Metadata(sport="run")),
+        _model(
+            Step(duration_s=60, target=PaceTarget(fast=Pace(seconds=10**7), slow=Pace(seconds=10**7))),
+            meta=Metadata(sport="run"),
+        ),
         _model(Step(duration_s=60, heart_rate=HeartRateTarget(low_bpm=0, high_bpm=10))),
         _model(Step(duration_s=60, cadence=CadenceTarget(low_rpm=-5, high_rpm=10))),
         _model(Repeat(count=2**32, steps=(Step(duration_s=1, target=FreeTarget()),))),

@@ -114,15 +114,21 @@ def test_the_sdk_reads_every_writer_layout() -> None:
     assert decoder.is_fit() and decoder.check_integrity()
     stream.reset()
     read, errors = decoder.read()
-    assert errors == [] and [m["wkt_step_name"] for m in read["workout_step_mesgs"]] == ["x" * (i + 1) for i in range(40)]
+    assert errors == [] and [m["wkt_step_name"] for m in read["workout_step_mesgs"]] == [
+        "x" * (i + 1) for i in range(40)
+    ]
 
 
 INT_TYPES = [fc.ENUM, fc.SINT8, fc.UINT8, fc.SINT16, fc.UINT16, fc.SINT32, fc.UINT32, fc.UINT8Z, fc.UINT16Z,
              fc.UINT32Z, fc.SINT64, fc.UINT64, fc.UINT64Z]
 
 
-@given(st.lists(st.tuples(st.sampled_from(INT_TYPES), st.data()), min_size=1, max_size=12), st.text(max_size=30))
-def test_encode_then_decode_gives_the_values_back(fields: list[tuple[fc.BaseType, st.DataObject]], text: str) -> None:
+@given(
+    st.lists(st.tuples(st.sampled_from(INT_TYPES), st.data()), min_size=1, max_size=12), st.text(max_size=30)
+)
+def test_encode_then_decode_gives_the_values_back(
+    fields: list[tuple[fc.BaseType, st.DataObject]], text: str
+) -> None:
     values: list[fc.Field] = []
     for number, (base, data) in enumerate(fields):
         value = data.draw(st.integers(base.low, base.high).filter(
@@ -157,9 +163,21 @@ def test_big_endian_developer_fields_arrays_floats_and_unknown_types() -> None:
 
 
 def test_invalid_values_are_left_out() -> None:
-    records = _definition(0, 27, [(1, 1, 0x00), (2, 4, 0x86), (3, 4, 0x8C), (4, 2, 0x84), (8, 3, 0x07), (9, 2, 0x0D),
-                                  (10, 3, 0x84)])
-    records += b"\x00" + b"\xff" + b"\xff" * 4 + b"\x00" * 4 + b"\xff\xff" + b"\x00\x00\x00" + b"\xff\xff" + b"\x00\x00\x00"
+    records = _definition(
+        0,
+        27,
+        [(1, 1, 0x00), (2, 4, 0x86), (3, 4, 0x8C), (4, 2, 0x84), (8, 3, 0x07), (9, 2, 0x0D), (10, 3, 0x84)],
+    )
+    records += (
+        b"\x00"
+        + b"\xff"
+        + b"\xff" * 4
+        + b"\x00" * 4
+        + b"\xff\xff"
+        + b"\x00\x00\x00"
+        + b"\xff\xff"
+        + b"\x00\x00\x00"
+    )
     (m,) = fc.decode_file(fc.wrap(records)).messages
     assert m.fields == {}, "every field holds its invalid value; a size that is not whole elements is skipped"
 
@@ -235,9 +253,14 @@ def test_corpus_files_decode_as_the_sdk_decodes_them(name: str) -> None:
     decoder = Decoder(stream)
     assert decoder.is_fit() and decoder.check_integrity()
     stream.reset()
-    sdk, errors = decoder.read(apply_scale_and_offset=False, convert_types_to_strings=False,
-                               expand_sub_fields=False, expand_components=False, convert_datetimes_to_dates=False,
-                               merge_heart_rates=False)
+    sdk, errors = decoder.read(
+        apply_scale_and_offset=False,
+        convert_types_to_strings=False,
+        expand_sub_fields=False,
+        expand_components=False,
+        convert_datetimes_to_dates=False,
+        merge_heart_rates=False,
+    )
     assert errors == []
     steps = [m.named() for m in ours.messages if m.number == fc.Mesg.WORKOUT_STEP]
     assert steps == sdk["workout_step_mesgs"]

@@ -143,15 +143,17 @@ def timeline(workout: Workout, *, intensity: bool = True, drill: bool = True) ->
 def same(a: Any, b: Any) -> bool:
     """Equal, with floats within 0.5% (a pace is whole seconds per km or mile)."""
     if isinstance(a, float) or isinstance(b, float):
-        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=5e-3)
+        return (
+            isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=5e-3)
+        )
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
 
 
 def assert_same_timeline(a: list[tuple[Any, ...]], b: list[tuple[Any, ...]]) -> None:
     assert len(a) == len(b)
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
         assert same(x, y), f"segment {i}: {x} != {y}"
 
 
@@ -177,7 +179,10 @@ def test_round_trip_generated_sessions(workout: Workout) -> None:
         return
     result = nmdsl.check(write(imported))
     assert result.workout is not None, [d.short() for d in result.diagnostics]
-    assert_same_timeline(timeline(result.workout, intensity=False, drill=False), timeline(imported, intensity=False, drill=False))
+    assert_same_timeline(
+        timeline(result.workout, intensity=False, drill=False),
+        timeline(imported, intensity=False, drill=False),
+    )
 
 
 def _sources() -> list[Path]:
@@ -199,7 +204,10 @@ def test_round_trip_examples_and_goldens(path: Path) -> None:
 
 
 def test_import_of_an_example_reads_like_its_source() -> None:
-    workout = nmdsl.parse("name: 30/30s\nftp: 250\nwarmup 10m ramp 45%-70%\n3x:\n  10x 30s @120-130% 95-105rpm \"On!\" / 30s @50%\n  5m @50%\n6x sprint 10s\n")
+    workout = nmdsl.parse(
+        'name: 30/30s\nftp: 250\nwarmup 10m ramp 45%-70%\n3x:\n'
+        '  10x 30s @120-130% 95-105rpm "On!" / 30s @50%\n  5m @50%\n6x sprint 10s\n'
+    )
     imported, _ = read(compile_fit(workout))
     assert imported is not None
     assert write(imported) == (
@@ -275,8 +283,22 @@ def test_sample_repeat_file_declares_one_step_too_few() -> None:
 
 # -- building FIT files by hand -----------------------------------------------------------------------------
 
-STEP_TYPES = {254: fc.UINT16, 0: fc.STRING, 1: fc.ENUM, 2: fc.UINT32, 3: fc.ENUM, 4: fc.UINT32, 5: fc.UINT32,
-              6: fc.UINT32, 7: fc.ENUM, 8: fc.STRING, 19: fc.ENUM, 20: fc.UINT32, 21: fc.UINT32, 22: fc.UINT32}
+STEP_TYPES = {
+    254: fc.UINT16,
+    0: fc.STRING,
+    1: fc.ENUM,
+    2: fc.UINT32,
+    3: fc.ENUM,
+    4: fc.UINT32,
+    5: fc.UINT32,
+    6: fc.UINT32,
+    7: fc.ENUM,
+    8: fc.STRING,
+    19: fc.ENUM,
+    20: fc.UINT32,
+    21: fc.UINT32,
+    22: fc.UINT32,
+}
 
 
 def step(**fields: int | str) -> dict[int, int | str]:
@@ -305,7 +327,10 @@ def make_fit(
     indexes: bool = True,
 ) -> bytes:
     messages = [fc.Message(fc.Mesg.FILE_ID, (fc.Field(0, fc.ENUM, file_type), fc.Field(3, fc.UINT32Z, 1)))]
-    workout = [fc.Field(6, fc.UINT16, len(steps) if num_valid is None else num_valid), fc.Field(8, fc.STRING, "T")]
+    workout = [
+        fc.Field(6, fc.UINT16, len(steps) if num_valid is None else num_valid),
+        fc.Field(8, fc.STRING, "T"),
+    ]
     if sport is not None:
         workout.append(fc.Field(4, fc.ENUM, sport))
     messages.append(fc.Message(fc.Mesg.WORKOUT, tuple(workout)))
@@ -338,8 +363,12 @@ def activity() -> bytes:
             fc.Field(3, fc.UINT8, 120 + t, "heart_rate"),
             fc.Field(7, fc.UINT16, 200 + 5 * t, "power"),
         )))
-    messages.append(fc.Message(fc.Mesg.SESSION, (fc.Field(253, fc.UINT32, start + 30), fc.Field(5, fc.ENUM, 2))))
-    messages.append(fc.Message(fc.Mesg.ACTIVITY, (fc.Field(253, fc.UINT32, start + 30), fc.Field(1, fc.UINT16, 1))))
+    messages.append(
+        fc.Message(fc.Mesg.SESSION, (fc.Field(253, fc.UINT32, start + 30), fc.Field(5, fc.ENUM, 2)))
+    )
+    messages.append(
+        fc.Message(fc.Mesg.ACTIVITY, (fc.Field(253, fc.UINT32, start + 30), fc.Field(1, fc.UINT16, 1)))
+    )
     return fc.encode_file(messages)
 
 
@@ -457,7 +486,9 @@ def test_E544_an_activity_is_not_a_workout() -> None:
 
 
 def test_E544_no_file_id() -> None:
-    data = fc.encode_file([fc.Message(fc.Mesg.WORKOUT_STEP, (fc.Field(1, fc.ENUM, 0), fc.Field(2, fc.UINT32, 1000)))])
+    data = fc.encode_file(
+        [fc.Message(fc.Mesg.WORKOUT_STEP, (fc.Field(1, fc.ENUM, 0), fc.Field(2, fc.UINT32, 1000)))]
+    )
     expect_error(data, "E544", "no file_id")
 
 
@@ -470,7 +501,9 @@ def test_E545_repeat_pointing_at_itself() -> None:
 
 
 def test_E545_repeat_into_the_middle_of_a_repeat() -> None:
-    expect_error(make_fit([timed(), timed(), repeat(0, 2), repeat(1, 2)]), "E545", "middle of an earlier repeat")
+    expect_error(
+        make_fit([timed(), timed(), repeat(0, 2), repeat(1, 2)]), "E545", "middle of an earlier repeat"
+    )
 
 
 def test_E545_repeat_to_a_missing_index_zero_count_duplicate_indexes() -> None:
@@ -569,7 +602,9 @@ def test_cli_import_writes_nm_next_to_the_file(tmp_path: Path) -> None:
     src = tmp_path / "s.nm"
     src.write_text("name: S\n4x 30s @150% 100rpm / 30s @50%\n", encoding="utf-8")
     runner = CliRunner()
-    assert runner.invoke(main, ["compile", str(src), "-f", "fit", "-o", str(tmp_path / "w.fit")]).exit_code == 0
+    assert (
+        runner.invoke(main, ["compile", str(src), "-f", "fit", "-o", str(tmp_path / "w.fit")]).exit_code == 0
+    )
     result = runner.invoke(main, ["import", str(tmp_path / "w.fit")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "w.nm").read_text(encoding="utf-8") == "name: S\n\n4x 30s @150% 100rpm / 30s @50%\n"
@@ -635,8 +670,15 @@ def test_W541_other_end_conditions_are_read_as_the_lap_button_with_a_cue(
 
 @pytest.mark.parametrize(
     ("duration_type", "value", "words"),
-    [(7, 600000, "10m have passed"), (8, 500000, "5000 m"), (10, 230, "below 130 bpm"), (13, 1300, "above 300 W"),
-     (12, 90, "below 90% FTP"), (9, 500, "500 kcal"), (27, 5, "repeat_until_training_peaks_tss")],
+    [
+        (7, 600000, "10m have passed"),
+        (8, 500000, "5000 m"),
+        (10, 230, "below 130 bpm"),
+        (13, 1300, "above 300 W"),
+        (12, 90, "below 90% FTP"),
+        (9, 500, "500 kcal"),
+        (27, 5, "repeat_until_training_peaks_tss"),
+    ],
 )
 def test_W542_conditional_repeats_run_once(duration_type: int, value: int, words: str) -> None:
     workout = expect_warnings(make_fit([timed(60), timed(30), repeat(0, value, duration_type)]), "W542")
@@ -697,7 +739,9 @@ def test_W543_two_targets_of_a_kind() -> None:
     fields.update(custom(4, 1200, 1300, secondary=True))
     fields[3] = 4
     workout = expect_warnings(make_fit([fields]), "W543")
-    assert isinstance(workout.steps[0], Step) and workout.steps[0].target == PercentTarget(low_pct=100, high_pct=120)
+    assert isinstance(workout.steps[0], Step) and workout.steps[0].target == PercentTarget(
+        low_pct=100, high_pct=120
+    )
 
 
 def test_zones_are_read_as_zones() -> None:
@@ -791,7 +835,7 @@ def test_W548_watts_and_percent_mixed() -> None:
 )
 def test_W549_broken_ramp_names(names: list[str | None], why: str) -> None:
     steps = [custom(4, 50 + 10 * i, 60 + 10 * i) for i in range(len(names))]
-    for s, name in zip(steps, names):
+    for s, name in zip(steps, names, strict=True):
         if name:
             s[0] = name
     workout, diagnostics = read(make_fit(steps))
@@ -843,7 +887,11 @@ def test_every_fit_code_is_documented_and_triggered_by_a_test() -> None:
     assert len(fit_codes) == 27
     here = Path(__file__).resolve().parent
     docs = (here.parent / "docs" / "format-fit.md").read_text(encoding="utf-8")
-    tests = "".join((here / name).read_text(encoding="utf-8") for name in ("test_fit.py", "test_fit_import.py"))
+    tests = "".join(
+        (here / name).read_text(encoding="utf-8") for name in ("test_fit.py", "test_fit_import.py")
+    )
     for code in fit_codes:
-        assert re.search(rf"^#+ {code} — ", docs, re.MULTILINE), f"{code} has no heading in docs/format-fit.md"
+        assert re.search(rf"^#+ {code} — ", docs, re.MULTILINE), (
+            f"{code} has no heading in docs/format-fit.md"
+        )
         assert re.search(rf"""(["']{code}["']|_{code}_)""", tests), f"no test triggers {code}"

@@ -74,7 +74,7 @@ def test_sample_compiles_back_to_the_same_steps(name: str) -> None:
     conditional = name == "WorkoutRepeatGreaterThanStep.fit"
     assert codes == (["W540", "W542"] if conditional else ["W540"] if "Repeat" in name
                      else ["W550"] if "Custom" in name else [])
-    for i, (theirs, mine) in enumerate(zip(original, ours)):
+    for i, (theirs, mine) in enumerate(zip(original, ours, strict=True)):
         theirs, mine = dict(theirs), dict(mine)
         if theirs["duration_type"].startswith("repeat_until"):
             for key in REPEAT_EXTRAS:

@@ -78,7 +78,9 @@ def test_fast_steps_match_the_checked_path(steps: list[_StepMsg], locals_: tuple
 
 
 def test_fast_steps_share_local_types_with_the_checked_path() -> None:
-    m = _StepMsg(name="ramp 1/2", duration_value=60_000, primary=_Slot(fc.Target.POWER, 100, 120), intensity=0)
+    m = _StepMsg(
+        name="ramp 1/2", duration_value=60_000, primary=_Slot(fc.Target.POWER, 100, 120), intensity=0
+    )
     writer = fc.RecordWriter(local_types=(1, 2))
     writer.write(_step_message(0, m))
     end = len(writer.out)
@@ -104,13 +106,25 @@ _INTEGER_TYPES = [t for t in fc.BASE_TYPES.values() if t.is_integer]
 @st.composite
 def _typed_values(draw: st.DrawFn) -> tuple[fc.BaseType, object]:
     base = draw(st.sampled_from(_INTEGER_TYPES))
-    edges = [base.low, base.low + 1, base.high - 1, base.high, base.low - 1, base.high + 1, base.invalid, 0, 1]
+    edges = [
+        base.low,
+        base.low + 1,
+        base.high - 1,
+        base.high,
+        base.low - 1,
+        base.high + 1,
+        base.invalid,
+        0,
+        1,
+    ]
     value = draw(st.one_of(st.sampled_from(edges), st.integers(base.low, base.high), _ODD))
     return base, value
 
 
 @given(st.lists(_typed_values(), min_size=1, max_size=6), st.one_of(st.none(), st.text(max_size=5)))
-def test_layout_pack_matches_the_checked_path(typed: list[tuple[fc.BaseType, object]], text: str | None) -> None:
+def test_layout_pack_matches_the_checked_path(
+    typed: list[tuple[fc.BaseType, object]], text: str | None
+) -> None:
     fields = [fc.Field(n, base, value) for n, (base, value) in enumerate(typed)]
     spec = [(n, base, base.size) for n, (base, _) in enumerate(typed)]
     values: list[object] = [value for _, value in typed]
@@ -173,4 +187,6 @@ def test_crc_block_edges() -> None:
     for n in (0, 1, 15, 16, 17, 12 * 16 - 1, 12 * 16, 12 * 16 + 1, 1024, 4099):
         data = bytes((i * 37 + 11) & 0xFF for i in range(n))
         for start in (0, 1, 0x8000, 0xFFFF):
-            assert fc._crc_blocks(data, n // 16, start, _BLOCK_TABLES) == _crc_bitwise(data[: n // 16 * 16], start)
+            assert fc._crc_blocks(data, n // 16, start, _BLOCK_TABLES) == _crc_bitwise(
+                data[: n // 16 * 16], start
+            )

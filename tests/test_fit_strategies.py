@@ -15,7 +15,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from nmdsl.language import drills
-from nmdsl.limits import ZONES  # noqa: E402
+from nmdsl.limits import ZONES
 from nmdsl.model import (
     AnyHeartRateTarget,
     CadenceTarget,

@@ -9,6 +9,7 @@ examples.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -40,7 +41,9 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
         if op == "flip":
             out[i] ^= 1 << draw(st.integers(0, 7))
         elif op == "insert":
-            out[i:i] = draw(st.sampled_from([b" ", b"\t", b"\n", b"  ", b"@", b"/", b"x", b":", b'"', b"#", b"-", b"0"]))
+            out[i:i] = draw(
+                st.sampled_from([b" ", b"\t", b"\n", b"  ", b"@", b"/", b"x", b":", b'"', b"#", b"-", b"0"])
+            )
         elif op == "delete":
             del out[i : i + draw(st.integers(1, 8))]
         elif op == "dup":
@@ -88,19 +91,26 @@ def _compiled() -> list[tuple[str, bytes]]:
     for p in EXAMPLES:
         w = nmdsl.parse_file(p, ftp_w=250)
         for fmt in ("zwo", "erg", "mrc", "fit"):
-            try:
+            with contextlib.suppress(NmdslError):  # e.g. a run session as ERG
                 out.append((fmt, emit(w, fmt).data))
-            except NmdslError:
-                pass  # e.g. a run session as ERG
     return out
 
 
 COMPILED = _compiled()
 
 
-@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 @given(st.sampled_from(COMPILED).flatmap(lambda fd: st.tuples(st.just(fd[0]), mutated(fd[1]))))
-def test_mutated_files_import_cleanly(tmp_path_factory: pytest.TempPathFactory, case: tuple[str, bytes]) -> None:
+def test_mutated_files_import_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[str, bytes]
+) -> None:
     fmt, data = case
     path = tmp_path_factory.mktemp("fuzz") / f"mutant.{fmt}"
     path.write_bytes(data)
@@ -132,7 +142,9 @@ def test_same_bytes_across_hash_seeds(fmt: str, tmp_path: Path) -> None:
     assert next(iter(outputs))
 
 
-CORPUS = sorted(p for p in (PATHS.tests / "fuzz_corpus").iterdir() if p.suffix in (".nm", ".zwo", ".erg", ".mrc", ".fit"))
+CORPUS = sorted(
+    p for p in (PATHS.tests / "fuzz_corpus").iterdir() if p.suffix in (".nm", ".zwo", ".erg", ".mrc", ".fit")
+)
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)

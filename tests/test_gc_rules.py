@@ -1,4 +1,5 @@
-"""The Golden-Cheetah-rules reader (tests/gc_rules.py) against small hand-written files and Golden Cheetah's own.
+"""The Golden-Cheetah-rules reader (tests/gc_rules.py) against small hand-written files and
+Golden Cheetah's own.
 
 Each expectation is worked out by hand from Golden Cheetah's code
 (``src/Train/ZwoParser.cpp``, ``src/Train/ErgFile.cpp`` at c0eac1d), the
@@ -25,7 +26,7 @@ def points(data: bytes, fmt: str = "zwo", **kw: object) -> list[tuple[float, flo
     return [tuple(p) for p in read(data, fmt, **kw).points]  # type: ignore[arg-type]
 
 
-# -- ZWO ----------------------------------------------------------------------------------------------------------------
+# -- ZWO -----------------------------------------------------------------------------------------------------
 
 
 def test_steady_state_and_the_first_point() -> None:
@@ -172,7 +173,7 @@ def test_with_a_cp() -> None:
     assert [p.value for p in t.points] == [191, 191, 290, 290]  # 75% of 255 = 191.25; 114% = 290.7
 
 
-# -- ERG and MRC --------------------------------------------------------------------------------------------------------
+# -- ERG and MRC ---------------------------------------------------------------------------------------------
 
 ERG = b"""[COURSE HEADER]
 VERSION = 2
@@ -257,8 +258,17 @@ def test_course_file_rules() -> None:
     # CR, LF and CRLF line endings; tabs or spaces; ';' comments; markers in any case, anywhere.
     for eol in (b"\r", b"\n", b"\r\n"):
         data = eol.join(
-            [b"; a comment", b"x [course header] x", b"minutes   percent", b"[END COURSE HEADER]"]
-            + [b"[COURSE DATA]", b"0 60", b" 10\t60 ", b"[END COURSE DATA]", b""]
+            [
+                b"; a comment",
+                b"x [course header] x",
+                b"minutes   percent",
+                b"[END COURSE HEADER]",
+                b"[COURSE DATA]",
+                b"0 60",
+                b" 10\t60 ",
+                b"[END COURSE DATA]",
+                b"",
+            ]
         )
         t = read(data, "mrc")
         assert t.valid and t.unit == "percent" and [tuple(p) for p in t.points] == [(0, 60), (600000, 60)]
@@ -280,7 +290,8 @@ def test_ride_drops_what_changes_nothing() -> None:
     assert t.ride() == (Point(0, 75), Point(180000, 75), Point(190000, 100))
     halves = read(
         zwo(
-            '<Ramp Duration="10" PowerLow="0.5" PowerHigh="0.6"/><Ramp Duration="10" PowerLow="0.6" PowerHigh="0.7"/>'
+            '<Ramp Duration="10" PowerLow="0.5" PowerHigh="0.6"/>'
+            '<Ramp Duration="10" PowerLow="0.6" PowerHigh="0.7"/>'
         ),
         "zwo",
     )
@@ -299,7 +310,8 @@ def test_compare_within_a_tolerance() -> None:
         '<Ramp Duration="60" PowerLow="0.80000001" PowerHigh="0.95"/>'
     )
     clean = zwo(
-        '<Warmup Duration="600" PowerLow="0.5" PowerHigh="0.8"/><Ramp Duration="60" PowerLow="0.8" PowerHigh="0.95"/>'
+        '<Warmup Duration="600" PowerLow="0.5" PowerHigh="0.8"/>'
+        '<Ramp Duration="60" PowerLow="0.8" PowerHigh="0.95"/>'
     )
     a, b = read(noisy, "zwo", exact=True), read(clean, "zwo", exact=True)
     assert gc_rules.compare(a, b) != []
@@ -309,7 +321,7 @@ def test_compare_within_a_tolerance() -> None:
     assert gc_rules.compare(read(noisy, "zwo"), read(clean, "zwo"), value=1) == []
 
 
-# -- Golden Cheetah's own test files ------------------------------------------------------------------------------------
+# -- Golden Cheetah's own test files -------------------------------------------------------------------------
 
 
 def _corpus() -> list[Path]:

@@ -61,7 +61,9 @@ def test_the_package_reads_the_repository_grammar() -> None:
 
 
 def test_shipped_tables_match_the_grammar() -> None:
-    assert _tables.GRAMMAR_SHA256 == _sha(), f"grammar/nmdsl.lark changed since the tables were built; {REGENERATE}"
+    assert _sha() == _tables.GRAMMAR_SHA256, (
+        f"grammar/nmdsl.lark changed since the tables were built; {REGENERATE}"
+    )
 
 
 def test_shipped_tables_record_the_lark_version_they_were_built_with() -> None:
@@ -70,8 +72,10 @@ def test_shipped_tables_record_the_lark_version_they_were_built_with() -> None:
 
 def test_shipped_file_is_what_regenerating_writes(fresh: _grammar.Tables) -> None:
     """Byte for byte: the tables, the rules' tree shapes and the terminals."""
-    if _tables.LARK_VERSION != lark.__version__:
-        pytest.skip(f"the tables were built with lark {_tables.LARK_VERSION}, lark {lark.__version__} is installed")
+    if lark.__version__ != _tables.LARK_VERSION:
+        pytest.skip(
+            f"the tables were built with lark {_tables.LARK_VERSION}, lark {lark.__version__} is installed"
+        )
     assert _grammar.TABLES.read_text(encoding="utf-8") == _grammar.render(fresh), REGENERATE
 
 
@@ -89,18 +93,21 @@ def test_regenerating_is_deterministic(fresh: _grammar.Tables) -> None:
 
     code = (
         "from nmdsl.language import _grammar\n"
-        "print(_grammar.render(_grammar.build_tables(_grammar.grammar_path().read_text(encoding='utf-8'))), end='')\n"
+        "print(_grammar.render(_grammar.build_tables(_grammar.grammar_path().read_text(encoding='utf-8'))), "
+        "end='')\n"
     )
     for seed in ("1", "4242"):
         env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
         assert out.stdout == _grammar.render(fresh), seed
 
 
 def test_shipped_terminals_are_the_grammar_terminals() -> None:
     built = _grammar.build_lark(PATHS.grammar.read_text(encoding="utf-8"))
     assert [name for name, _, _ in _tables.TERMINALS] == [t.name for t in built.terminals]
-    for (name, kind, pattern), t in zip(_tables.TERMINALS, built.terminals):
+    for (name, kind, pattern), t in zip(_tables.TERMINALS, built.terminals, strict=True):
         assert kind == t.pattern.type, name
         assert pattern == (t.pattern.value if kind == "str" else t.pattern.to_regexp()), name
 
@@ -118,7 +125,9 @@ def test_whole_file_same_with_shipped_or_built_tables(
     assert results[0].totals().duration_s == 600 + 3 * (4 * 75 + 2 * (10 + 8 * 60) + 360 + 120) + 300 + 300
 
 
-def test_start_up_loads_the_tables_instead_of_building(monkeypatch: pytest.MonkeyPatch, clear_caches: object) -> None:
+def test_start_up_loads_the_tables_instead_of_building(
+    monkeypatch: pytest.MonkeyPatch, clear_caches: object
+) -> None:
     def no_build(text: str) -> _grammar.Tables:
         raise AssertionError("the grammar was built at start-up instead of loading _tables.py")
 

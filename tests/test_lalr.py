@@ -83,7 +83,10 @@ def _tokens(types: Sequence[str], values: dict[str, str]) -> list[Token]:
 
 
 def _values(terminals: Sequence[tuple[str, str, str]], samples: dict[str, str]) -> dict[str, str]:
-    return {name: pattern if kind == "str" else samples.get(name, name.lower()) for name, kind, pattern in terminals}
+    return {
+        name: pattern if kind == "str" else samples.get(name, name.lower())
+        for name, kind, pattern in terminals
+    }
 
 
 def _derive(rules: Sequence[Any], rnd: random.Random, symbol: str = "start", depth: int = 0) -> list[str]:
@@ -162,7 +165,9 @@ def _file_lines() -> list[list[Token]]:
     return out
 
 
-def test_every_line_of_the_examples_and_tests_parses_as_with_lark(lark_parser: lark.Lark, ours: Parser) -> None:
+def test_every_line_of_the_examples_and_tests_parses_as_with_lark(
+    lark_parser: lark.Lark, ours: Parser
+) -> None:
     lines = _file_lines()
     failures = 0
     for tokens in lines:
@@ -233,7 +238,9 @@ def test_the_error_goldens_fail_as_with_lark(lark_parser: lark.Lark, ours: Parse
     assert seen >= 2
 
 
-def test_every_sequence_of_up_to_three_terminals(lark_parser: lark.Lark, ours: Parser, values: dict[str, str]) -> None:
+def test_every_sequence_of_up_to_three_terminals(
+    lark_parser: lark.Lark, ours: Parser, values: dict[str, str]
+) -> None:
     names = sorted(values)
     for n in range(4):
         for types in itertools.product(names, repeat=n):
@@ -244,7 +251,8 @@ def test_every_sequence_of_up_to_three_terminals(lark_parser: lark.Lark, ours: P
 def _same_on_a_derivation(
     built: lark.Lark, ours: Parser, values: dict[str, str], seed: int, edits: int
 ) -> None:
-    """A random derivation of ``built``'s grammar, with ``edits`` random edits: the same result from both parsers."""
+    """A random derivation of ``built``'s grammar, with ``edits`` random edits: the same
+    result from both parsers."""
     rnd = random.Random(seed)
     types = _mutate(_derive(built.rules, rnd), sorted(values), rnd, edits)
     tokens = _tokens(types, values)
@@ -261,13 +269,21 @@ def test_random_derivations_and_their_mutations(
     _same_on_a_derivation(lark_parser, ours, values, seed, edits)
 
 
-@given(types=st.lists(st.sampled_from(sorted(SAMPLES) + ["RAMP", "MAX", "FREE", "AT", "COLON", "SLASH"]), max_size=14))
-def test_random_token_sequences(lark_parser: lark.Lark, ours: Parser, values: dict[str, str], types: list[str]) -> None:
+@given(
+    types=st.lists(
+        st.sampled_from([*sorted(SAMPLES), "RAMP", "MAX", "FREE", "AT", "COLON", "SLASH"]), max_size=14
+    )
+)
+def test_random_token_sequences(
+    lark_parser: lark.Lark, ours: Parser, values: dict[str, str], types: list[str]
+) -> None:
     tokens = _tokens(types, values)
     assert _ours(ours, tokens) == _lark(lark_parser, tokens), types
 
 
-def test_the_end_of_the_line_is_reported_like_lark(lark_parser: lark.Lark, ours: Parser, values: dict[str, str]) -> None:
+def test_the_end_of_the_line_is_reported_like_lark(
+    lark_parser: lark.Lark, ours: Parser, values: dict[str, str]
+) -> None:
     for types in ([], ["REPEAT"], ["INTENSITY"], ["HEADER_KEY", "COLON"], ["DURATION", "SLASH"]):
         tokens = _tokens(types, values)
         mine = _ours(ours, tokens)
@@ -307,7 +323,7 @@ def test_toy_grammar_uses_every_shaping_feature(toy: tuple[lark.Lark, Parser, di
     rules = parser.rules
     assert any(r.expand1 for r in rules)
     assert any(r.keep and any(inline for _, inline, _ in r.keep) for r in rules)
-    assert any(r.keep and any(nones for _, _, nones in r.keep) or r.trailing_nones for r in rules)
+    assert any((r.keep and any(nones for _, _, nones in r.keep)) or r.trailing_nones for r in rules)
     assert any(r.tree != r.origin for r in rules)
     assert any(r.keep is None and r.origin == "keep_stmt" for r in rules)
 
@@ -337,7 +353,9 @@ def test_toy_grammar_examples(toy: tuple[lark.Lark, Parser, dict[str, str]]) -> 
 
 
 @given(seed=st.integers(0, 2**32 - 1), edits=st.integers(0, 2))
-def test_toy_grammar_random_derivations(toy: tuple[lark.Lark, Parser, dict[str, str]], seed: int, edits: int) -> None:
+def test_toy_grammar_random_derivations(
+    toy: tuple[lark.Lark, Parser, dict[str, str]], seed: int, edits: int
+) -> None:
     built, parser, values = toy
     _same_on_a_derivation(built, parser, values, seed, edits)
 

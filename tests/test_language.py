@@ -346,7 +346,14 @@ def test_duration_forms(text: str, seconds: int) -> None:
 
 @pytest.mark.parametrize(
     ("text", "metres"),
-    [("400mtr", 400), ("1km", 1000), ("1.5km", 1500), ("1mi", MILE_M), ("0.5mi", MILE_M / 2), ("2.5mtr", 2.5)],
+    [
+        ("400mtr", 400),
+        ("1km", 1000),
+        ("1.5km", 1500),
+        ("1mi", MILE_M),
+        ("0.5mi", MILE_M / 2),
+        ("2.5mtr", 2.5),
+    ],
 )
 def test_distance_forms(text: str, metres: float) -> None:
     s = run_step(f"{text} @4:00/km")
@@ -382,7 +389,9 @@ def test_clock_minutes_and_seconds_are_00_to_59(bad: str) -> None:
     assert codes(f"{bad} @50%") == ["E202"]
 
 
-@pytest.mark.parametrize("bad", ["30s1m", "1m1m", "1s1h", "1m1h", "1.5m", "1.5h", "1.2345s", "10M", "30S", "1H"])
+@pytest.mark.parametrize(
+    "bad", ["30s1m", "1m1m", "1s1h", "1m1h", "1.5m", "1.5h", "1.2345s", "10M", "30S", "1H"]
+)
 def test_compound_order_case_and_no_decimals(bad: str) -> None:
     r = nmdsl.check(f"{bad} @50%")
     assert not r.ok
@@ -464,7 +473,12 @@ def test_recovery_follows_every_repetition_so_6x_30_30_lasts_6_minutes() -> None
 def test_any_number_of_slash_steps_later_ones_are_recovery() -> None:
     r = only("3x 30s @150% / 30s @50% / 1m @40% / 10s free")
     assert isinstance(r, Repeat)
-    assert [s.intensity for s in r.steps if isinstance(s, Step)] == ["active", "recovery", "recovery", "recovery"]
+    assert [s.intensity for s in r.steps if isinstance(s, Step)] == [
+        "active",
+        "recovery",
+        "recovery",
+        "recovery",
+    ]
     assert parse("3x 30s @150% / 30s @50% / 1m @40% / 10s free").totals().duration_s == 3 * 130
 
 

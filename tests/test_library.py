@@ -95,7 +95,8 @@ def test_nmdsl_toml_and_excludes(lib: Path) -> None:
 def test_invalid_configuration_is_reported(lib: Path) -> None:
     write(
         lib / "nmdsl.toml",
-        'targets = ["zwo", "pdf"]\nftp = "fast"\ntagets = 1\n[rules]\nW999 = "off"\nE204 = "off"\nW101 = "loud"\n',
+        'targets = ["zwo", "pdf"]\nftp = "fast"\ntagets = 1\n[rules]\nW999 = "off"\nE204 = "off"\n'
+        'W101 = "loud"\n',
     )
     r = run("check", str(lib))
     assert r.exit_code == 1
@@ -128,9 +129,15 @@ def test_rule_severities(tmp_path: Path) -> None:
 def test_disable_comments(tmp_path: Path) -> None:
     f = write(tmp_path / "r.nm", "sport: run  # nmdsl: disable=W101\n400m @5:00/km\n")
     assert codes(check_library([str(f)])) == []
-    f = write(tmp_path / "r.nm", '# nmdsl: disable=W101, W999, E204\nsport: run\n400m @5:00/km "# nmdsl: disable=X"\n')
+    f = write(
+        tmp_path / "r.nm",
+        '# nmdsl: disable=W101, W999, E204\nsport: run\n400m @5:00/km "# nmdsl: disable=X"\n',
+    )
     result = check_library([str(f)])
-    found = [(d.code, d.span.line if d.span else 0, d.span.column if d.span else 0, d.message) for d in result.files[0].diagnostics]
+    found = [
+        (d.code, d.span.line if d.span else 0, d.span.column if d.span else 0, d.message)
+        for d in result.files[0].diagnostics
+    ]
     assert found == [
         ("W103", 1, 24, "'W999' is not a diagnostic code"),
         ("W103", 1, 30, "'E204' is an error: errors cannot be disabled"),
@@ -153,13 +160,16 @@ def test_strict_makes_warnings_errors(tmp_path: Path) -> None:
 
 def _library_of(n: int, root: Path) -> None:
     for i in range(n):
-        body = GOOD.format(name=f"W{i}") if i % 7 else "name: Broken {i}\n5m @94-88%\n".format(i=i)
+        body = GOOD.format(name=f"W{i}") if i % 7 else f"name: Broken {i}\n5m @94-88%\n"
         write(root / f"d{i % 5}" / f"w{i:03}.nm", body)
 
 
 def test_output_is_the_same_whatever_the_jobs(tmp_path: Path) -> None:
     _library_of(60, tmp_path)
-    outputs = {jobs: run("check", "--format", "json", "--jobs", jobs, str(tmp_path)).output for jobs in ("1", "2", "3")}
+    outputs = {
+        jobs: run("check", "--format", "json", "--jobs", jobs, str(tmp_path)).output
+        for jobs in ("1", "2", "3")
+    }
     assert len(set(outputs.values())) == 1
     doc = json.loads(outputs["1"])
     assert doc["summary"] == {"files": 60, "errors": 9, "warnings": 0}
@@ -171,9 +181,13 @@ def test_github_annotations(tmp_path: Path) -> None:
     r = run("check", "--format", "github", str(tmp_path))
     assert r.exit_code == 1
     first = r.output.splitlines()[0]
-    assert first.startswith(f"::error file={tmp_path / 'b.nm'},line=2,col=4,endLine=2,endColumn=11,title=E204 ")
+    assert first.startswith(
+        f"::error file={tmp_path / 'b.nm'},line=2,col=4,endLine=2,endColumn=11,title=E204 "
+    )
     # GitHub's workflow commands escape '%' in the message as %25 (it shows '%').
-    assert first.endswith("::range low 94%25 is above high 88%25 (hint: write the smaller number first: @88-94%25)")
+    assert first.endswith(
+        "::range low 94%25 is above high 88%25 (hint: write the smaller number first: @88-94%25)"
+    )
 
 
 def test_github_escapes_newlines_and_percent() -> None:
@@ -194,7 +208,10 @@ def test_sarif(tmp_path: Path) -> None:
     run0 = doc["runs"][0]
     assert run0["tool"]["driver"]["name"] == "nmdsl"
     assert [rule["id"] for rule in run0["tool"]["driver"]["rules"]] == ["E204", "W101"]
-    levels = [(x["ruleId"], x["level"], x["locations"][0]["physicalLocation"]["region"]["startLine"]) for x in run0["results"]]
+    levels = [
+        (x["ruleId"], x["level"], x["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for x in run0["results"]
+    ]
     assert levels == [("E204", "error", 3), ("W101", "warning", 4)]
     for x in run0["results"]:
         assert run0["tool"]["driver"]["rules"][x["ruleIndex"]]["id"] == x["ruleId"]
@@ -222,7 +239,10 @@ def test_unknown_lint_setting_is_a_configuration_error(tmp_path: Path) -> None:
     write(tmp_path / "nmdsl.toml", "[lint]\nmax-all-out = 3\n")
     r = run("check", str(tmp_path))
     assert r.exit_code == 1
-    assert "error[E011]: 'lint' has a problem: unknown lint setting 'max-all-out'; did you mean max-all-out-s?" in r.output
+    assert (
+        "error[E011]: 'lint' has a problem: unknown lint setting 'max-all-out'; did you mean max-all-out-s?"
+        in r.output
+    )
 
 
 def test_required_ftp_and_sport_mean_written_in_the_header(tmp_path: Path) -> None:
@@ -231,7 +251,9 @@ def test_required_ftp_and_sport_mean_written_in_the_header(tmp_path: Path) -> No
     write(tmp_path / "bare.nm", "name: Bare\n10m @60%\n")
     write(tmp_path / "full.nm", "name: Full\nsport: bike\nftp: 260\n10m @60%\n")
     result = check_library([str(tmp_path)], ftp_w=270)
-    missing = sorted((Path(r.file).name, d.message) for r in result.files for d in r.diagnostics if d.code == "E107")
+    missing = sorted(
+        (Path(r.file).name, d.message) for r in result.files for d in r.diagnostics if d.code == "E107"
+    )
     assert missing == [
         ("bare.nm", "the header has no 'ftp:', which this library requires"),
         ("bare.nm", "the header has no 'sport:', which this library requires"),

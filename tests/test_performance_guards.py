@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _deep(x: Any) -> Any:
     """A CST node as plain data, tokens with their type, text and place."""
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return (type(x).__name__,) + tuple(_deep(getattr(x, f.name)) for f in dataclasses.fields(x))
+        return (type(x).__name__, *(_deep(getattr(x, f.name)) for f in dataclasses.fields(x)))
     if isinstance(x, list):
         return [_deep(i) for i in x]
     if isinstance(x, str) and hasattr(x, "type"):
@@ -78,7 +78,7 @@ def test_line_shape_cache_builds_the_tree_lark_builds() -> None:
     for line in tokenized_lines(_lines()):
         try:
             tree = line_parser.parse(line.tokens)
-        except Exception:  # noqa: BLE001 - syntax errors are not cached
+        except Exception:  # syntax errors are not cached
             continue
         recipe = nm_parser._recipe(tree.children[0], line.tokens)
         assert recipe is not None
@@ -139,7 +139,8 @@ def test_compiling_does_not_import_lxml(fmt: str, tmp_path: Path) -> None:
     code = (
         "from click.testing import CliRunner\n"
         "from nmdsl.cli import main\n"
-        f"r = CliRunner().invoke(main, ['compile', {str(src)!r}, '-f', {fmt!r}, '-o', {str(tmp_path / 'out')!r}])\n"
+        f"r = CliRunner().invoke(main, ['compile', {str(src)!r}, '-f', {fmt!r}, '-o', "
+        f"{str(tmp_path / 'out')!r}])\n"
         "assert r.exit_code == 0, r.output\n"
     )
     assert "lxml" not in _imported_after(code)
@@ -152,8 +153,12 @@ def test_commands_do_not_import_pydantic_lark_or_lxml(command: list[str], tmp_pa
     lark only builds the parse tables when the grammar changed; lxml reads ZWO files and draws charts.
     """
     src = tmp_path / "s.nm"
-    src.write_text("name: S\nftp: 250\nwarmup 10m ramp 45%-70%\n6x sprint 10s\n3x 30s @Z6 / 30s @50%\n", encoding="utf-8")
-    argv = [command[0], str(src), *command[1:]] + (["-o", str(tmp_path / "out")] if command[0] == "compile" else [])
+    src.write_text(
+        "name: S\nftp: 250\nwarmup 10m ramp 45%-70%\n6x sprint 10s\n3x 30s @Z6 / 30s @50%\n", encoding="utf-8"
+    )
+    argv = [command[0], str(src), *command[1:]] + (
+        ["-o", str(tmp_path / "out")] if command[0] == "compile" else []
+    )
     code = (
         "from click.testing import CliRunner\n"
         "from nmdsl.cli import main\n"
@@ -189,7 +194,9 @@ def test_checking_many_files_loads_the_grammar_once(tmp_path: Path, monkeypatch:
     loads = []
     real = _grammar._shipped
     monkeypatch.setattr(_grammar, "_shipped", lambda: loads.append(1) or real())
-    monkeypatch.setattr(_grammar, "build_tables", lambda text: pytest.fail("the grammar was built from source"))
+    monkeypatch.setattr(
+        _grammar, "build_tables", lambda text: pytest.fail("the grammar was built from source")
+    )
     try:
         result = check_library([str(tmp_path)], jobs=1)
     finally:
@@ -401,7 +408,9 @@ def test_the_whole_workout_check_counts_cues_too() -> None:
     from nmdsl.language.checks import run_checks
     from nmdsl.model import Cue, PercentTarget, Repeat, Step, Workout
 
-    step = Step(duration_s=1, target=PercentTarget(low_pct=50, high_pct=50), cues=(Cue(text="a"), Cue(text="b")))
+    step = Step(
+        duration_s=1, target=PercentTarget(low_pct=50, high_pct=50), cues=(Cue(text="a"), Cue(text="b"))
+    )
     for count, codes in ((MAX_EXPANDED_CUES // 2, []), (MAX_EXPANDED_CUES // 2 + 1, ["E305"])):
         report = Report()
         run_checks(Workout(steps=(Repeat(count=count, steps=(step,)),)), report)
@@ -446,7 +455,12 @@ def test_header_lines_past_the_keys_count_as_errors(tokenized: list[Any]) -> Non
 def test_a_long_item_is_refused_by_its_length_E210() -> None:
     import nmdsl
 
-    for src in ("9" * 5000 + "x 1s @50%", "1s @Z" + "9" * 5000, "9" * 5000 + "s @50%", "10m @50% " + "x" * 10**6):
+    for src in (
+        "9" * 5000 + "x 1s @50%",
+        "1s @Z" + "9" * 5000,
+        "9" * 5000 + "s @50%",
+        "10m @50% " + "x" * 10**6,
+    ):
         r = nmdsl.check(src)
         assert _codes(r) == ["E210"], src[:20]
         assert len(r.diagnostics[0].message) < 200
@@ -470,7 +484,10 @@ def test_a_quoted_line_is_a_window_around_the_caret() -> None:
     quoted = render_diagnostic(r.diagnostics[0], r.source).splitlines()[1].split(" | ", 1)[1]
     assert quoted.startswith("10m @50% x") and quoted.endswith("\u2026") and len(quoted) == QUOTE_CHARS + 1
     r = nmdsl.check("x" * 150 + " 1m @50% 2m")
-    assert render_diagnostic(r.diagnostics[0], r.source).splitlines()[1] == "    1 | " + "x" * 150 + " 1m @50% 2m"
+    assert (
+        render_diagnostic(r.diagnostics[0], r.source).splitlines()[1]
+        == "    1 | " + "x" * 150 + " 1m @50% 2m"
+    )
 
 
 @pytest.mark.parametrize("chunk", [4, 7, 1 << 16])
@@ -482,7 +499,9 @@ def test_line_text_is_split_lines_without_splitting(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(source, "_CHUNK", chunk)
     r = random.Random(13)
     for _ in range(200):
-        text = "".join(r.choice(["a", "bc", "\n", "\r", "\r\n", " ", "\ufeff"]) for _ in range(r.randrange(40)))
+        text = "".join(
+            r.choice(["a", "bc", "\n", "\r", "\r\n", " ", "\ufeff"]) for _ in range(r.randrange(40))
+        )
         lines = split_lines(text)
         assert list(source.iter_lines(text)) == lines
         assert source.count_lines(text) == len(lines)
@@ -561,7 +580,14 @@ def _zwo_read(text: str) -> list[str]:
         ('<SteadyState Duration="1" Power="0.5"/>\n' * 100_000, "E305"),  # segments past 10,000
         ("</workout><x>" + "<y/>\n" * 200_000 + "</x><workout>", "E503"),  # elements past MAX_ELEMENTS
         # nested past 16 levels, early in the file
-        ('<SteadyState Duration="60" Power="0.5">' + "<a>" * 20 + "</a>" * 20 + "</SteadyState>" + "<x/>" * 10**5, "E503"),
+        (
+            '<SteadyState Duration="60" Power="0.5">'
+            + "<a>" * 20
+            + "</a>" * 20
+            + "</SteadyState>"
+            + "<x/>" * 10**5,
+            "E503",
+        ),
     ],
 )
 def test_a_zwo_file_is_read_only_to_its_first_element_past_a_limit(
@@ -577,7 +603,10 @@ def test_a_zwo_element_with_many_attributes_or_a_huge_tag_is_refused_E503() -> N
     from nmdsl.formats.zwo.read import MAX_ATTRIBUTES, MAX_TAG_CHARS
 
     attrs = " ".join(f'a{i}="1"' for i in range(MAX_ATTRIBUTES + 1))
-    for element in (f'<SteadyState Duration="1" {attrs}/>', f'<SteadyState Duration="1" a="{"x" * MAX_TAG_CHARS}"/>'):
+    for element in (
+        f'<SteadyState Duration="1" {attrs}/>',
+        f'<SteadyState Duration="1" a="{"x" * MAX_TAG_CHARS}"/>',
+    ):
         assert _zwo_read(f"<workout_file><workout>{element}</workout></workout_file>") == ["E503"]
 
 

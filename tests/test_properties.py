@@ -384,7 +384,7 @@ def test_check_never_raises_on_bytes(data: bytes) -> None:
 
 
 NOISE = st.lists(
-    st.sampled_from(list('@%:"x/ \t#-.0123456789smhWZrpmbkia\n') + ["rest", "ramp", "at", "  ", "3x:", "\r\n"]),
+    st.sampled_from([*'@%:"x/ \t#-.0123456789smhWZrpmbkia\n', "rest", "ramp", "at", "  ", "3x:", "\r\n"]),
     min_size=1,
     max_size=4,
 ).map("".join)

@@ -332,7 +332,8 @@ window.addEventListener("load", function () {
   out.thumbs = Array.prototype.map.call(document.querySelectorAll("td.thumb img"), function (img) {
     return [img.getAttribute("src"), img.naturalWidth].concat(box(img));
   });
-  out.downloads = Array.prototype.map.call(document.querySelectorAll("a.download"), function (a) { return a.href; });
+  out.downloads = Array.prototype.map.call(document.querySelectorAll("a.download"), \
+function (a) { return a.href; });
   function shown() {
     return Array.prototype.filter.call(document.querySelectorAll("tr.workout"), function (r) {
       return !r.hidden && r.getBoundingClientRect().height > 0;

@@ -358,7 +358,9 @@ def test_cli_reports_errors_and_fails(tmp_path: Path) -> None:
 
 def test_cli_finds_files_as_check_does(tmp_path: Path) -> None:
     (tmp_path / "drafts").mkdir()
-    (tmp_path / "pyproject.toml").write_text('[tool.nmdsl]\nftp = 300\nexclude = ["drafts/**"]\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.nmdsl]\nftp = 300\nexclude = ["drafts/**"]\n', encoding="utf-8"
+    )
     (tmp_path / "a.nm").write_text("name: A\n60m @100%\n", encoding="utf-8")
     (tmp_path / "drafts" / "b.nm").write_text("name: B\n10m @50%\n", encoding="utf-8")
     result = CliRunner().invoke(stats_cmd, [str(tmp_path), "--format", "json"])
@@ -377,7 +379,8 @@ def test_check_does_not_import_the_report_modules() -> None:
 
     code = (
         "import sys, nmdsl.cli.report\n"
-        "heavy = {'jinja2', 'lxml', 'nmdsl.analysis.metrics', 'nmdsl.analysis.plot', 'nmdsl.library.site', 'nmdsl.api'}\n"
+        "heavy = {'jinja2', 'lxml', 'nmdsl.analysis.metrics', 'nmdsl.analysis.plot', 'nmdsl.library.site', "
+        "'nmdsl.api'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -113,7 +113,7 @@ def test_totals_are_exact_sums_of_milliseconds(values: list[int]) -> None:
     assert workout.totals().duration_s == total / 1000
     ends = [seg.end_s for seg in workout.timeline()]
     running = 0
-    for v, end in zip(values, ends):
+    for v, end in zip(values, ends, strict=True):
         running += v
         assert end == running / 1000
 
@@ -146,7 +146,14 @@ def test_hand_built_steps_are_kept_to_the_millisecond() -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(16.8, "16.8s"), (0.5, "0.5s"), (90.25, "1m30.25s"), (3600.5, "1h0.5s"), (60.001, "1m0.001s"), (90, "1m30s")],
+    [
+        (16.8, "16.8s"),
+        (0.5, "0.5s"),
+        (90.25, "1m30.25s"),
+        (3600.5, "1h0.5s"),
+        (60.001, "1m0.001s"),
+        (90, "1m30s"),
+    ],
 )
 def test_writer_spelling(seconds: float, text: str) -> None:
     assert written(seconds) == text
@@ -200,7 +207,7 @@ def test_zwo_whole_seconds_cut_from_the_exact_clock() -> None:
         written_ends.append(written_ends[-1] + d)
     assert len(written_ends) == len(exact)
     # Every boundary within half a second of its exact time, at the end too.
-    assert all(abs(w * 1000 - e) <= 500 for w, e in zip(written_ends, exact))
+    assert all(abs(w * 1000 - e) <= 500 for w, e in zip(written_ends, exact, strict=True))
     assert written_ends[-1] == round(exact[-1] / 1000)
 
 
@@ -238,7 +245,9 @@ def _import(data: bytes, suffix: str) -> nmdsl.Workout:
     report = Report(file=f"x{suffix}")
     workout = for_suffix(suffix).read(data, report, ReadOptions(filename=f"x{suffix}"))
     assert workout is not None, [d.short() for d in report.sorted()]
-    assert not [d for d in report.sorted() if d.code in ("W504", "W545")], [d.short() for d in report.sorted()]
+    assert not [d for d in report.sorted() if d.code in ("W504", "W545")], [
+        d.short() for d in report.sorted()
+    ]
     return workout
 
 
@@ -251,7 +260,9 @@ def _exact_bounds(workout: nmdsl.Workout) -> list[int]:
     return out
 
 
-steps_ms = st.lists(st.tuples(st.integers(1, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40)
+steps_ms = st.lists(
+    st.tuples(st.integers(1, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40
+)
 
 
 def _session(steps: list[tuple[int, int]]) -> str:
@@ -265,7 +276,9 @@ def test_fit_import_gives_back_every_millisecond(steps: list[tuple[int, int]]) -
     assert _exact_bounds(back) == _exact_bounds(workout)
 
 
-@given(st.lists(st.tuples(st.integers(500, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40))
+@given(
+    st.lists(st.tuples(st.integers(500, 600_000), st.sampled_from([50, 75, 150])), min_size=1, max_size=40)
+)
 def test_zwo_compile_then_import_stays_within_half_a_second(steps: list[tuple[int, int]]) -> None:
     # (From 0.5 s up: a shorter step may be cut to Duration="0", which a
     # reader skips; see the next test.)
@@ -288,7 +301,8 @@ def test_zwo_a_step_shorter_than_half_a_second_may_last_zero() -> None:
 @given(st.lists(st.integers(1, 600_000), min_size=1, max_size=40))
 def test_zwo_fractional_durations_import_exactly(values: list[int]) -> None:
     body = "\n".join(
-        f'<SteadyState Duration="{v / 1000:.3f}" Power="{0.5 + (i % 3) * 0.25}"/>' for i, v in enumerate(values)
+        f'<SteadyState Duration="{v / 1000:.3f}" Power="{0.5 + (i % 3) * 0.25}"/>'
+        for i, v in enumerate(values)
     )
     data = f'<workout_file><name>x</name><workout>{body}</workout></workout_file>'.encode()
     workout = _import(data, ".zwo")
@@ -313,7 +327,7 @@ def test_erg_and_mrc_points_land_within_a_millisecond(steps: list[tuple[int, int
         # Points in pairs: each boundary is written once or twice, in order.
         bounds = sorted(set(times))
         assert len(bounds) == len(exact)
-        for minutes, ms in zip(bounds, exact):
+        for minutes, ms in zip(bounds, exact, strict=True):
             # A truncating reader: never early, less than 1 ms late, except
             # where the text is the exact time and binary falls a hair short.
             exact_text = Decimal(str(minutes)) * 60_000 == ms

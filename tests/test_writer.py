@@ -86,7 +86,9 @@ def bike_step(draw: st.DrawFn, intensity: str | None = None) -> Step:
         intensity=intensity or draw(st.sampled_from(["active", "warmup", "cooldown", "rest", "recovery"])),
         duration_s=draw(st.integers(1, 900)),
         target=target,
-        cadence=draw(st.none() | st.builds(CadenceTarget, low_rpm=st.just(90), high_rpm=st.sampled_from([90, 100]))),
+        cadence=draw(
+            st.none() | st.builds(CadenceTarget, low_rpm=st.just(90), high_rpm=st.sampled_from([90, 100]))
+        ),
         heart_rate=draw(st.none() | st.just(HeartRateTarget(low_bpm=140, high_bpm=150))),
         cues=tuple(draw(cues)),
     )

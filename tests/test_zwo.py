@@ -224,7 +224,7 @@ def test_golden(source: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPa
     assert_same(samples(workout), zwo_samples(result.stdout_bytes))
 
 
-# -- the mapping, construct by construct ----------------------------------------------------------------------------
+# -- the mapping, construct by construct ---------------------------------------------------------------------
 
 
 def test_header() -> None:
@@ -407,7 +407,7 @@ def test_integer_durations_only() -> None:
         assert el.get("Duration").isdigit()
 
 
-# -- power values ------------------------------------------------------------------------------------------------
+# -- power values --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -434,7 +434,7 @@ def test_power_text_is_close_and_never_low(hundredths: int) -> None:
     assert abs(value - pct / 100) <= 1e-6
 
 
-# -- runs -----------------------------------------------------------------------------------------------------
+# -- runs ----------------------------------------------------------------------------------------------------
 
 
 def test_run_by_time() -> None:
@@ -494,7 +494,7 @@ def test_run_mixing_time_and_distance() -> None:
     assert [d.code for d in info.value.diagnostics] == ["E403"]
 
 
-# -- what ZWO cannot say -------------------------------------------------------------------------------------------------
+# -- what ZWO cannot say -------------------------------------------------------------------------------------
 
 
 def test_heart_rate_dropped_once_per_step() -> None:
@@ -575,7 +575,7 @@ def test_cli_error_names_the_line(tmp_path: Path) -> None:
     assert b'Power="0.8"' in source.with_suffix(".zwo").read_bytes()
 
 
-# -- deterministic bytes ------------------------------------------------------------------------------------------------
+# -- deterministic bytes -------------------------------------------------------------------------------------
 
 
 def test_deterministic_bytes() -> None:
@@ -603,7 +603,7 @@ def test_deterministic_across_processes(tmp_path: Path) -> None:
     assert outs[0] == outs[1] == source.with_suffix(".zwo").read_bytes()
 
 
-# -- examples ------------------------------------------------------------------------------------------------------
+# -- examples ------------------------------------------------------------------------------------------------
 
 
 def _examples() -> list[Path]:
@@ -627,7 +627,7 @@ def test_every_example_compiles_to_zwo() -> None:
         assert_same(samples(workout), samples(nmdsl.parse(write(imported))))
 
 
-# -- the round trip, under hypothesis ----------------------------------------------------------------------------------------
+# -- the round trip, under hypothesis ------------------------------------------------------------------------
 
 DURATIONS = ["10s", "15s", "20s", "30s", "45s", "1m", "90s", "2m", "3m", "5m", "1m30s", "12m"]
 
@@ -639,7 +639,10 @@ def bike_step(draw: st.DrawFn, ftp: bool) -> str:
         ["watts", "wramp"] if ftp else []
     )
     kind = draw(st.sampled_from(kinds))
-    pct = lambda: draw(st.integers(30, 300))
+
+    def pct() -> int:
+        return draw(st.integers(30, 300))
+
     if kind == "rest":
         return f"rest {duration}"
     words = []
@@ -797,7 +800,7 @@ def test_round_trip_strategies_cover_the_mapping() -> None:
     assert seen & {"Warmup", "Cooldown", "Ramp"}
 
 
-# -- docs and codes ---------------------------------------------------------------------------------------------------------
+# -- docs and codes ------------------------------------------------------------------------------------------
 
 DOC = PATHS.docs / "format-zwo.md"
 

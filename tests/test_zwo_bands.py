@@ -68,7 +68,7 @@ def test_watts_and_pace_of_one_value_still_make_intervals() -> None:
     assert {p.value for p in t.points} == {300, 125}
 
 
-# -- every generated session rides, in Golden Cheetah, what it says -------------------------------------------------
+# -- every generated session rides, in Golden Cheetah, what it says ------------------------------------------
 
 
 def _expected(workout: Workout) -> tuple[list[tuple[float, float | None]], list[tuple[float, str]]]:
@@ -130,7 +130,7 @@ def test_golden_cheetah_rides_what_the_session_says(source: str) -> None:
         placed.remove(cue)
 
 
-# -- Zwift's Mayfield.zwo, imported and compiled --------------------------------------------------------------------
+# -- Zwift's Mayfield.zwo, imported and compiled -------------------------------------------------------------
 
 
 def test_mayfield_compiled_rides_its_bands_at_the_middle() -> None:

@@ -61,7 +61,10 @@ def read(
 
 
 def zwo(segments: str, header: str = "<name>T</name>") -> str:
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<workout_file>{header}<workout>\n{segments}\n</workout></workout_file>\n'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<workout_file>{header}<workout>\n{segments}\n'
+        '</workout></workout_file>\n'
+    )
 
 
 def only_step(data: str) -> Step:
@@ -72,7 +75,7 @@ def only_step(data: str) -> Step:
     return step
 
 
-# -- goldens ----------------------------------------------------------------------------------------------------------
+# -- goldens -------------------------------------------------------------------------------------------------
 
 
 def test_there_are_goldens() -> None:
@@ -98,7 +101,7 @@ def test_golden(source: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPa
     assert_same(zwo_samples(data), zwo_samples(nmdsl.compile(workout, "zwo")))
 
 
-# -- the real files in ../shared/corpus ------------------------------------------------------------------------------------
+# -- the real files in ../shared/corpus ----------------------------------------------------------------------
 
 
 def _corpus() -> list[Path]:
@@ -155,7 +158,7 @@ def test_mayfield_reads_as_zwift_means_it() -> None:
     assert "2x 10s @300% / 1m @60-90%\n" in text
 
 
-# -- what is read, element by element -------------------------------------------------------------------------------------
+# -- what is read, element by element ------------------------------------------------------------------------
 
 
 def test_steady() -> None:
@@ -341,7 +344,8 @@ def test_a_cue_past_its_block_keeps_its_time_in_a_later_step() -> None:
     # Golden Cheetah shows it 320 s after the block's start, 50 s into the next step.
     body = (
         '<IntervalsT Repeat="3" OnDuration="60" OffDuration="30" OnPower="1" OffPower="0.5">'
-        '<textevent timeoffset="0" message="Go"/><textevent timeoffset="320" message="Four down"/></IntervalsT>'
+        '<textevent timeoffset="0" message="Go"/>'
+        '<textevent timeoffset="320" message="Four down"/></IntervalsT>'
         '<SteadyState Duration="60" Power="0.6"><textevent timeoffset="0" message="Easy"/></SteadyState>'
     )
     workout, diags = read(zwo(body))
@@ -360,7 +364,9 @@ def test_a_cue_carried_into_a_repeat_unrolls_it_and_comes_first_at_its_time() ->
     workout, diags = read(zwo(body))
     assert workout is not None and diags == [("W506", 3)]
     # The block's cue is at its start; the carried one comes first at that time.
-    assert write(workout) == 'name: T\n\n1m @60%\n30s @120% "Carried" "On" / 30s @50%\n2x 30s @120% / 30s @50%\n'
+    assert (
+        write(workout) == 'name: T\n\n1m @60%\n30s @120% "Carried" "On" / 30s @50%\n2x 30s @120% / 30s @50%\n'
+    )
 
 
 def test_a_loose_cue_inside_a_repeat_unrolls_it() -> None:
@@ -377,7 +383,10 @@ def test_a_loose_cue_inside_a_repeat_unrolls_it() -> None:
 
 
 def test_a_cue_past_the_end_of_the_workout_goes_on_its_last_second() -> None:
-    body = '<SteadyState Duration="60" Power="0.6"/><SteadyState Duration="30" Power="1"><textevent timeoffset="90" message="Late"/></SteadyState>'
+    body = (
+        '<SteadyState Duration="60" Power="0.6"/><SteadyState Duration="30" Power="1">'
+        '<textevent timeoffset="90" message="Late"/></SteadyState>'
+    )
     workout, diags = read(zwo(body))
     assert workout is not None and diags == [("W506", 3)]
     assert write(workout).endswith('30s @100% "Late" at 29s\n')
@@ -404,7 +413,7 @@ def test_bike_ignores_duration_type() -> None:
     assert step.duration_s == 60 and step.distance_m is None
 
 
-# -- diagnostics ----------------------------------------------------------------------------------------------------------
+# -- diagnostics ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -515,7 +524,11 @@ def test_errors(data: str, expected: list[tuple[str, int]]) -> None:
         # W507: what nmdsl cannot say.
         ('<SteadyState Duration="60" Power="0"/>', [("W507", 3)], "1m free"),
         # W508: a Cooldown that rises (Golden Cheetah rides it falling).
-        ('<Cooldown Duration="180" PowerLow=".3" PowerHigh=".45"/>', [("W508", 3)], "cooldown 3m ramp 30%-45%"),
+        (
+            '<Cooldown Duration="180" PowerLow=".3" PowerHigh=".45"/>',
+            [("W508", 3)],
+            "cooldown 3m ramp 30%-45%",
+        ),
         ('<Cooldown Duration="180" PowerLow=".45" PowerHigh=".3"/>', [], "cooldown 3m ramp 45%-30%"),
         ('<SteadyState Duration="60" PowerLow="0.9" PowerHigh="0.8"/>', [("W507", 3)], "1m @80-90%"),
         ('<SteadyState Duration="60" PowerLow="0" PowerHigh="0.8"/>', [("W507", 3)], "1m @1-80%"),
@@ -546,12 +559,13 @@ def test_every_importer_code_is_triggered_here() -> None:
     assert mine and all(f'"{c}"' in source for c in mine), mine
 
 
-# -- encodings -------------------------------------------------------------------------------------------------------------
+# -- encodings -----------------------------------------------------------------------------------------------
 
 
 def test_cp1252_with_a_warning() -> None:
     data = zwo(
-        '<SteadyState Duration="60" Power="1"><textevent timeoffset="0" message="Allez, vite !"/></SteadyState>',
+        '<SteadyState Duration="60" Power="1">'
+        '<textevent timeoffset="0" message="Allez, vite !"/></SteadyState>',
         "<name>Côte</name>",
     ).encode("cp1252")
     workout, diags = read(data)
@@ -576,7 +590,7 @@ def test_bom(encoding: str) -> None:
     assert workout is not None and workout.meta.name == "Côte" and diags == []
 
 
-# -- safety ------------------------------------------------------------------------------------------------------------------
+# -- safety --------------------------------------------------------------------------------------------------
 
 
 XXE = """<?xml version="1.0"?>
@@ -637,7 +651,7 @@ def test_huge_file_is_refused_before_parsing() -> None:
     assert workout is None and diags == [("E503", None)]
 
 
-# -- library and CLI ----------------------------------------------------------------------------------------------------------
+# -- library and CLI -----------------------------------------------------------------------------------------
 
 
 def test_read_and_load(tmp_path: Path) -> None:
@@ -704,7 +718,7 @@ def test_free_and_max_carry_no_power() -> None:
     assert [s.target for s in workout.steps if isinstance(s, Step)] == [FreeTarget(), MaxTarget()]
 
 
-# -- fuzzing: any file gives diagnostics or a workout whose text parses back ---------------------------------------------------
+# -- fuzzing: any file gives diagnostics or a workout whose text parses back ---------------------------------
 
 _BAD = st.sampled_from(["0", "-1", "abc", "", "1e3", "nan", "0.0", "2.5"])
 _KINDS = {
@@ -768,7 +782,8 @@ def _element(draw: st.DrawFn, depth: int = 0) -> str:
     children = ""
     if depth == 0 and draw(st.booleans()):
         children = "".join(
-            f"<textevent timeoffset={quoteattr(_value(draw, 'timeoffset'))} message={quoteattr(draw(_TEXT))}/>"
+            f"<textevent timeoffset={quoteattr(_value(draw, 'timeoffset'))} "
+            f"message={quoteattr(draw(_TEXT))}/>"
             for _ in range(draw(st.integers(0, 3)))
         )
     return f"<{tag}{text}>{children}</{tag}>"

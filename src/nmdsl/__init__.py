@@ -126,7 +126,18 @@ if TYPE_CHECKING:  # explicit "as" re-exports, for mypy --strict in users' code
     )
 
 _EXPORTS = {
-    "api": ("Output", "Result", "check", "check_file", "compile", "emit", "load", "parse", "parse_file", "read"),
+    "api": (
+        "Output",
+        "Result",
+        "check",
+        "check_file",
+        "compile",
+        "emit",
+        "load",
+        "parse",
+        "parse_file",
+        "read",
+    ),
     "formats.base": ("EmitOptions",),
     "language.writer": ("write",),
     "analysis.metrics": ("stats", "StatsOptions", "WorkoutStats"),

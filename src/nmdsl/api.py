@@ -19,7 +19,7 @@ from nmdsl.model import Workout
 if TYPE_CHECKING:
     from nmdsl.formats.base import EmitOptions
 
-from nmdsl.limits import MAX_FILE_BYTES  # noqa: E402  (re-exported)
+from nmdsl.limits import MAX_FILE_BYTES  # re-exported
 
 
 @dataclass

@@ -54,8 +54,8 @@ E, W = Severity.ERROR, Severity.WARNING
 
 #: Every diagnostic code of the language core.  Backends and importers add
 #: theirs with :func:`register` when they are imported;
-#: :func:`nmdsl.library.codes.all_codes` imports them all.  Codes are stable: a code is never reused for another
-#: meaning.  docs/diagnostics.md documents each one, and a test fails if a
+#: :func:`nmdsl.library.codes.all_codes` imports them all.  Codes are stable:
+#: a code is never reused for another meaning.  docs/diagnostics.md documents each one, and a test fails if a
 #: code is undocumented or never triggered by a test.
 #:
 #: Ranges: E0xx file and layout, E1xx header, E2xx values, E3xx meaning,

@@ -74,5 +74,17 @@ HR_PERCENT_LIMIT = 120
 #: ceiling are ours, so that a zone has two ends), else from ``max-hr:``
 #: (Garmin's default zones: 50-60-70-80-90-100% of max HR); with neither the
 #: numbers are unknown, never guessed.  docs/language.md gives the sources.
-HR_ZONES_PCT_LTHR: dict[int, tuple[int, int]] = {1: (65, 85), 2: (85, 90), 3: (90, 95), 4: (95, 100), 5: (100, 106)}
-HR_ZONES_PCT_MAX_HR: dict[int, tuple[int, int]] = {1: (50, 60), 2: (60, 70), 3: (70, 80), 4: (80, 90), 5: (90, 100)}
+HR_ZONES_PCT_LTHR: dict[int, tuple[int, int]] = {
+    1: (65, 85),
+    2: (85, 90),
+    3: (90, 95),
+    4: (95, 100),
+    5: (100, 106),
+}
+HR_ZONES_PCT_MAX_HR: dict[int, tuple[int, int]] = {
+    1: (50, 60),
+    2: (60, 70),
+    3: (70, 80),
+    4: (80, 90),
+    5: (90, 100),
+}

@@ -53,11 +53,26 @@ def _per_file_us(fn: Callable[[], object]) -> float:
 
 def _codec_messages(data: bytes) -> list[fc.Message]:
     """The messages of a file nmdsl wrote, rebuilt as codec input (same types, same sizes)."""
-    types = {fc.Mesg.FILE_ID: {0: fc.ENUM, 1: fc.UINT16, 3: fc.UINT32Z, 4: fc.UINT32},
-             fc.Mesg.WORKOUT: {4: fc.ENUM, 6: fc.UINT16, 8: fc.STRING, 11: fc.ENUM, 17: fc.STRING},
-             fc.Mesg.WORKOUT_STEP: {254: fc.UINT16, 0: fc.STRING, 1: fc.ENUM, 2: fc.UINT32, 3: fc.ENUM, 4: fc.UINT32,
-                                    5: fc.UINT32, 6: fc.UINT32, 7: fc.ENUM, 8: fc.STRING, 19: fc.ENUM,
-                                    20: fc.UINT32, 21: fc.UINT32, 22: fc.UINT32}}
+    types = {
+        fc.Mesg.FILE_ID: {0: fc.ENUM, 1: fc.UINT16, 3: fc.UINT32Z, 4: fc.UINT32},
+        fc.Mesg.WORKOUT: {4: fc.ENUM, 6: fc.UINT16, 8: fc.STRING, 11: fc.ENUM, 17: fc.STRING},
+        fc.Mesg.WORKOUT_STEP: {
+            254: fc.UINT16,
+            0: fc.STRING,
+            1: fc.ENUM,
+            2: fc.UINT32,
+            3: fc.ENUM,
+            4: fc.UINT32,
+            5: fc.UINT32,
+            6: fc.UINT32,
+            7: fc.ENUM,
+            8: fc.STRING,
+            19: fc.ENUM,
+            20: fc.UINT32,
+            21: fc.UINT32,
+            22: fc.UINT32,
+        },
+    }
     out = []
     for m in fc.decode_file(data).messages:
         fields = tuple(fc.Field(n, types[m.number][n], v) for n, v in m.fields.items()
@@ -79,9 +94,13 @@ def _sdk_encode(dicts: list[dict[str, object]]) -> bytes:
 
 
 def main() -> None:
-    sources = sorted((ROOT / "examples").glob("*.nm")) + sorted((ROOT / "tests" / "fit" / "compile").glob("*.nm"))
-    print(f"Python {platform.python_version()} on {platform.machine()}, garmin-fit-sdk "
-          f"{Profile['version']['major']}.{Profile['version']['minor']}; median of {REPEATS} x {LOOPS} runs\n")
+    sources = sorted((ROOT / "examples").glob("*.nm")) + sorted(
+        (ROOT / "tests" / "fit" / "compile").glob("*.nm")
+    )
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, garmin-fit-sdk "
+        f"{Profile['version']['major']}.{Profile['version']['minor']}; median of {REPEATS} x {LOOPS} runs\n"
+    )
     print("| file | steps | bytes | nmdsl emit (µs) | nmdsl codec (µs) | SDK Encoder (µs) | SDK / codec |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     ratios = []

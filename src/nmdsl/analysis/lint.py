@@ -547,7 +547,8 @@ def _w606_stride_too_hard(
             "W606",
             "a stride is fast but relaxed, never all-out; with max it is a sprint",
             span,
-            f"write sprint {_dur(step.duration_s)} for an all-out effort, or drop max to keep the stride default"
+            f"write sprint {_dur(step.duration_s)} for an all-out effort, or drop max to keep the stride "
+            "default"
             if step.duration_s is not None
             else "write sprint for an all-out effort, or drop max to keep the stride default",
         )

@@ -828,7 +828,8 @@ def format_table(st: WorkoutStats, file: str | None = None) -> str:
     rows.append(
         (
             "all-out",
-            f"{nm.all_out_efforts} effort{'s' if nm.all_out_efforts != 1 else ''}, {format_duration(nm.all_out_s)}",
+            f"{nm.all_out_efforts} effort{'s' if nm.all_out_efforts != 1 else ''}, "
+            f"{format_duration(nm.all_out_s)}",
         )
     )
     if nm.hard_s is not None:

@@ -243,7 +243,9 @@ def compile_cmd(
     for job, file, dests in zip(work, result.files, plan, strict=True):
         if file.ok and not (job.config.path is not None and str(job.config.path) in broken):
             # ERG and MRC are not asked of sessions other than bike ones: those have fewer outputs.
-            outputs = [(file.outputs[f], dest) for f, dest in zip(formats, dests) if f in file.outputs]
+            outputs = [
+                (file.outputs[f], dest) for f, dest in zip(formats, dests, strict=True) if f in file.outputs
+            ]
             _write_outputs(file, outputs)
     click.echo(RENDERERS[report_format](result), nl=False, err=report_format == "text")
     sys.exit(1 if result.errors else 0)
@@ -334,7 +336,12 @@ def _write_atomic(dest: Path, data: bytes, keep_mode: bool = False) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
-@click.option("--check", "check_only", is_flag=True, help="Write nothing; list the files that would change (exit 1 if any).")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; list the files that would change (exit 1 if any).",
+)
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of each change.")
 @_ftp_option
 def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool, ftp_w: float | None) -> None:
@@ -393,7 +400,8 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool, ftp_w: float 
     done = "would be reformatted" if dry else "reformatted"
     same = "left unchanged" if dry else "unchanged"
     click.echo(
-        f"{_plural(changed, 'file')} {done}, {unchanged} {same}" + (f", {broken} with errors" if broken else ""),
+        f"{_plural(changed, 'file')} {done}, {unchanged} {same}"
+        + (f", {broken} with errors" if broken else ""),
         err=True,
     )
     sys.exit(1 if broken or (check_only and changed) else 0)
@@ -419,7 +427,7 @@ def import_cmd(inputs: tuple[str, ...], output: str | None, strict: bool) -> Non
     _refuse_file_for_several(output, len(inputs) > 1)
     plan = _plan([(path, None) for path in inputs], output, [".nm"], len(inputs) > 1)
     failed = 0
-    for path, (dest,) in zip(inputs, plan):
+    for path, (dest,) in zip(inputs, plan, strict=True):
         result = load(path, strict=strict)
         _print_diagnostics(result.diagnostics, None)
         if result.workout is None or result.source is None:

@@ -88,7 +88,11 @@ def _options(
     from nmdsl.analysis.metrics import StatsOptions
 
     return StatsOptions(
-        max_effort_pct=max_effort_pct, free_ride_pct=free_ride_pct, ftp_w=ftp_w, hard_pct=hard_pct, easy_pct=easy_pct
+        max_effort_pct=max_effort_pct,
+        free_ride_pct=free_ride_pct,
+        ftp_w=ftp_w,
+        hard_pct=hard_pct,
+        easy_pct=easy_pct,
     )
 
 

@@ -82,7 +82,9 @@ def for_suffix(suffix: str) -> Importer:
     wanted = suffix.lower()
     for f in FORMATS.values():
         if f.reader is not None and f.suffix == wanted:
-            importer: Importer = getattr(importlib.import_module(f"nmdsl.formats.{f.folder}.read"), f.reader)()
+            importer: Importer = getattr(
+                importlib.import_module(f"nmdsl.formats.{f.folder}.read"), f.reader
+            )()
             return importer
     raise KeyError(f"cannot import {suffix or 'suffix-less'!r} files; known: {', '.join(suffixes())}")
 

@@ -268,7 +268,9 @@ def render(t: Tables) -> str:
     out.append("")
     out.append("#: (origin, size, tree name, expand single child, kept children or None, trailing Nones)")
     out.append("#: kept children: (position, inline its children, Nones before it)")
-    out.append("RULES: tuple[tuple[str, int, str, bool, tuple[tuple[int, bool, int], ...] | None, int], ...] = (")
+    out.append(
+        "RULES: tuple[tuple[str, int, str, bool, tuple[tuple[int, bool, int], ...] | None, int], ...] = ("
+    )
     out += [f"    {tuple(r)!r},  # {i}" for i, r in enumerate(t.rules)]
     out.append(")")
     return "\n".join(out) + "\n"

@@ -228,10 +228,7 @@ class Parser:
                     if rule.trailing_nones:
                         kept += [None] * rule.trailing_nones
                     children = kept
-                if rule.expand1 and len(children) == 1:
-                    value = children[0]
-                else:
-                    value = Tree(rule.tree, children)
+                value = children[0] if rule.expand1 and len(children) == 1 else Tree(rule.tree, children)
                 states.append(goto[states[-1]][rule.origin])
                 values.append(value)
                 if kind == END and states[-1] == accept:

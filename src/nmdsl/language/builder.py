@@ -11,24 +11,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from nmdsl.language._lalr import Token
-
-from nmdsl.language import drills
 from nmdsl.diagnostics import Report, Span
+from nmdsl.language import drills
+from nmdsl.language._lalr import Token
 from nmdsl.language.lexer import HEADER_KEYS
+from nmdsl.language.parser import BlockLine, CstNode, HeaderLine, StepLine, StepNode, TargetNode, span_of
+from nmdsl.language.values import Problem, distance_m, duration_s, number_range, ordered, pace, pace_range
+from nmdsl.limits import (  # re-exported: builder.ZONES is public
+    CADENCE_LIMITS_RPM,
+    FASTEST_PACE_S_PER_KM,
+    HEART_RATE_LIMITS_BPM,
+    HR_PERCENT_LIMIT,
+    MAX_CUE_CHARS,
+    MAX_HEADER_CHARS,
+    MAX_PERCENT,
+    MAX_WATTS,
+    ZONES,
+)
 from nmdsl.model import (
+    AnyHeartRateTarget,
     CadenceTarget,
     Cue,
     FreeTarget,
-    AnyHeartRateTarget,
     HeaderSpan,
     HeartRateEnd,
     HeartRatePercentTarget,
     HeartRateTarget,
     HeartRateZoneTarget,
-    LapEnd,
     IntensityTarget,
     Item,
+    LapEnd,
     MaxTarget,
     Metadata,
     PaceTarget,
@@ -40,20 +52,6 @@ from nmdsl.model import (
     WattsTarget,
     Workout,
     ZoneTarget,
-)
-from nmdsl.language.parser import BlockLine, CstNode, HeaderLine, StepLine, StepNode, TargetNode, span_of
-from nmdsl.language.values import Problem, distance_m, duration_s, number_range, ordered, pace, pace_range
-
-from nmdsl.limits import (  # noqa: E402  (re-exported: builder.ZONES is public)
-    CADENCE_LIMITS_RPM,
-    FASTEST_PACE_S_PER_KM,
-    HEART_RATE_LIMITS_BPM,
-    HR_PERCENT_LIMIT,
-    MAX_PERCENT,
-    MAX_CUE_CHARS,
-    MAX_HEADER_CHARS,
-    MAX_WATTS,
-    ZONES,
 )
 
 STEP_WORDS = ("warmup", "cooldown", "rest", "recovery", "sprint", "strides", "accel", "spinup")
@@ -139,7 +137,12 @@ class Builder:
                 self._too_long(f"the '{key}' value", len(value), MAX_HEADER_CHARS, vspan)
                 continue
             if not value:
-                self.report.add("E104", f"'{key}' has no value", span_of(h.key, h.value), f"write a value after '{key}:' or remove the line")
+                self.report.add(
+                    "E104",
+                    f"'{key}' has no value",
+                    span_of(h.key, h.value),
+                    f"write a value after '{key}:' or remove the line",
+                )
                 continue
             try:
                 name, parsed = _header_value(key, value)
@@ -183,7 +186,9 @@ class Builder:
     def _count(self, tok: Token) -> int | None:
         n = int(str(tok)[:-1])
         if n == 0:
-            self.report.add("E203", "a repeat of 0 times", span_of(tok), "remove the line, or repeat at least once: 1x")
+            self.report.add(
+                "E203", "a repeat of 0 times", span_of(tok), "remove the line, or repeat at least once: 1x"
+            )
             return None
         return n
 
@@ -276,9 +281,12 @@ class Builder:
         heart_rate: AnyHeartRateTarget | None = None
         first_seen: dict[str, TargetNode] = {}
         for t in raw.targets:
-            slot = {"CADENCE": "cadence", "BPM": "heart rate", "HR_ZONE": "heart rate", "HR_PCT": "heart rate"}.get(
-                t.kind, "intensity"
-            )
+            slot = {
+                "CADENCE": "cadence",
+                "BPM": "heart rate",
+                "HR_ZONE": "heart rate",
+                "HR_PCT": "heart rate",
+            }.get(t.kind, "intensity")
             if slot in first_seen:
                 other = first_seen[slot]
                 self.report.add(
@@ -408,8 +416,11 @@ class Builder:
                 "E301",
                 f"{what} are for run sessions; this is a bike session",
                 span,
-                "add 'sport: run' to the header for a run" + (
-                    "; write a duration instead (metres are 'mtr', 'm' is minutes)" if what == "distances" else ""
+                "add 'sport: run' to the header for a run"
+                + (
+                    "; write a duration instead (metres are 'mtr', 'm' is minutes)"
+                    if what == "distances"
+                    else ""
                 ),
             )
         else:
@@ -440,7 +451,9 @@ class Builder:
             ordered(text, lo, hi, "%")
             _plausible_percent(hi)
             if lo <= 0:
-                raise Problem("E208", f"{text} is zero", "a steady target above 0%; for no target write 'free'")
+                raise Problem(
+                    "E208", f"{text} is zero", "a steady target above 0%; for no target write 'free'"
+                )
             return PercentTarget(low_pct=float(lo), high_pct=float(hi), of=of, span=span)
         if kind == "WATTS":
             lo, hi = number_range(text, "W")
@@ -459,7 +472,11 @@ class Builder:
         if kind == "PACE":
             fast, slow = pace_range(text)
             if fast.s_per_km < FASTEST_PACE_S_PER_KM:
-                raise Problem("E208", f"{text} is faster than any human runs", "paces are minutes:seconds per km or mile")
+                raise Problem(
+                    "E208",
+                    f"{text} is faster than any human runs",
+                    "paces are minutes:seconds per km or mile",
+                )
             return PaceTarget(fast=fast, slow=slow, span=span)
         if kind == "BPM":
             lo, hi = number_range(text, "bpm")
@@ -469,14 +486,18 @@ class Builder:
         if kind == "HR_ZONE":
             zone = int(text[2:-2])
             if not 1 <= zone <= 5:
-                raise Problem("E205", f"there is no heart-rate zone Z{zone}hr", "heart-rate zones are Z1hr to Z5hr")
+                raise Problem(
+                    "E205", f"there is no heart-rate zone Z{zone}hr", "heart-rate zones are Z1hr to Z5hr"
+                )
             return HeartRateZoneTarget(zone=zone, span=span)
         if kind == "HR_PCT":
             share_of: Literal["lthr", "max_hr"] = "lthr" if text.endswith("lthr") else "max_hr"
             number_text = text[: -len("lthr")] if share_of == "lthr" else text[: -len("maxhr")]
             lo, hi = number_range(number_text, "%")
             ordered(text, lo, hi, "%")
-            key, have = ("lthr", self.meta.lthr_bpm) if share_of == "lthr" else ("max-hr", self.meta.max_hr_bpm)
+            key, have = (
+                ("lthr", self.meta.lthr_bpm) if share_of == "lthr" else ("max-hr", self.meta.max_hr_bpm)
+            )
             if have is None:
                 raise Problem(
                     "E214",
@@ -498,14 +519,22 @@ class Builder:
         if kind == "ramp":
             unit = "%" if text.endswith("%") else "W"
             if unit == "W" and self.sport == "run":
-                raise Problem("E301", "watts are for bike sessions; this is a run session", "ramp 80%-120% (of threshold speed)")
+                raise Problem(
+                    "E301",
+                    "watts are for bike sessions; this is a run session",
+                    "ramp 80%-120% (of threshold speed)",
+                )
             start, end = number_range(text, unit)
             if unit == "%":
                 _plausible_percent(max(start, end))
             elif max(start, end) > MAX_WATTS:
                 raise Problem("E208", f"{text} is more than {MAX_WATTS:.0f} W")
             return RampTarget(
-                start=float(start), end=float(end), unit="percent" if unit == "%" else "watts", of=of, span=span
+                start=float(start),
+                end=float(end),
+                unit="percent" if unit == "%" else "watts",
+                of=of,
+                span=span,
             )
         if kind == "max_effort":
             return MaxTarget(span=span)
@@ -516,12 +545,22 @@ class Builder:
 
 def _plausible_percent(pct: float) -> None:
     if pct > MAX_PERCENT:
-        raise Problem("E208", f"{pct:g}% is more than {MAX_PERCENT:.0f}%", "check for a typo; for all-out efforts write 'max'")
+        raise Problem(
+            "E208",
+            f"{pct:g}% is more than {MAX_PERCENT:.0f}%",
+            "check for a typo; for all-out efforts write 'max'",
+        )
 
 
-def _plausible(lo: float, hi: float, limits: tuple[int, int], code: str, what: str, unit: str, text: str) -> None:
+def _plausible(
+    lo: float, hi: float, limits: tuple[int, int], code: str, what: str, unit: str, text: str
+) -> None:
     if lo < limits[0] or hi > limits[1]:
-        raise Problem(code, f"{text}: a {what} outside {limits[0]}-{limits[1]} {unit}", f"check for a typo; a {what} is between {limits[0]} and {limits[1]} {unit}")
+        raise Problem(
+            code,
+            f"{text}: a {what} outside {limits[0]}-{limits[1]} {unit}",
+            f"check for a typo; a {what} is between {limits[0]} and {limits[1]} {unit}",
+        )
 
 
 def _header_value(key: str, value: str) -> tuple[str, Any]:
@@ -529,7 +568,14 @@ def _header_value(key: str, value: str) -> tuple[str, Any]:
         return key, value
     if key == "sport":
         if value not in ("bike", "run"):
-            guess = {"cycling": "bike", "ride": "bike", "bicycle": "bike", "running": "run", "bike": "bike", "run": "run"}.get(value.lower())
+            guess = {
+                "cycling": "bike",
+                "ride": "bike",
+                "bicycle": "bike",
+                "running": "run",
+                "bike": "bike",
+                "run": "run",
+            }.get(value.lower())
             raise Problem(
                 "E106",
                 f"unknown sport {value!r}",
@@ -543,9 +589,13 @@ def _header_value(key: str, value: str) -> tuple[str, Any]:
         try:
             ftp = float(v)
         except ValueError:
-            raise Problem("E106", f"ftp {value!r} is not a number of watts", "write it like 'ftp: 250' or 'ftp: 250W'") from None
+            raise Problem(
+                "E106", f"ftp {value!r} is not a number of watts", "write it like 'ftp: 250' or 'ftp: 250W'"
+            ) from None
         if not 1 <= ftp <= 1000:
-            raise Problem("E106", f"ftp {value} is not a plausible FTP", "an FTP in watts, between 1 and 1000")
+            raise Problem(
+                "E106", f"ftp {value} is not a plausible FTP", "an FTP in watts, between 1 and 1000"
+            )
         return "ftp_w", ftp
     if key == "threshold-pace":
         return "threshold_pace", pace(value)
@@ -553,7 +603,9 @@ def _header_value(key: str, value: str) -> tuple[str, Any]:
     try:
         bpm = int(value[:-3] if value.endswith("bpm") else value)
     except ValueError:
-        raise Problem("E106", f"{key} {value!r} is not a number of beats per minute", f"write it like '{key}: 170'") from None
+        raise Problem(
+            "E106", f"{key} {value!r} is not a number of beats per minute", f"write it like '{key}: 170'"
+        ) from None
     if not HEART_RATE_LIMITS_BPM[0] <= bpm <= HEART_RATE_LIMITS_BPM[1]:
         raise Problem("E207", f"{key} {bpm} bpm is not a plausible heart rate")
     return ("lthr_bpm" if key == "lthr" else "max_hr_bpm"), bpm

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from nmdsl.diagnostics import Report, Span
-from nmdsl.limits import MAX_DURATION_S, MAX_EXPANDED_CUES, MAX_EXPANDED_STEPS  # noqa: E402  (re-exported)
+from nmdsl.limits import MAX_DURATION_S, MAX_EXPANDED_CUES, MAX_EXPANDED_STEPS  # re-exported
 from nmdsl.model import (
     Item,
     Metadata,

@@ -23,6 +23,7 @@ docs/fmt.md describes the canonical layout and every spelling.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -110,10 +111,8 @@ def format_bytes(data: bytes, *, filename: str = "<input>", ftp_w: float | None 
     result = check(data, filename=filename, ftp_w=ftp_w)
     if result.workout is None:
         source = None
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             source = data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
         return FormatResult(None, result.diagnostics, False, source)
     # `check` succeeded, so the bytes are valid UTF-8; a BOM decodes to U+FEFF
     # and is kept by _format_valid like the line endings.
@@ -307,7 +306,7 @@ def _body(records: Sequence[_Record]) -> list[_Out]:
     next_code = _next_code_after(records)
     for i, r in enumerate(records):
         if isinstance(r, _Code):
-            columns = columns[: r.depth] + [r.indent]
+            columns = [*columns[: r.depth], r.indent]
             previous = r
             out.append((r.render(), r.opens_block))
         elif isinstance(r, _Comment):
@@ -315,7 +314,7 @@ def _body(records: Sequence[_Record]) -> list[_Out]:
             low = following.depth if following is not None else 0
             candidates = list(columns) if previous is not None else [0]
             if previous is not None and previous.opens_block and following is not None:
-                candidates = candidates[: previous.depth + 1] + [following.indent]
+                candidates = [*candidates[: previous.depth + 1], following.indent]
             depth = low
             for k in range(len(candidates) - 1, low - 1, -1):
                 if candidates[k] <= r.indent:
@@ -479,7 +478,7 @@ def _written_value(h: HeaderLine) -> str:
 # -- step lines -----------------------------------------------------------------------------------
 
 #: Targets in the writer's order: the intensity target, then cadence, then heart rate.
-_SLOT = {"CADENCE": 1, "BPM": 2}
+_SLOT = {"CADENCE": 1, "BPM": 2, "HR_ZONE": 2, "HR_PCT": 2}
 
 
 def _count(tok: Token | None) -> str:
@@ -492,6 +491,10 @@ def _step(s: StepNode, sport: Sport) -> str:
     if s.word is not None:
         words.append(str(s.word))
     words.append(_amount(s.amount, sport))
+    if s.bound is not None:
+        words.append(str(s.bound))
+    if s.estimate is not None:
+        words.append("~" + duration(duration_s(str(s.estimate)[1:])))
     # Any order reads the same (at most one target of each kind: E302).
     words.extend(_target(t) for t in sorted(s.targets, key=lambda t: _SLOT.get(t.kind, 0)))
     for cue in s.cues:
@@ -503,6 +506,8 @@ def _step(s: StepNode, sport: Sport) -> str:
 
 def _amount(tok: Token, sport: Sport) -> str:
     text = str(tok)
+    if tok.type in ("LAP", "UNTIL"):
+        return text
     if tok.type == "DISTANCE":
         return _distance(text)
     bare = minutes_written_bare(text)
@@ -539,6 +544,11 @@ def _target(t: TargetNode) -> str:
             return "@" + _range(text, "bpm")
         case "CADENCE":
             return _range(text, "rpm")
+        case "HR_ZONE":
+            return f"@Z{int(text[2:-2])}hr"
+        case "HR_PCT":
+            suffix = "lthr" if text.endswith("lthr") else "maxhr"
+            return "@" + _range(text[: -len(suffix)], "%") + suffix
         case "ZONE":
             return f"@Z{int(text[2:])}"
         case "PACE":

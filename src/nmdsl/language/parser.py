@@ -14,14 +14,14 @@ imports lark (see :mod:`nmdsl.language._grammar`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from nmdsl.diagnostics import Report, Span, quoted, unread_lines
 from nmdsl.language import _grammar
 from nmdsl.language._lalr import Parser, Token, Tree, UnexpectedToken
 from nmdsl.language.lexer import HEADER_KEYS, Line, TerminalTable, tokenize_line
 from nmdsl.limits import (
-    MAX_DEPTH,  # noqa: E402  (re-exported)
+    MAX_DEPTH,  # re-exported
     MAX_ERRORS,
     MAX_EXPANDED_CUES,
     MAX_EXPANDED_STEPS,
@@ -94,7 +94,7 @@ class BlockLine:
     body: list[CstNode] = field(default_factory=list)
 
 
-CstNode = Union[HeaderLine, StepLine, BlockLine]
+CstNode = HeaderLine | StepLine | BlockLine
 
 
 # Terminal names in words, for "expected ..." messages.
@@ -109,19 +109,41 @@ _WORDS = {
     "SLASH": "'/'",
     "COLON": "':'",
     "RAMP_RANGE": "the ramp's range (45%-70%)",
+    "LAP": "'lap'",
+    "UNTIL": "'until'",
+    "HR_BOUND": "a heart rate to end at (<130bpm, >165bpm)",
+    "ESTIMATE": "an estimate (~3m)",
     "$END": "the end of the line",
     "HEADER_VALUE": "a value",
     "HEADER_KEY": "a header line (name: ...)",
 }
 #: Terminals that are one fixed word: "found 'at'", not "found 'at' 'at'".
-_LITERALS = {"AT", "SLASH", "COLON", "RAMP", "MAX", "FREE"}
-_TARGETS = {"POWER_PCT", "WATTS", "ZONE", "PACE", "BPM", "CADENCE", "RAMP", "MAX", "FREE"}
-_TARGET_WORDS = "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm)"
+_LITERALS = {"AT", "SLASH", "COLON", "RAMP", "MAX", "FREE", "LAP", "UNTIL"}
+_TARGETS = {
+    "POWER_PCT",
+    "WATTS",
+    "ZONE",
+    "PACE",
+    "BPM",
+    "HR_ZONE",
+    "HR_PCT",
+    "CADENCE",
+    "RAMP",
+    "MAX",
+    "FREE",
+}
+_TARGET_WORDS = "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm, @Z2hr, @80%lthr)"
 
 
 def describe(kind: str) -> str:
     if kind in _TARGETS:
-        return {"CADENCE": "a cadence", "BPM": "a heart rate", "RAMP": "'ramp'"}.get(kind, "a target")
+        return {
+            "CADENCE": "a cadence",
+            "BPM": "a heart rate",
+            "HR_ZONE": "a heart rate",
+            "HR_PCT": "a heart rate",
+            "RAMP": "'ramp'",
+        }.get(kind, "a target")
     return _WORDS.get(kind, kind.lower())
 
 
@@ -129,7 +151,22 @@ def expected_words(expected: set[str]) -> str:
     words: list[str] = []
     if expected & _TARGETS:
         words.append(_TARGET_WORDS)
-    order = ["INTENSITY", "DRILL", "DURATION", "DISTANCE", "RAMP_RANGE", "STRING", "AT", "SLASH", "COLON", "$END"]
+    order = [
+        "INTENSITY",
+        "DRILL",
+        "DURATION",
+        "DISTANCE",
+        "LAP",
+        "UNTIL",
+        "HR_BOUND",
+        "ESTIMATE",
+        "RAMP_RANGE",
+        "STRING",
+        "AT",
+        "SLASH",
+        "COLON",
+        "$END",
+    ]
     for k in order:
         if k in expected:
             words.append(_WORDS[k])
@@ -377,10 +414,10 @@ def _recipe(tree: Tree, tokens: list[Token]) -> tuple[Any, ...] | None:
         if isinstance(node, BlockLine):
             return ("block", at(node.count))
         steps = []
-        for raw, sub in zip(node.steps, [c for c in tree.children if not isinstance(c, Token)]):
+        for raw, sub in zip(node.steps, [c for c in tree.children if not isinstance(c, Token)], strict=False):
             targets = []
             trees = [c for c in sub.children if isinstance(c, Tree) and c.data not in ("amount", "cue")]
-            for t, child in zip(raw.targets, trees):
+            for t, child in zip(raw.targets, trees, strict=False):
                 toks = [x for x in child.children if isinstance(x, Token)]
                 last = None if child.data == "target" else at(toks[-1])
                 targets.append((t.kind, at(t.value), at(toks[0]), last))
@@ -459,6 +496,10 @@ def _syntax_message(exc: UnexpectedToken, line: Line) -> tuple[str, Span, str | 
         hint = "only a repeat count takes ':' (3x:), with the block's lines indented below"
     elif tok.type in _TARGETS and not expected & _TARGETS:
         hint = "targets come after the duration, and cues after the targets"
+    elif tok.type == "ESTIMATE":
+        hint = "~D follows 'lap', 'until <Nbpm' or a distance, before the targets: lap ~10m @Z2"
+    elif tok.type == "UNTIL":
+        hint = "'until' ends a step on a heart rate: until <130bpm (in place of a duration)"
     elif tok.type in ("DURATION", "DISTANCE") and "SLASH" in expected:
         hint = "separate the steps of a repeat with ' / '"
     elif tok.type == "$END" and expected <= {"DURATION", "DISTANCE", "INTENSITY", "DRILL"}:

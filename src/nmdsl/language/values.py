@@ -45,7 +45,8 @@ def duration_ms(text: str, *, allow_zero: bool = False) -> int:
                 raise Problem(
                     "E202",
                     f"{text!r}: minutes must be 0-59 in m:ss",
-                    f"write {m // 60}:{m % 60:02d}:{s:02d}{tail} (h:mm:ss) or {m}m{f'{s}{tail}s' if s or tail else ''}",
+                    f"write {m // 60}:{m % 60:02d}:{s:02d}{tail} (h:mm:ss) or "
+                    f"{m}m{f'{s}{tail}s' if s or tail else ''}",
                 )
             _check_seconds(text, s)
             total = (m * 60 + s) * 1000

@@ -15,17 +15,17 @@ from nmdsl.language import drills
 from nmdsl.limits import MAX_CUE_CHARS, MAX_HEADER_CHARS
 from nmdsl.model import (
     METRES_PER_MILE,
+    AnyHeartRateTarget,
     CadenceTarget,
     Cue,
     FreeTarget,
-    AnyHeartRateTarget,
     HeartRateEnd,
     HeartRatePercentTarget,
     HeartRateTarget,
     HeartRateZoneTarget,
-    LapEnd,
     IntensityTarget,
     Item,
+    LapEnd,
     MaxTarget,
     Metadata,
     Pace,
@@ -212,7 +212,9 @@ def step_text(step: Step, sport: Sport, *, recovery_position: bool = False) -> s
     words: list[str] = []
     # A recovery says so where nothing else makes it one: not after a '/'.
     keyword: str | None = None
-    if step.intensity in ("warmup", "cooldown", "rest") or (step.intensity == "recovery" and not recovery_position):
+    if step.intensity in ("warmup", "cooldown", "rest") or (
+        step.intensity == "recovery" and not recovery_position
+    ):
         keyword = step.intensity
     defaults = drills.defaults(step.drill, sport) if step.drill else None
     if defaults is not None and keyword is None:
@@ -221,11 +223,20 @@ def step_text(step: Step, sport: Sport, *, recovery_position: bool = False) -> s
         words.append(keyword)
     words.append(end_text(step))
     written_drill = defaults is not None and keyword is None
-    if step.target is not None and not (written_drill and defaults is not None and step.target == defaults.target):
-        if not (keyword == "rest" and isinstance(step.target, FreeTarget) and step.cadence is None
-                and step.heart_rate is None):
-            words.append(target_text(step.target))
-    if step.cadence is not None and not (written_drill and defaults is not None and step.cadence == defaults.cadence):
+    if (
+        step.target is not None
+        and not (written_drill and defaults is not None and step.target == defaults.target)
+        and not (
+            keyword == "rest"
+            and isinstance(step.target, FreeTarget)
+            and step.cadence is None
+            and step.heart_rate is None
+        )
+    ):
+        words.append(target_text(step.target))
+    if step.cadence is not None and not (
+        written_drill and defaults is not None and step.cadence == defaults.cadence
+    ):
         words.append(_cadence(step.cadence))
     if step.heart_rate is not None:
         words.append(_hr(step.heart_rate))
@@ -265,7 +276,9 @@ def _reads_back(steps: Sequence[Step], sport: Sport) -> bool:
     for i, s in enumerate(steps):
         if s.implicit:
             return False
-        if s.intensity in ("warmup", "cooldown", "rest") or (i == 0 and s.intensity == "recovery" and not s.drill):
+        if s.intensity in ("warmup", "cooldown", "rest") or (
+            i == 0 and s.intensity == "recovery" and not s.drill
+        ):
             continue
         drill = _is_drill(s, sport)
         # After a '/' a step is a recovery, unless it is a drill (always work).
@@ -273,9 +286,7 @@ def _reads_back(steps: Sequence[Step], sport: Sport) -> bool:
         if s.intensity != expected:
             return False
     # A lone drill on a line with a count would get a default recovery added.
-    if len(steps) == 1 and steps[0].drill is not None:
-        return False
-    return True
+    return not (len(steps) == 1 and steps[0].drill is not None)
 
 
 def _items(items: Sequence[Item], sport: Sport, depth: int) -> list[str]:
@@ -308,6 +319,8 @@ def _items(items: Sequence[Item], sport: Sport, depth: int) -> list[str]:
             out.append(pad + step_text(item, sport))
             i += 1
             continue
-        out.append(pad + " / ".join(step_text(s, sport, recovery_position=k > 0) for k, s in enumerate(group)))
+        out.append(
+            pad + " / ".join(step_text(s, sport, recovery_position=k > 0) for k, s in enumerate(group))
+        )
         i = j
     return out

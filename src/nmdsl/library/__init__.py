@@ -27,13 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nmdsl.diagnostics import (
-    Code,
     Diagnostic,
     Report,
     Severity,
     Span,
     cap_warnings,
-    register,
     sort_diagnostics,
 )
 from nmdsl.library import codes as _codes  # noqa: F401  (registers the library's codes)
@@ -293,7 +291,9 @@ def _compile_all(
     wanted: list[str] = []
     if build is not None:
         sport = workout.meta.sport
-        wanted = [f for f in build.formats if sport == "bike" or f not in BIKE_ONLY_FORMATS] or list(build.formats)
+        wanted = [f for f in build.formats if sport == "bike" or f not in BIKE_ONLY_FORMATS] or list(
+            build.formats
+        )
     targets = targets_for(workout.meta.sport, cfg) if build is None or cfg.targets is not None else []
     formats = [*wanted, *(t for t in targets if t not in wanted)]
     # check says which format a problem is about; compile only when it is asked for several.
@@ -419,7 +419,11 @@ def disable_comments(source: str, file: str) -> tuple[frozenset[str], list[Diagn
                         first_more = Span.point(number, col + len(part) - len(part.lstrip()), len(code))
                 else:
                     span = Span.point(number, col + len(part) - len(part.lstrip()), len(code))
-                    why = "is an error: errors cannot be disabled" if code in codes else "is not a diagnostic code"
+                    why = (
+                        "is an error: errors cannot be disabled"
+                        if code in codes
+                        else "is not a diagnostic code"
+                    )
                     problems.append(_diag("W103", f"'{code}' {why}", file, span, _W103_HINT))
             col += len(part) + 1
     if more:

@@ -95,10 +95,7 @@ def load(path: Path, report: Report) -> Config:
         span = Span.point(int(m.group(1)), int(m.group(2))) if m else None
         report.add("E011", f"not valid TOML: {exc}", span)
         return Config(path=path)
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("nmdsl", {})
-    else:
-        table = data
+    table = data.get("tool", {}).get("nmdsl", {}) if path.name == "pyproject.toml" else data
     return _validate(path, table, report)
 
 

@@ -100,7 +100,9 @@ def github(result: LibraryResult) -> str:
                 f"endLine={d.span.end_line}",
                 f"endColumn={d.span.end_column}",
             ]
-        props.append(f"title={_escape_property(f'{d.code} {CODES[d.code].title}' if d.code in CODES else d.code)}")
+        props.append(
+            f"title={_escape_property(f'{d.code} {CODES[d.code].title}' if d.code in CODES else d.code)}"
+        )
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
         kind = "error" if d.is_error else "warning"
         lines.append(f"::{kind} {','.join(props)}::{_escape_data(message)}")

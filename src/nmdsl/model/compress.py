@@ -75,7 +75,9 @@ def _fold_once(items: list[Item], max_pattern: int) -> list[Item]:
                 inner = body[0]
                 out.append(Repeat(count=inner.count * best_count, steps=inner.steps, block=inner.block))
             else:
-                out.append(Repeat(count=best_count, steps=tuple(body), block=len(body) > 0 and _needs_block(body)))
+                out.append(
+                    Repeat(count=best_count, steps=tuple(body), block=len(body) > 0 and _needs_block(body))
+                )
             i += best_len * best_count
         else:
             out.append(items[i])

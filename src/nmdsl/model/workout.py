@@ -32,7 +32,7 @@ import dataclasses
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal
 
 from nmdsl.diagnostics import Span
 
@@ -248,15 +248,9 @@ class PaceTarget(Node):
 
 #: Any intensity target.  (The model's own fields name the union with
 #: pydantic's discriminator on ``kind``, read only when pydantic builds.)
-IntensityTarget = Union[
-    PercentTarget,
-    WattsTarget,
-    ZoneTarget,
-    RampTarget,
-    MaxTarget,
-    FreeTarget,
-    PaceTarget,
-]
+IntensityTarget = (
+    PercentTarget | WattsTarget | ZoneTarget | RampTarget | MaxTarget | FreeTarget | PaceTarget
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -303,7 +297,7 @@ class HeartRatePercentTarget(Node):
 
 
 #: A heart-rate target: bpm, a zone, or a share of LTHR or max HR.
-AnyHeartRateTarget = Union[HeartRateTarget, HeartRateZoneTarget, HeartRatePercentTarget]
+AnyHeartRateTarget = HeartRateTarget | HeartRateZoneTarget | HeartRatePercentTarget
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -325,7 +319,7 @@ class HeartRateEnd(Node):
 
 
 #: How a step ends when it is neither a time nor a distance.
-StepEnd = Union[LapEnd, HeartRateEnd]
+StepEnd = LapEnd | HeartRateEnd
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -382,7 +376,7 @@ class Repeat(Node):
 
     kind: Literal["repeat"] = "repeat"
     count: Annotated[int, Field(ge=1)]
-    steps: tuple[Annotated[Union[Step, Repeat], Field(discriminator="kind")], ...]
+    steps: tuple[Annotated[Step | Repeat, Field(discriminator="kind")], ...]
     #: True for the ``Nx:`` block form, False for the one-line form.
     block: bool = False
     span: Span | None = None
@@ -393,7 +387,7 @@ class Repeat(Node):
 
 
 #: A step or a repeat: what a workout and a repeat hold.
-Item = Union[Step, Repeat]
+Item = Step | Repeat
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -435,7 +429,7 @@ class Workout(Node):
     """A whole session: its header and its steps."""
 
     meta: Metadata = Metadata()
-    steps: tuple[Annotated[Union[Step, Repeat], Field(discriminator="kind")], ...] = ()
+    steps: tuple[Annotated[Step | Repeat, Field(discriminator="kind")], ...] = ()
 
     def timeline(self) -> list[Segment]:
         """The flattened timeline: every step in the order it is done."""
@@ -533,7 +527,7 @@ def iter_steps(
             yield item, iteration
         else:
             for i in range(item.count):
-                yield from iter_steps(item.steps, iteration + (i,))
+                yield from iter_steps(item.steps, (*iteration, i))
 
 
 #: The last workout's timeline: ``check`` compiles one workout to several

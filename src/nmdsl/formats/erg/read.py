@@ -201,7 +201,8 @@ def _parse(text: str, report: Report) -> _Course | None:
                 # The common case at once (a file can hold 400,000 rows): two
                 # plain numbers, in time order, within 24 hours.
                 minutes = float(row.group(1))
-                if (not points or minutes >= points[-1].minutes) and minutes * 60_000 <= MAX_DURATION_S * 1000:
+                in_order = not points or minutes >= points[-1].minutes
+                if in_order and minutes * 60_000 <= MAX_DURATION_S * 1000:
                     points.append(_Point(number, minutes, float(row.group(2)), row.group(3) == "%"))
                     continue
         if line.startswith(";"):
@@ -238,7 +239,12 @@ def _parse(text: str, report: Report) -> _Course | None:
         return None
     end = Span.point(max(number - (1 if raw == "" else 0), 1), 1)
     if not course.saw_data_section:
-        report.add("E520", "the file has no [COURSE DATA] section", end, "an ERG/MRC file lists its points in [COURSE DATA]")
+        report.add(
+            "E520",
+            "the file has no [COURSE DATA] section",
+            end,
+            "an ERG/MRC file lists its points in [COURSE DATA]",
+        )
         return None
     if last_marker is not None and not last_marker[1]:
         at, _, name = last_marker
@@ -431,7 +437,9 @@ def _steps(course: _Course, unit: Unit, ftp: float | None, report: Report) -> li
     # The language's limits (nmdsl.limits), reported where the file passes them.
     too_long = next((i for i, t in enumerate(times) if t > MAX_DURATION_S * 1000), None)
     if too_long is not None:  # pragma: no cover - _parse stops at the row past 24 hours
-        report.add("E305", "the workout lasts more than 24 hours", Span.point(course.points[too_long].line, 1))
+        report.add(
+            "E305", "the workout lasts more than 24 hours", Span.point(course.points[too_long].line, 1)
+        )
         return None
     # A step is (first point, last point).  Two points at one time are a
     # boundary, as nmdsl writes them; segments sharing a point merge while
@@ -450,7 +458,10 @@ def _steps(course: _Course, unit: Unit, ftp: float | None, report: Report) -> li
         at = course.points[bounds[MAX_EXPANDED_STEPS][0]].line
         report.add("E305", f"the workout has more than {MAX_EXPANDED_STEPS:,} steps", Span.point(at, 1))
         return None
-    return [_step(times[a], times[b], values[a], values[b], unit, course.points[a].line, report) for a, b in bounds]
+    return [
+        _step(times[a], times[b], values[a], values[b], unit, course.points[a].line, report)
+        for a, b in bounds
+    ]
 
 
 def _step(t0: int, t1: int, v0: float, v1: float, unit: Unit, line: int, report: Report) -> Step:
@@ -512,7 +523,12 @@ def _join(items: list[Item]) -> list[Item]:
             else:
                 item = item.model_copy(update={"steps": tuple(body)})
         before = out[-1] if out else None
-        if isinstance(before, Step) and isinstance(item, Step) and _steady(item) and item.target == before.target:
+        if (
+            isinstance(before, Step)
+            and isinstance(item, Step)
+            and _steady(item)
+            and item.target == before.target
+        ):
             shift = before.duration_s or 0
             moved = tuple(c.model_copy(update={"offset_s": c.offset_s + shift}) for c in item.cues)
             out[-1] = before.model_copy(
@@ -548,7 +564,11 @@ def _label(items: list[Item]) -> list[Item]:
     if len(out) < 2:
         return out  # a lone ramp is the workout (a ramp test), not its warmup
     first, last = out[0], out[-1]
-    if isinstance(first, Step) and isinstance(first.target, RampTarget) and first.target.end > first.target.start:
+    if (
+        isinstance(first, Step)
+        and isinstance(first.target, RampTarget)
+        and first.target.end > first.target.start
+    ):
         out[0] = first.model_copy(update={"intensity": "warmup"})
     if isinstance(last, Step) and isinstance(last.target, RampTarget) and last.target.end < last.target.start:
         out[-1] = last.model_copy(update={"intensity": "cooldown"})

@@ -343,11 +343,17 @@ class _CourseBackend:
         if step.cadence is not None:
             c = step.cadence
             rpm = f"{c.low_rpm}rpm" if c.low_rpm == c.high_rpm else f"{c.low_rpm}-{c.high_rpm}rpm"
-            diags.add("W452", f"the cadence target {rpm} is dropped: {fmt} files carry power only", c.span or span)
+            diags.add(
+                "W452", f"the cadence target {rpm} is dropped: {fmt} files carry power only", c.span or span
+            )
         if step.heart_rate is not None:
             h = step.heart_rate
             bpm = f"{h.low_bpm}bpm" if h.low_bpm == h.high_bpm else f"{h.low_bpm}-{h.high_bpm}bpm"
-            diags.add("W453", f"the heart-rate target {bpm} is dropped: {fmt} files carry power only", h.span or span)
+            diags.add(
+                "W453",
+                f"the heart-rate target {bpm} is dropped: {fmt} files carry power only",
+                h.span or span,
+            )
         level = self._level(step, span, diags, options)
         if level is None:
             return None
@@ -356,7 +362,11 @@ class _CourseBackend:
         if values is None:
             return None
         if min(values) < 0:
-            diags.add("E454", f"a power of {value_text(min(values))} cannot be written: {fmt} values are positive", span)
+            diags.add(
+                "E454",
+                f"a power of {value_text(min(values))} cannot be written: {fmt} values are positive",
+                span,
+            )
             return None
         return values
 
@@ -388,7 +398,11 @@ class _CourseBackend:
                 return options.max_effort_pct, options.max_effort_pct, "percent"
             case PercentTarget():
                 if t.of != "ftp":
-                    diags.add("E453", f"a % of threshold speed is a running target: {fmt} files carry power", t.span or span)
+                    diags.add(
+                        "E453",
+                        f"a % of threshold speed is a running target: {fmt} files carry power",
+                        t.span or span,
+                    )
                     return None
                 mid = self._middle(t.low_pct, t.high_pct, "%", t.span or span, diags)
                 return mid, mid, "percent"
@@ -400,7 +414,11 @@ class _CourseBackend:
                 return mid, mid, "percent"
             case RampTarget():
                 if t.of != "ftp":
-                    diags.add("E453", f"a % of threshold speed is a running target: {fmt} files carry power", t.span or span)
+                    diags.add(
+                        "E453",
+                        f"a % of threshold speed is a running target: {fmt} files carry power",
+                        t.span or span,
+                    )
                     return None
                 return t.start, t.end, t.unit
             case PaceTarget():
@@ -410,7 +428,13 @@ class _CourseBackend:
                 assert_never(t)
 
     def _middle(
-        self, low: float, high: float, unit: str, span: Span | None, diags: _Diagnostics, label: str | None = None
+        self,
+        low: float,
+        high: float,
+        unit: str,
+        span: Span | None,
+        diags: _Diagnostics,
+        label: str | None = None,
     ) -> float:
         mid = (low + high) / 2
         if low != high:
@@ -425,7 +449,12 @@ class _CourseBackend:
         return mid
 
     def _convert(
-        self, course: _Course, values: tuple[float, float], unit: Unit, span: Span | None, options: EmitOptions
+        self,
+        course: _Course,
+        values: tuple[float, float],
+        unit: Unit,
+        span: Span | None,
+        options: EmitOptions,
     ) -> tuple[float, float] | None:
         if unit == self.unit:
             return values
@@ -479,8 +508,8 @@ class _CourseBackend:
             if ftp != options.ftp_w:
                 diags.add(
                     "W456",
-                    f"ftp {value_text(options.ftp_w)} W is written as FTP = {ftp}: Golden Cheetah reads FTP as "
-                    "a whole number (a decimal one becomes 0); the watts are computed from the exact FTP",
+                    f"ftp {value_text(options.ftp_w)} W is written as FTP = {ftp}: Golden Cheetah reads FTP "
+                    "as a whole number (a decimal one becomes 0); the watts are computed from the exact FTP",
                     meta.span_of("ftp"),
                 )
             lines.append(f"FTP = {ftp}")

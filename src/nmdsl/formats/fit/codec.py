@@ -126,7 +126,9 @@ def _block_tables() -> tuple[list[bytes], list[bytes], list[int], list[int]]:
     return own_low, own_high, carry_low, carry_high
 
 
-def _crc_blocks(data: bytes, count: int, crc: int, tables: tuple[list[bytes], list[bytes], list[int], list[int]]) -> int:
+def _crc_blocks(
+    data: bytes, count: int, crc: int, tables: tuple[list[bytes], list[bytes], list[int], list[int]]
+) -> int:
     """The CRC after the first ``count`` blocks of ``data``, from ``crc``."""
     own_low, own_high, carry_low, carry_high = tables
     end = count * _BLOCK
@@ -241,10 +243,26 @@ class FileType:
 
     ACTIVITY = 4
     WORKOUT = 5
-    NAMES: ClassVar[dict[int, str]] = {1: "device", 2: "settings", 3: "sport", 4: "activity", 5: "workout", 6: "course",
-             7: "schedules", 9: "weight", 10: "totals", 11: "goals", 14: "blood_pressure",
-             15: "monitoring_a", 20: "activity_summary", 28: "monitoring_daily", 32: "monitoring_b",
-             34: "segment", 35: "segment_list", 40: "exd_configuration"}
+    NAMES: ClassVar[dict[int, str]] = {
+        1: "device",
+        2: "settings",
+        3: "sport",
+        4: "activity",
+        5: "workout",
+        6: "course",
+        7: "schedules",
+        9: "weight",
+        10: "totals",
+        11: "goals",
+        14: "blood_pressure",
+        15: "monitoring_a",
+        20: "activity_summary",
+        28: "monitoring_daily",
+        32: "monitoring_b",
+        34: "segment",
+        35: "segment_list",
+        40: "exd_configuration",
+    }
 
 
 class Sport:
@@ -297,17 +315,39 @@ class Duration:
     TIME_ONLY = 31
     #: Every repeat kind: the step's duration_value names the first repeated step.
     REPEATS: ClassVar[frozenset[int]] = frozenset({6, 7, 8, 9, 10, 11, 12, 13, 17, 18, 27})
-    NAMES: ClassVar[dict[int, str]] = {0: "time", 1: "distance", 2: "hr_less_than", 3: "hr_greater_than", 4: "calories",
-             5: "open", 6: "repeat_until_steps_cmplt", 7: "repeat_until_time", 8: "repeat_until_distance",
-             9: "repeat_until_calories", 10: "repeat_until_hr_less_than",
-             11: "repeat_until_hr_greater_than", 12: "repeat_until_power_less_than",
-             13: "repeat_until_power_greater_than", 14: "power_less_than", 15: "power_greater_than",
-             16: "training_peaks_tss", 17: "repeat_until_power_last_lap_less_than",
-             18: "repeat_until_max_power_last_lap_less_than", 19: "power_3s_less_than",
-             20: "power_10s_less_than", 21: "power_30s_less_than", 22: "power_3s_greater_than",
-             23: "power_10s_greater_than", 24: "power_30s_greater_than", 25: "power_lap_less_than",
-             26: "power_lap_greater_than", 27: "repeat_until_training_peaks_tss", 28: "repetition_time",
-             29: "reps", 31: "time_only"}
+    NAMES: ClassVar[dict[int, str]] = {
+        0: "time",
+        1: "distance",
+        2: "hr_less_than",
+        3: "hr_greater_than",
+        4: "calories",
+        5: "open",
+        6: "repeat_until_steps_cmplt",
+        7: "repeat_until_time",
+        8: "repeat_until_distance",
+        9: "repeat_until_calories",
+        10: "repeat_until_hr_less_than",
+        11: "repeat_until_hr_greater_than",
+        12: "repeat_until_power_less_than",
+        13: "repeat_until_power_greater_than",
+        14: "power_less_than",
+        15: "power_greater_than",
+        16: "training_peaks_tss",
+        17: "repeat_until_power_last_lap_less_than",
+        18: "repeat_until_max_power_last_lap_less_than",
+        19: "power_3s_less_than",
+        20: "power_10s_less_than",
+        21: "power_30s_less_than",
+        22: "power_3s_greater_than",
+        23: "power_10s_greater_than",
+        24: "power_30s_greater_than",
+        25: "power_lap_less_than",
+        26: "power_lap_greater_than",
+        27: "repeat_until_training_peaks_tss",
+        28: "repetition_time",
+        29: "reps",
+        31: "time_only",
+    }
 
 
 class Target:
@@ -327,9 +367,22 @@ class Target:
     SWIM_STROKE = 11
     SPEED_LAP = 12
     HEART_RATE_LAP = 13
-    NAMES: ClassVar[dict[int, str]] = {0: "speed", 1: "heart_rate", 2: "open", 3: "cadence", 4: "power", 5: "grade",
-             6: "resistance", 7: "power_3s", 8: "power_10s", 9: "power_30s", 10: "power_lap",
-             11: "swim_stroke", 12: "speed_lap", 13: "heart_rate_lap"}
+    NAMES: ClassVar[dict[int, str]] = {
+        0: "speed",
+        1: "heart_rate",
+        2: "open",
+        3: "cadence",
+        4: "power",
+        5: "grade",
+        6: "resistance",
+        7: "power_3s",
+        8: "power_10s",
+        9: "power_30s",
+        10: "power_lap",
+        11: "swim_stroke",
+        12: "speed_lap",
+        13: "heart_rate_lap",
+    }
 
 
 #: ``workout_hr`` / ``workout_power``: values above these offsets are absolute.
@@ -410,7 +463,9 @@ def _pack_value(f: Field, size: int) -> bytes:
         if b"\x00" in raw:
             raise FitEncodeError(label, f.value, "text may not contain NUL (it ends a FIT string)")
         if not raw:
-            raise FitEncodeError(label, f.value, "an empty string reads back as 'no value'; leave the field out")
+            raise FitEncodeError(
+                label, f.value, "an empty string reads back as 'no value'; leave the field out"
+            )
         if len(raw) + 1 > size:
             raise FitEncodeError(label, f.value, f"{len(raw)} bytes + NUL do not fit {size} bytes")
         return raw + b"\x00" * (size - len(raw))
@@ -424,7 +479,9 @@ def _pack_value(f: Field, size: int) -> bytes:
     if not base.low <= value <= base.high:
         raise FitEncodeError(label, value, f"outside {base.name}'s range {base.low}..{base.high}")
     if (value & ((1 << (8 * base.size)) - 1)) == base.invalid:
-        raise FitEncodeError(label, value, f"{value} is {base.name}'s 'invalid' marker and would read back as no value")
+        raise FitEncodeError(
+            label, value, f"{value} is {base.name}'s 'invalid' marker and would read back as no value"
+        )
     return struct.pack("<" + base.code, value)
 
 
@@ -519,7 +576,7 @@ class Layout:
     path never accepts what the checked path refuses, and gives its bytes.
     """
 
-    __slots__ = ("number", "key", "definition", "_struct", "_ints", "_strings")
+    __slots__ = ("_ints", "_strings", "_struct", "definition", "key", "number")
 
     def __init__(self, number: int, fields: Sequence[tuple[int, BaseType, int]]):
         self.number = number
@@ -602,9 +659,9 @@ class RecordWriter:
             raise FitEncodeError(f"message {message.number}", len(message.fields), "more than 255 fields")
         layout: tuple[object, ...] = (
             message.number,
-            tuple((f.number, size, f.base.number) for f, size in zip(message.fields, sizes)),
+            tuple((f.number, size, f.base.number) for f, size in zip(message.fields, sizes, strict=True)),
         )
-        payload = b"".join(_pack_value(f, size) for f, size in zip(message.fields, sizes))
+        payload = b"".join(_pack_value(f, size) for f, size in zip(message.fields, sizes, strict=True))
         self._emit(message, layout, payload)
 
     def write_packed(self, layout: Layout, payload: bytes) -> None:
@@ -634,9 +691,11 @@ class RecordWriter:
         if local is None:
             local = self._take_local(layout)
             shape: tuple[tuple[int, int, int], ...] = layout[1]  # type: ignore[assignment]
-            for f, (_, size, _) in zip(message.fields, shape):
+            for f, (_, size, _) in zip(message.fields, shape, strict=True):
                 if not 0 <= f.number <= 255 or not 1 <= size <= 255:
-                    raise FitEncodeError(f.name or f"field {f.number}", size, "field number and size are one byte")
+                    raise FitEncodeError(
+                        f.name or f"field {f.number}", size, "field number and size are one byte"
+                    )
             # Definition: header (bit 6 set), reserved, architecture 0 = little
             # endian, global message number, field count, then per field:
             # number, size in bytes, base type byte.
@@ -756,13 +815,17 @@ def read_header(data: bytes) -> Header:
         raise FitDecodeError("truncated", "the file ends inside its header")
     protocol, profile, data_size = data[1], *struct.unpack_from("<HI", data, 2)
     if protocol >> 4 > 2:
-        raise FitDecodeError("not_fit", f"FIT protocol version {protocol >> 4}.{protocol & 15} is not supported")
+        raise FitDecodeError(
+            "not_fit", f"FIT protocol version {protocol >> 4}.{protocol & 15} is not supported"
+        )
     crc: int | None = None
     if size >= 14:
         crc = struct.unpack_from("<H", data, 12)[0]
         # 0 means "not computed" (the protocol allows it; older devices write it).
         if crc != 0 and crc != crc16(data[:12]):
-            raise FitDecodeError("crc", f"the header CRC is {crc:#06x}, but the header's bytes give {crc16(data[:12]):#06x}")
+            raise FitDecodeError(
+                "crc", f"the header CRC is {crc:#06x}, but the header's bytes give {crc16(data[:12]):#06x}"
+            )
     return Header(size, protocol, profile, data_size, crc)
 
 
@@ -785,7 +848,8 @@ def check_file(data: bytes) -> tuple[Header, int]:
     computed = crc16(memoryview(data)[:end])
     if stored != computed:
         raise FitDecodeError(
-            "crc", f"the file CRC is {stored:#06x}, but the file's bytes give {computed:#06x}: the file is corrupt"
+            "crc",
+            f"the file CRC is {stored:#06x}, but the file's bytes give {computed:#06x}: the file is corrupt",
         )
     return header, len(data) - end - 2
 
@@ -827,7 +891,9 @@ def iter_messages(data: bytes, header: Header) -> Iterator[DecodedMessage]:
             continue
         d = defs.get(local)
         if d is None:
-            raise FitDecodeError("malformed", f"a data record uses local message type {local} before defining it", start)
+            raise FitDecodeError(
+                "malformed", f"a data record uses local message type {local} before defining it", start
+            )
         if pos + d.size > end:
             name = MESG_NAMES.get(d.number, f"message {d.number}")
             raise FitDecodeError("malformed", f"a {name} record runs past the end of the data", start)

@@ -124,7 +124,13 @@ _INTENSITY: dict[int, Intensity] = {
     fc.Intensity.OTHER: "active",
 }
 
-_POWER_TYPES = {fc.Target.POWER, fc.Target.POWER_3S, fc.Target.POWER_10S, fc.Target.POWER_30S, fc.Target.POWER_LAP}
+_POWER_TYPES = {
+    fc.Target.POWER,
+    fc.Target.POWER_3S,
+    fc.Target.POWER_10S,
+    fc.Target.POWER_30S,
+    fc.Target.POWER_LAP,
+}
 _SPEED_TYPES = {fc.Target.SPEED, fc.Target.SPEED_LAP}
 _HR_TYPES = {fc.Target.HEART_RATE, fc.Target.HEART_RATE_LAP}
 _TIME_TYPES = {fc.Duration.TIME, fc.Duration.REPETITION_TIME, fc.Duration.TIME_ONLY}
@@ -204,7 +210,11 @@ class _Reader:
 
     def run(self) -> Workout:
         if len(self.data) > MAX_FILE_BYTES:
-            raise self.fail("E546", f"the file is {len(self.data):,} bytes; FIT workouts nmdsl reads are at most {MAX_FILE_BYTES:,}")
+            raise self.fail(
+                "E546",
+                f"the file is {len(self.data):,} bytes; FIT workouts nmdsl reads are at most "
+                f"{MAX_FILE_BYTES:,}",
+            )
         file_id, workout, steps = self._messages()
         ftype = file_id.get_int(0)
         if ftype != fc.FileType.WORKOUT:
@@ -220,7 +230,8 @@ class _Reader:
         if declared is not None and declared != len(steps):
             self.report.add(
                 "W540",
-                f"the workout declares {declared} steps (num_valid_steps) but has {len(steps)}; all {len(steps)} are read",
+                f"the workout declares {declared} steps (num_valid_steps) but has {len(steps)}; all "
+                f"{len(steps)} are read",
             )
         self.sport = self._sport(workout, steps)
         self.pace_per = self._pace_unit(steps)
@@ -257,7 +268,9 @@ class _Reader:
             steps: list[fc.DecodedMessage] = []
             for count, m in enumerate(fc.iter_messages(self.data, header)):
                 if count >= MAX_MESSAGES:
-                    raise self.fail("E546", f"the file has more than {MAX_MESSAGES:,} messages; a workout has a few dozen")
+                    raise self.fail(
+                        "E546", f"the file has more than {MAX_MESSAGES:,} messages; a workout has a few dozen"
+                    )
                 if m.number == fc.Mesg.FILE_ID and file_id is None:
                     file_id = m
                     if m.get_int(0) != fc.FileType.WORKOUT:
@@ -319,7 +332,10 @@ class _Reader:
 
         def whole(per_m: float) -> bool:
             # 1 mm/s of rounding moves a pace by up to 1e6 * 0.5 / v^2 s per km.
-            return all(abs(per_m / v * 1e3 - round(per_m / v * 1e3)) <= 0.5e6 * per_m / 1e3 / v**2 + 1e-6 for v in speeds)
+            return all(
+                abs(per_m / v * 1e3 - round(per_m / v * 1e3)) <= 0.5e6 * per_m / 1e3 / v**2 + 1e-6
+                for v in speeds
+            )
 
         if whole(1000.0):
             return "km"
@@ -336,7 +352,11 @@ class _Reader:
             mi = m.get_int(254)
             key = pos if mi is None else mi
             if key in index_of:
-                raise self.fail("E545", f"two steps have message_index {key}", "a workout's message_index values are distinct")
+                raise self.fail(
+                    "E545",
+                    f"two steps have message_index {key}",
+                    "a workout's message_index values are distinct",
+                )
             index_of[key] = pos
         seq: list[_Node] = []
         for pos, m in enumerate(messages):
@@ -349,10 +369,14 @@ class _Reader:
                 self.expanded_steps += 1
                 self.expanded_s += node.seconds
             if self.expanded_s > MAX_DURATION_S:
-                raise self.fail("E546", "the workout lasts more than 24 hours", "nmdsl refuses larger sessions")
+                raise self.fail(
+                    "E546", "the workout lasts more than 24 hours", "nmdsl refuses larger sessions"
+                )
         return seq
 
-    def _repeat(self, pos: int, m: fc.DecodedMessage, dtype: int | None, seq: list[_Node], index_of: dict[int, int]) -> None:
+    def _repeat(
+        self, pos: int, m: fc.DecodedMessage, dtype: int | None, seq: list[_Node], index_of: dict[int, int]
+    ) -> None:
         where = f"step {pos + 1} (a repeat)"
         ref = m.get_int(2)
         if ref is None:
@@ -389,7 +413,9 @@ class _Reader:
             )
             head = body[0]
             if isinstance(head, _StepNode):
-                head.step = head.step.model_copy(update={"cues": (Cue(text=f"repeat {what}"),) + head.step.cues})
+                head.step = head.step.model_copy(
+                    update={"cues": (Cue(text=f"repeat {what}"), *head.step.cues)}
+                )
         node = _RepeatNode(first, count, body)
         node.depth = 1 + max(b.depth for b in body)
         if node.depth > MAX_DEPTH:
@@ -545,7 +571,9 @@ class _Reader:
             if self.sport == "run":
                 return drop("is power, which nmdsl run sessions do not take")
             if kind != fc.Target.POWER:
-                self.report.add("W543", f"{where}: its {name} target is read as plain power (the averaging is lost)")
+                self.report.add(
+                    "W543", f"{where}: its {name} target is read as plain power (the averaging is lost)"
+                )
             if not custom:
                 if value is not None and 1 <= value <= 7:
                     # The device's power zone n is @Zn, as nmdsl writes @Zn
@@ -576,7 +604,9 @@ class _Reader:
             if fast.s_per_km < FASTEST_PACE_S_PER_KM:
                 return drop(f"is faster than any human runs ({fast})")
             if kind != fc.Target.SPEED:
-                self.report.add("W543", f"{where}: its {name} target is read as plain speed (the averaging is lost)")
+                self.report.add(
+                    "W543", f"{where}: its {name} target is read as plain speed (the averaging is lost)"
+                )
             return PaceTarget(fast=fast, slow=slow)
         if kind in _HR_TYPES:
             if kind != fc.Target.HEART_RATE:
@@ -599,7 +629,9 @@ class _Reader:
                 return drop(f"mixes % of max heart rate ({low}) and bpm ({bpm}) in one range")
             lo_b, hi_b = low - fc.HR_BPM_OFFSET, high - fc.HR_BPM_OFFSET
             if lo_b < HEART_RATE_LIMITS_BPM[0] or hi_b > HEART_RATE_LIMITS_BPM[1]:
-                return drop(f"is {lo_b}-{hi_b} bpm, outside {HEART_RATE_LIMITS_BPM[0]}-{HEART_RATE_LIMITS_BPM[1]} bpm")
+                return drop(
+                    f"is {lo_b}-{hi_b} bpm, outside {HEART_RATE_LIMITS_BPM[0]}-{HEART_RATE_LIMITS_BPM[1]} bpm"
+                )
             return HeartRateTarget(low_bpm=lo_b, high_bpm=hi_b)
         if kind == fc.Target.CADENCE:
             if self.sport == "run":
@@ -608,7 +640,9 @@ class _Reader:
                 return drop(f"is cadence zone {value}, which has no nmdsl form" if value else "has no range")
             assert low is not None and high is not None
             if low < CADENCE_LIMITS_RPM[0] or high > CADENCE_LIMITS_RPM[1]:
-                return drop(f"is {low}-{high} rpm, outside {CADENCE_LIMITS_RPM[0]}-{CADENCE_LIMITS_RPM[1]} rpm")
+                return drop(
+                    f"is {low}-{high} rpm, outside {CADENCE_LIMITS_RPM[0]}-{CADENCE_LIMITS_RPM[1]} rpm"
+                )
             return CadenceTarget(low_rpm=low, high_rpm=high)
         return drop("has no nmdsl form")
 
@@ -644,13 +678,17 @@ class _Reader:
             group = [x for x in nodes[i : i + n] if isinstance(x, _StepNode)]
             broken = _ramp_broken(group, k, n)
             if broken is not None:
-                self.report.add("W549", f"step {node.start + 1} is named 'ramp {k}/{n}' but {broken}: read as a step")
+                self.report.add(
+                    "W549", f"step {node.start + 1} is named 'ramp {k}/{n}' but {broken}: read as a step"
+                )
                 out.append(node)
                 i += 1
                 continue
             why = _ramp_problem(group)
             if why is not None:
-                self.report.add("W549", f"the ramp at step {node.start + 1} {why}: its {n} stairs are read as steps")
+                self.report.add(
+                    "W549", f"the ramp at step {node.start + 1} {why}: its {n} stairs are read as steps"
+                )
                 out.extend(group)
             else:
                 out.append(self._ramp_step(group))
@@ -669,7 +707,10 @@ class _Reader:
         cues: list[Cue] = []
         offset = 0  # ms
         for stair in group:
-            cues += [c.model_copy(update={"offset_s": seconds_of_ms(ms_of(c.offset_s) + offset)}) for c in stair.step.cues]
+            cues += [
+                c.model_copy(update={"offset_s": seconds_of_ms(ms_of(c.offset_s) + offset)})
+                for c in stair.step.cues
+            ]
             offset += ms_of(stair.step.duration_s or 0)
         s = first.step
         until, estimate = last.step.until, None
@@ -678,14 +719,20 @@ class _Reader:
             # shortest timed stair did (the first ones take the remainder).
             offset += min(ms_of(x.step.duration_s or 0) for x in group[:-1])
             estimate = seconds_of_ms(offset)
-        step = s.model_copy(update={
-            "target": RampTarget(start=float(start), end=float(end), unit="watts" if kind == "watts" else "percent"),
-            "until": until,
-            "estimate_s": estimate,
-            "duration_s": seconds_of_ms(offset) if s.duration_s is not None and until is None else None,
-            "distance_m": round(sum(x.step.distance_m or 0 for x in group), 2) if s.distance_m is not None else None,
-            "cues": tuple(cues),
-        })
+        step = s.model_copy(
+            update={
+                "target": RampTarget(
+                    start=float(start), end=float(end), unit="watts" if kind == "watts" else "percent"
+                ),
+                "until": until,
+                "estimate_s": estimate,
+                "duration_s": seconds_of_ms(offset) if s.duration_s is not None and until is None else None,
+                "distance_m": round(sum(x.step.distance_m or 0 for x in group), 2)
+                if s.distance_m is not None
+                else None,
+                "cues": tuple(cues),
+            }
+        )
         return _StepNode(first.start, step, _Label(drill=first.label.drill))
 
 
@@ -738,7 +785,8 @@ def _native(t: IntensityTarget) -> tuple[Literal["percent", "watts", "speed"] | 
 
 
 def _implicit_recovery(body: list[Item], sport: Sport) -> list[Item]:
-    """``Nx drill`` + its default recovery: mark the recovery as the default, so it is written ``Nx drill D``."""
+    """``Nx drill`` + its default recovery: mark the recovery as the default, so it
+    is written ``Nx drill D``."""
     if len(body) == 2 and isinstance(body[0], Step) and isinstance(body[1], Step) and body[0].drill:
         d = drills.defaults(body[0].drill, sport)
         if d is not None and body[1].model_copy(update={"implicit": True}) == d.recovery:

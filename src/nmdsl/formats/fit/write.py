@@ -234,7 +234,9 @@ class _Emitter:
         fields.append(fc.Field(11, fc.ENUM, fc.SubSport.GENERIC, "sub_sport"))
         if self.meta.description:
             description = " ".join(self.meta.description.split())
-            text = self._cut(description, DESCRIPTION_BYTES, "the description", self.meta.span_of("description"))
+            text = self._cut(
+                description, DESCRIPTION_BYTES, "the description", self.meta.span_of("description")
+            )
             if text:
                 fields.append(fc.Field(17, fc.STRING, text, "wkt_description"))
         return fc.Message(fc.Mesg.WORKOUT, tuple(fields))
@@ -253,7 +255,8 @@ class _Emitter:
                 "E461",
                 f"SOURCE_DATE_EPOCH={raw!r} is not a time FIT can hold as a date",
                 None,
-                "give Unix seconds after 1998-07-30 (FIT dates start at 1989-12-31; smaller values are relative)",
+                "give Unix seconds after 1998-07-30 (FIT dates start at 1989-12-31; smaller values are "
+                "relative)",
             )
             raise _Abort
         return fit_time
@@ -367,7 +370,9 @@ class _Emitter:
                 return _Slot(fc.Target.POWER, self._watts(step, t.low_w), self._watts(step, t.high_w))
             case PaceTarget():
                 # FIT speeds: the slower pace is the lower speed.
-                return _Slot(fc.Target.SPEED, self._speed(step, t.slow.speed_mps), self._speed(step, t.fast.speed_mps))
+                return _Slot(
+                    fc.Target.SPEED, self._speed(step, t.slow.speed_mps), self._speed(step, t.fast.speed_mps)
+                )
             case RampTarget():  # pragma: no cover - ramps go through _ramp
                 raise AssertionError("ramp")
             case _:
@@ -509,7 +514,11 @@ class _Emitter:
             elif ramp.of == "ftp":
                 slot = _Slot(fc.Target.POWER, self._pct_quiet(step, lo), self._pct_quiet(step, hi))
             elif threshold is not None:
-                slot = _Slot(fc.Target.SPEED, self._speed(step, threshold * lo / 100), self._speed(step, threshold * hi / 100))
+                slot = _Slot(
+                    fc.Target.SPEED,
+                    self._speed(step, threshold * lo / 100),
+                    self._speed(step, threshold * hi / 100),
+                )
             else:
                 slot = None
             msg = _StepMsg(intensity=_INTENSITY[step.intensity], span=step.span)
@@ -631,7 +640,9 @@ def _split_cues(cues: Sequence[Cue], parts: Sequence[int], by_time: bool) -> lis
         k = max(i for i, b in enumerate(bounds) if b <= at)
         # A cue on the first stair keeps its offset: no copy (a model copy
         # costs more than the rest of the stair).
-        out[k].append(cue if bounds[k] == 0 else cue.model_copy(update={"offset_s": seconds_of_ms(at - bounds[k])}))
+        out[k].append(
+            cue if bounds[k] == 0 else cue.model_copy(update={"offset_s": seconds_of_ms(at - bounds[k])})
+        )
     return out
 
 

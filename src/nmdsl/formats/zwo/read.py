@@ -603,7 +603,8 @@ class _Reader:
                 if offset:
                     self._moved(
                         e,
-                        "is placed by distance; nmdsl places cues by time, so it is shown at the start of its step",
+                        "is placed by distance; nmdsl places cues by time, so it is shown at the start of "
+                        "its step",
                     )
                 cue = Cue(text=e.text, offset_s=0)
             else:
@@ -882,7 +883,8 @@ class _Reader:
         if a < CADENCE_LIMITS_RPM[0] or b > CADENCE_LIMITS_RPM[1]:
             self.report.add(
                 "W507",
-                f"cadence {a}-{b} rpm is outside {CADENCE_LIMITS_RPM[0]}-{CADENCE_LIMITS_RPM[1]} rpm; it is dropped",
+                f"cadence {a}-{b} rpm is outside {CADENCE_LIMITS_RPM[0]}-{CADENCE_LIMITS_RPM[1]} rpm; it is "
+                "dropped",
                 self._span(el),
                 None,
             )
@@ -942,7 +944,8 @@ class _Reader:
             if e.position:
                 self._moved(
                     e,
-                    "is placed by distance; nmdsl places cues by time, so it is shown at the start of its step",
+                    "is placed by distance; nmdsl places cues by time, so it is shown at the start of its "
+                    "step",
                 )
             return Cue(text=e.text, offset_s=0)
         offset = ms_of(e.position)  # text offsets are kept to the millisecond too
@@ -954,7 +957,8 @@ class _Reader:
             moved = max(min(offset, ((end or 1000) - 1) // 1000 * 1000), 0)
             self._moved(
                 e,
-                f"at {e.position:g} s is outside its {duration_s} s segment; it is put at {seconds_of_ms(moved)} s",
+                f"at {e.position:g} s is outside its {duration_s} s segment; it is put at "
+                f"{seconds_of_ms(moved)} s",
             )
             offset = moved
         return Cue(text=e.text, offset_s=seconds_of_ms(offset))
@@ -991,7 +995,7 @@ class _Reader:
                     # In time order among the step's own cues (sorted is stable);
                     # at one time a carried cue first, as its element came before.
                     rank = 0 if e.carried is not None else 2
-                    ordered = sorted(step.cues + (cue,), key=lambda c: (c.offset_s, rank if c is cue else 1))
+                    ordered = sorted((*step.cues, cue), key=lambda c: (c.offset_s, rank if c is cue else 1))
                     out[i] = step.model_copy(update={"cues": tuple(ordered)})
                     continue
             self._moved(e, f"at {e.position:g} {e.unit} does not fall in a single step; it is dropped")
@@ -1037,7 +1041,10 @@ class _Reader:
         if ms_of(e.position) >= start + ms_of(step.duration_s or 0):
             where = f"past the end of the workout; it is put at {_clock(at)}, the last second"
         else:
-            where = f"past the end of its {what}; it is kept at its time, {_clock(at)} from the start, in a later step"
+            where = (
+                f"past the end of its {what}; it is kept at its time, {_clock(at)} from the start, in a "
+                "later step"
+            )
         self._moved(e, f"at {offset:g} s is {where}")
 
     # -- reporting helpers ----------------------------------------------------------------------

@@ -298,7 +298,9 @@ class _Emitter:
             for tag in self.meta.tags:
                 # Zwift's own form; Golden Cheetah reads only <tag>X</tag> and
                 # so sees no tags, which costs nothing in a trainer.
-                tags.children.append(_Element("tag", name=self._clean(tag, "a tag", self.meta.span_of("tags"))))
+                tags.children.append(
+                    _Element("tag", name=self._clean(tag, "a tag", self.meta.span_of("tags")))
+                )
             tags.write(lines, "  ")
         blocks = list(self._blocks(self.workout.steps))
         if not blocks:
@@ -653,7 +655,9 @@ class _Emitter:
         # Whole seconds (see _interval_pair): the period is exact, and the
         # clock moves by every repetition.
         on_amount, off_amount = self._amount(on), self._amount(off)
-        self._clock_ms += (block.repeat.count - 1) * (on_amount + off_amount) * 1000 if not self.by_distance else 0
+        self._clock_ms += (
+            (block.repeat.count - 1) * (on_amount + off_amount) * 1000 if not self.by_distance else 0
+        )
         el = _Element(
             "IntervalsT",
             Repeat=str(block.repeat.count),
