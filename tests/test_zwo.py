@@ -510,11 +510,13 @@ def test_heart_rate_dropped_once_per_step() -> None:
     assert segments(out.data)[0].tag == "FreeRide"
 
 
-# -- language v2: lap, until <Nbpm, bike distances and heart-rate targets (issue 15) --------------------------------------
+# -- language v2: lap, until <Nbpm, bike distances and heart-rate targets (issue 15) ---------------------
 
 
 def test_lap_until_and_bike_distance_are_written_as_their_estimates() -> None:
-    source = "ftp: 250\nwarmup lap ~10m @Z2\n6x sprint 10s / rest until <130bpm ~3m\n3x 2km ~3m @Z4 / 2m @50%\n"
+    source = (
+        "ftp: 250\nwarmup lap ~10m @Z2\n6x sprint 10s / rest until <130bpm ~3m\n3x 2km ~3m @Z4 / 2m @50%\n"
+    )
     out = nmdsl.emit(nmdsl.parse(source), "zwo")
     # One W407 per step as written, not per repetition; each names the step and says why.
     found = [(d.code, d.span.line, d.span.column) for d in out.diagnostics if d.span]

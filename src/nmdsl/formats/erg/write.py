@@ -255,7 +255,7 @@ def _reader_safe(text: str, *, cue: bool) -> tuple[str, list[str]]:
 
 
 def _heart_rate_text(h: AnyHeartRateTarget) -> str:
-    """``150bpm``, ``140-150bpm``, ``Z2hr``, ``80%lthr``, ``65-75%maxhr``: the target as written, without ``@``."""
+    """``150bpm``, ``140-150bpm``, ``Z2hr``, ``80%lthr``, ``65-75%maxhr``: the target without ``@``."""
     low: float
     high: float
     match h:
