@@ -148,6 +148,8 @@ def test_distance_on_a_bike() -> None:
     assert w.totals().duration_s == 3 * 300 and w.totals().distance_m == 6000
     # Without ~D its time is unknown, and check says so (W102), as for a run without a pace.
     assert _codes(HEADER + "2km @Z4\n") == [("W102", 4, 1)]
+    (w102,) = nmdsl.check(HEADER + "2km @Z4\n").diagnostics
+    assert w102.hint == "give it an estimate after the distance: 2km ~3m"
 
 
 def test_a_run_distance_with_an_estimate_overrides_the_pace() -> None:
@@ -264,3 +266,20 @@ def test_the_json_schema_carries_the_new_fields() -> None:
     for word in ("until", "estimate_s", "hr_zone", "hr_pct", "heart_rate"):
         assert word in schema
     assert isinstance(HeartRateTarget(low_bpm=150, high_bpm=150).kind, str)
+
+
+def test_check_skips_the_default_formats_that_cannot_end_a_step_so(tmp_path: object) -> None:
+    # No lap button in ZWO, ERG, MRC: with no targets configured, check leaves
+    # them out for this session (as it does for a run in ERG) and FIT carries it.
+    from pathlib import Path
+
+    from nmdsl.library import check_library
+
+    folder = Path(str(tmp_path))
+    (folder / "lap.nm").write_text("name: lap\nftp: 250\n\nwarmup lap @60%\n10m @80%\n", encoding="utf-8")
+    result = check_library([str(folder)], jobs=1)
+    assert [d.code for f in result.files for d in f.diagnostics] == []
+    # Named in the configuration, a format must carry it: E404 for ZWO.
+    (folder / "nmdsl.toml").write_text('targets = ["zwo"]\n', encoding="utf-8")
+    result = check_library([str(folder)], jobs=1)
+    assert [d.code for f in result.files for d in f.diagnostics] == ["E404"]

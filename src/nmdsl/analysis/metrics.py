@@ -862,7 +862,10 @@ def format_duration(seconds: float) -> str:
 
 
 def ratio_text(r: RepeatStats) -> str:
-    """A repeat's work:recovery as shown: ``1:18``, ``1:18 (estimated)``, ``time unknown``, ``no recovery``."""
+    """A repeat's work:recovery as shown.
+
+    ``1:18``, ``1:18 (estimated)``, ``time unknown`` or ``no recovery``.
+    """
     if r.work_s is None or r.recovery_s is None:
         return "time unknown"
     text = format_ratio(r.ratio, r.work_s)

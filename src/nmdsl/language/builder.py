@@ -242,7 +242,10 @@ class Builder:
             hint = "write one of a duration (3m), a distance (2km), 'lap' or 'until <130bpm'"
             if amount.type == extra.type == "DURATION":
                 # '1m 30s': one duration with a space in it, or two steps without their '/'.
-                hint = f"did you mean {amount}{extra} (no space inside a duration), or ' / ' between two steps?"
+                hint = (
+                    f"did you mean {amount}{extra} (no space inside a duration), "
+                    "or ' / ' between two steps?"
+                )
             self.report.add(
                 "E211",
                 f"a step has one way to end; this one already ends with {str(amount)!r}",
