@@ -465,6 +465,8 @@ TRIGGERS: dict[str, Trigger] = {
     "W454": Trigger("ftp: 250\n1m @50-60%\n", "erg", (2, 4)),
     "W455": Trigger('ftp: 250\n1m @50% "x = 1"\n', "erg", (2, 9)),
     "W456": Trigger("ftp: 250.5\n1m @50%\n", "erg", (1, 6)),  # at the header value
+    "E455": Trigger("ftp: 250\n10m @50%\nrecovery until <130bpm @40%\n", "erg", (3, 1)),
+    "W457": Trigger("ftp: 250\nwarmup lap ~10m @50%\n", "mrc", (2, 1)),
 }
 
 
@@ -499,6 +501,61 @@ def test_trigger(code: str) -> None:
         assert d.span is None
     else:
         assert d.span is not None and (d.span.line, d.span.column) == trigger.where
+
+
+# -- language v2: lap, until <Nbpm, bike distances and heart-rate targets (issue 15) ------------
+
+
+def test_lap_until_and_bike_distance_are_written_as_their_estimates() -> None:
+    source = "ftp: 200\nwarmup lap ~10m @50%\n3x 10s @150% / rest until <130bpm ~3m\n2x 2km ~3m @100%\n"
+    out = emit(source, "erg")
+    found = [(d.code, d.span.line if d.span else 0) for d in out.diagnostics if d.code == "W457"]
+    assert found == [("W457", 2), ("W457", 3), ("W457", 4)]  # once per step as written
+    messages = [d.message for d in out.diagnostics if d.code == "W457"]
+    assert "no lap button" in messages[0] and "'lap ~10m'" in messages[0]
+    assert "no heart-rate end" in messages[1] and "'until <130bpm ~3m'" in messages[1]
+    assert "no distance" in messages[2] and "'2km ~3m'" in messages[2]
+    rows = data_rows(out.data)
+    assert rows[:4] == [("0.00", "100"), ("10.00", "100"), ("10.00", "300"), ("10.16667", "300")]
+    assert rows[-2:] == [("22.50", "200"), ("25.50", "200")]
+    assert float(rows[-1][0]) * 60 == pytest.approx(nmdsl.parse(source).totals().duration_s, abs=0.01)
+    assert data_rows(emit(source, "mrc").data)[0] == ("0.00", "50")
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "hint"),
+    [
+        ("lap @50%", "E455", "'lap ~3m'"),
+        ("rest until <130bpm", "E455", "'until <130bpm ~3m'"),
+        ("2km @60%", "E452", "'2km ~3m'"),
+    ],
+)
+def test_a_step_without_an_estimate_is_an_error_naming_it(line: str, code: str, hint: str) -> None:
+    with pytest.raises(NmdslError) as info:
+        emit(f"ftp: 250\n10m @50%\n{line}\n", "erg")
+    (d,) = [d for d in info.value.diagnostics if d.is_error]
+    assert d.code == code and d.span is not None and d.span.line == 3
+    assert "estimate" in d.message and d.hint is not None and hint in d.hint
+
+
+@pytest.mark.parametrize(
+    ("target", "text"),
+    [
+        ("@150bpm", "150bpm"),
+        ("@140-150bpm", "140-150bpm"),
+        ("@Z2hr", "Z2hr"),
+        ("@80%lthr", "80%lthr"),
+        ("@75-85%lthr", "75-85%lthr"),
+        ("@65-75%maxhr", "65-75%maxhr"),
+    ],
+)
+def test_every_heart_rate_target_is_dropped(target: str, text: str) -> None:
+    out = emit(f"ftp: 250\nlthr: 165\nmax-hr: 190\n10m @60% {target}\n30m {target}\n", "erg")
+    found = sorted((d.code, d.span.line if d.span else 0) for d in out.diagnostics)
+    # A heart-rate-only step is the free-ride value, as for @bpm.
+    assert found == [("W451", 5), ("W453", 4), ("W453", 5)]
+    assert f"the heart-rate target {text} is dropped" in out.diagnostics[0].message
+    assert data_rows(out.data)[2:] == [("10.00", "125"), ("40.00", "125")]
 
 
 def test_ftp_from_the_caller() -> None:

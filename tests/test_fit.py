@@ -44,7 +44,11 @@ from nmdsl.model import (
     CadenceTarget,
     Cue,
     FreeTarget,
+    HeartRateEnd,
+    HeartRatePercentTarget,
     HeartRateTarget,
+    HeartRateZoneTarget,
+    LapEnd,
     MaxTarget,
     Metadata,
     Pace,
@@ -176,10 +180,17 @@ def _mm_s(mps: float) -> int:
     return int(mps * 1000 + 0.5)
 
 
-def intensity_slot(step: Step, meta: Metadata) -> tuple[int, float, float] | None:
-    """(target_type, low, high) for the intensity target; None when FIT has no slot for it."""
+#: What a step's target is in FIT: (target_type, low, high) for a custom
+#: range, (target_type, "zone", n) for a zone.
+Slot = tuple[int, Any, Any]
+
+
+def intensity_slot(step: Step, meta: Metadata) -> Slot | None:
+    """The intensity target's slot; None when FIT has no slot for it."""
     t = step.target
-    if isinstance(t, (ZoneTarget,)) or (isinstance(t, PercentTarget) and t.of == "ftp"):
+    if isinstance(t, ZoneTarget):
+        return (fc.Target.POWER, "zone", t.zone)
+    if isinstance(t, PercentTarget) and t.of == "ftp":
         return (fc.Target.POWER, t.low_pct, t.high_pct)
     if isinstance(t, PercentTarget):
         if meta.threshold_pace is None:
@@ -193,28 +204,66 @@ def intensity_slot(step: Step, meta: Metadata) -> tuple[int, float, float] | Non
     return None
 
 
-def slots(
-    step: Step, meta: Metadata, intensity: tuple[int, float, float] | None
-) -> list[tuple[int, float, float]]:
+def heart_rate_slot(step: Step, meta: Metadata) -> Slot | None:
+    """Heart rate in FIT: a zone, FIT's 0-100 % of max HR, or bpm + 100 (from lthr: or max-hr:)."""
+    h = step.heart_rate
+    if h is None:
+        return None
+    if isinstance(h, HeartRateZoneTarget):
+        return (fc.Target.HEART_RATE, "zone", h.zone)
+    if isinstance(h, HeartRatePercentTarget) and h.of == "max_hr" and h.high_pct <= 100:
+        return (fc.Target.HEART_RATE, round(h.low_pct), round(h.high_pct))
+    if isinstance(h, HeartRatePercentTarget):
+        base = meta.lthr_bpm if h.of == "lthr" else meta.max_hr_bpm
+        assert base is not None
+        low, high = int(base * h.low_pct / 100 + 0.5), int(base * h.high_pct / 100 + 0.5)
+        return (fc.Target.HEART_RATE, low + 100, high + 100)
+    return (fc.Target.HEART_RATE, h.low_bpm + 100, h.high_bpm + 100)
+
+
+def slots(step: Step, meta: Metadata, intensity: Slot | None) -> list[Slot]:
     out = [] if intensity is None else [intensity]
     if step.cadence is not None:
         out.append((fc.Target.CADENCE, step.cadence.low_rpm, step.cadence.high_rpm))
-    if step.heart_rate is not None:
-        out.append((fc.Target.HEART_RATE, step.heart_rate.low_bpm + 100, step.heart_rate.high_bpm + 100))
+    hr = heart_rate_slot(step, meta)
+    if hr is not None:
+        out.append(hr)
     return out[:2]
 
 
-def assert_targets(fit: dict[int, Any], expected: list[tuple[int, float, float]]) -> None:
+def _assert_slot(fit: dict[int, Any], fields: tuple[int, int, int, int], expected: Slot) -> None:
+    kind, value, low, high = fields
+    if expected[1] == "zone":
+        assert (fit[kind], fit[value]) == (expected[0], expected[2]), "a zone: target_value is the zone"
+        assert low not in fit and high not in fit
+    else:
+        assert (fit[kind], fit[low], fit[high]) == expected
+        assert fit[value] == 0, "target_value 0: a custom range"
+
+
+def assert_targets(fit: dict[int, Any], expected: list[Slot]) -> None:
     if not expected:
         assert fit[3] == fc.Target.OPEN and 5 not in fit and 19 not in fit
         return
-    assert (fit[3], fit[5], fit[6]) == expected[0]
-    assert fit[4] == 0, "target_value 0: a custom range"
+    _assert_slot(fit, (3, 4, 5, 6), expected[0])
     if len(expected) > 1:
-        assert (fit[19], fit[21], fit[22]) == expected[1]
-        assert fit[20] == 0
+        _assert_slot(fit, (19, 20, 21, 22), expected[1])
     else:
         assert 19 not in fit
+
+
+def assert_amount(fit: dict[int, Any], step: Step) -> None:
+    """How the step ends: time (ms), distance (cm), open (no value), heart rate (bpm + 100)."""
+    if step.duration_s is not None:
+        assert (fit[1], fit[2]) == (fc.Duration.TIME, step.duration_s * 1000)
+    elif step.distance_m is not None:
+        assert (fit[1], fit[2]) == (fc.Duration.DISTANCE, round(step.distance_m * 100))
+    elif isinstance(step.until, LapEnd):
+        assert fit[1] == fc.Duration.OPEN and 2 not in fit
+    else:
+        assert isinstance(step.until, HeartRateEnd)
+        kind = fc.Duration.HR_LESS_THAN if step.until.below else fc.Duration.HR_GREATER_THAN
+        assert (fit[1], fit[2]) == (kind, step.until.bpm + 100)
 
 
 def expected_notes(cues: Sequence[Cue]) -> str | None:
@@ -245,11 +294,7 @@ def assert_same_session(data: bytes, workout: Workout) -> None:
             continue
         fit = steps[i]
         i += 1
-        if step.duration_s is not None:
-            assert (fit[1], fit[2]) == (fc.Duration.TIME, step.duration_s * 1000)
-        else:
-            assert step.distance_m is not None
-            assert (fit[1], fit[2]) == (fc.Duration.DISTANCE, round(step.distance_m * 100))
+        assert_amount(fit, step)
         assert fit[7] == INTENSITY[step.intensity]
         assert_targets(fit, slots(step, meta, intensity_slot(step, meta)))
         assert fit.get(0) == expected_name(step)
@@ -264,9 +309,17 @@ def _assert_ramp(steps: Sequence[dict[int, Any]], step: Step, meta: Metadata) ->
     stairs = steps[:n]
     assert 1 <= n <= 5
     assert [s[0] for s in stairs] == [expected_name(step, f"ramp {k}/{n}") for k in range(1, n + 1)]
-    kind = 0 if step.duration_s is not None else 1
-    total = step.duration_s * 1000 if step.duration_s is not None else round((step.distance_m or 0) * 100)
-    assert all(s[1] == kind for s in stairs) and sum(s[2] for s in stairs) == total
+    if step.until is not None and step.distance_m is None:
+        # Split over the estimate; the last stair ends as the step does.
+        assert_amount(stairs[-1], step)
+        assert all(s[1] == fc.Duration.TIME for s in stairs[:-1])
+        if n > 1:
+            assert step.estimate_s is not None
+            assert sum(s[2] for s in stairs[:-1]) < step.estimate_s * 1000
+    else:
+        kind = 0 if step.duration_s is not None else 1
+        total = step.duration_s * 1000 if step.duration_s is not None else round((step.distance_m or 0) * 100)
+        assert all(s[1] == kind for s in stairs) and sum(s[2] for s in stairs) == total
     assert all(s[7] == INTENSITY[step.intensity] for s in stairs)
     if ramp.unit == "watts":
         start, end, kind_t = ramp.start + 1000, ramp.end + 1000, fc.Target.POWER
@@ -287,7 +340,7 @@ def _assert_ramp(steps: Sequence[dict[int, Any]], step: Step, meta: Metadata) ->
     if step.duration_s is not None:
         offsets = [0]
         for s in stairs:
-            offsets.append(offsets[-1] + s[2] // 1000)
+            offsets.append(offsets[-1] + s.get(2, 0) // 1000)
         cues = []
         for k, s in enumerate(stairs):
             for line in (s.get(8) or "").split("\n"):
@@ -432,12 +485,66 @@ def test_every_bike_target() -> None:
     assert_same_session(data, workout)
     steps = decode_both(data)["workout_step"]
     assert (steps[2][5], steps[2][6]) == (1250, 1250), "watts + 1000"
-    assert (steps[4][5], steps[4][6]) == (56, 75), "a zone is its %FTP range"
+    assert (steps[4][3], steps[4][4]) == (fc.Target.POWER, 2), "the device's power zone 2"
+    assert 5 not in steps[4]
     assert steps[6][3] == fc.Target.OPEN and steps[6][0] == "all-out"
     assert steps[7][3] == fc.Target.OPEN and steps[7][0] == "free"
     assert steps[8][7] == fc.Intensity.REST and steps[8][0] == "free"
     assert (steps[9][3], steps[9][5], steps[9][6]) == (fc.Target.HEART_RATE, 240, 250), "bpm + 100"
     assert (steps[10][3], steps[10][19]) == (fc.Target.CADENCE, fc.Target.HEART_RATE)
+
+
+V2 = """\
+lthr: 165
+max-hr: 190
+warmup lap @Z2
+6x sprint 10s / rest until <130bpm ~3m
+until >165bpm @Z4
+30m @Z2hr
+10m @Z2 @Z2hr
+5m @80-85%lthr
+20m @65-75%maxhr
+3x 2km ~3m @Z4 / 2m @50%
+"""
+
+
+def test_lap_until_zones_and_heart_rate_shares() -> None:
+    workout = nmdsl.parse(V2)
+    data, diagnostics = emit(workout)
+    assert diagnostics == []
+    assert_same_session(data, workout)
+    steps = decode_both(data)["workout_step"]
+    assert steps[0][1] == fc.Duration.OPEN and 2 not in steps[0], "the lap button: no duration_value"
+    assert (steps[0][3], steps[0][4]) == (fc.Target.POWER, 2) and 5 not in steps[0]
+    assert (steps[2][1], steps[2][2]) == (fc.Duration.HR_LESS_THAN, 230), "bpm + 100"
+    assert (steps[4][1], steps[4][2]) == (fc.Duration.HR_GREATER_THAN, 265)
+    assert (steps[5][3], steps[5][4]) == (fc.Target.HEART_RATE, 2) and 5 not in steps[5], "heart-rate zone 2"
+    assert (steps[6][3], steps[6][4]) == (fc.Target.POWER, 2)
+    assert (steps[6][19], steps[6][20]) == (fc.Target.HEART_RATE, 2)
+    assert 21 not in steps[6], "a secondary zone has no custom values"
+    assert (steps[7][5], steps[7][6]) == (132 + 100, 140 + 100), "80-85% of 165 bpm, whole bpm + 100"
+    assert (steps[8][3], steps[8][4], steps[8][5], steps[8][6]) == (fc.Target.HEART_RATE, 0, 65, 75)
+    assert (steps[9][1], steps[9][2]) == (fc.Duration.DISTANCE, 200000), "a bike distance in cm"
+
+
+def test_W466_above_100_percent_of_max_hr_is_written_in_bpm() -> None:
+    data, diagnostics = emit("max-hr: 190\n1m @95-105%maxhr\n")
+    assert codes(diagnostics) == ["W466"]
+    step = decode_both(data)["workout_step"][0]
+    assert (step[3], step[5], step[6]) == (fc.Target.HEART_RATE, 181 + 100, 200 + 100)
+
+
+def test_a_lap_ramp_is_split_over_its_estimate() -> None:
+    workout = nmdsl.parse("warmup lap ~10m ramp 45%-70%\nuntil <120bpm ramp 60%-40%\n")
+    data, diagnostics = emit(workout)
+    assert codes(diagnostics) == ["W460", "W460"]
+    steps = decode_both(data)["workout_step"]
+    ends = [(s[1], s.get(2)) for s in steps[:5]]
+    assert ends == [(fc.Duration.TIME, 120000)] * 4 + [(fc.Duration.OPEN, None)]
+    assert (steps[5][0], steps[5][1], steps[5][2], steps[5][5], steps[5][6]) == (
+        "ramp 1/1", fc.Duration.HR_LESS_THAN, 220, 40, 60
+    ), "without an estimate: one step covering the ramp"
+    assert_same_session(data, workout)
 
 
 def test_run_paces_distances_and_threshold_percent() -> None:
@@ -585,18 +692,11 @@ def _model(*steps: Step | Repeat, meta: Metadata | None = None) -> Workout:
         _model(Repeat(count=2**32, steps=(Step(duration_s=1, target=FreeTarget()),))),
         _model(Step(target=FreeTarget())),
         _model(Step(duration_s=60, target=RampTarget(start=50, end=2000))),
+        _model(Step(until=HeartRateEnd(below=True, bpm=0), target=FreeTarget())),
+        _model(Step(duration_s=60, heart_rate=HeartRatePercentTarget(low_pct=80, high_pct=90, of="lthr"))),
     ],
-    ids=[
-        "duration",
-        "percent",
-        "watts",
-        "speed",
-        "heart-rate",
-        "cadence",
-        "repeat-count",
-        "no-amount",
-        "ramp",
-    ],
+    ids=["duration", "percent", "watts", "speed", "heart-rate", "cadence", "repeat-count", "no-amount",
+         "ramp", "until-0-bpm", "lthr-without-lthr"],
 )
 def test_E460_values_that_do_not_fit_are_errors_never_wrapped(workout: Workout) -> None:
     report = Report()

@@ -40,7 +40,12 @@ from nmdsl.formats.fit.write import FitBackend
 from nmdsl.language.writer import write
 from nmdsl.model import (
     FreeTarget,
+    HeartRateEnd,
+    HeartRatePercentTarget,
+    HeartRateTarget,
+    HeartRateZoneTarget,
     IntensityTarget,
+    LapEnd,
     MaxTarget,
     Pace,
     PaceTarget,
@@ -53,7 +58,7 @@ from nmdsl.model import (
     ZoneTarget,
 )
 
-from .test_fit import COMPILE_CASES, examples
+from .test_fit import COMPILE_CASES, examples, heart_rate_slot
 from .test_fit_strategies import workouts
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "fit"
@@ -83,7 +88,9 @@ def _target(t: IntensityTarget | None, threshold: Pace | None) -> tuple[Any, ...
     match t:
         case None:
             return None
-        case PercentTarget(of="ftp") | ZoneTarget():
+        case ZoneTarget():
+            return ("zone", t.zone)
+        case PercentTarget(of="ftp"):
             return ("%", t.low_pct, t.high_pct)
         case PercentTarget():
             assert threshold is not None
@@ -103,17 +110,30 @@ def _target(t: IntensityTarget | None, threshold: Pace | None) -> tuple[Any, ...
 
 
 def timeline(workout: Workout, *, intensity: bool = True, drill: bool = True) -> list[tuple[Any, ...]]:
-    """What each step of the timeline asks for; speeds as floats (compared with a tolerance)."""
+    """What each step of the timeline asks for; speeds as floats (compared with a tolerance).
+
+    Heart rate as FIT has it (a zone, % of max HR, bpm: %lthr is its bpm).
+    An estimate (~D) is not compared: FIT does not carry it.
+    """
     out = []
     for seg in workout.timeline():
         s = seg.step
-        amount = ("s", s.duration_s) if s.duration_s is not None else ("m", round(s.distance_m or 0, 2))
+        amount: tuple[Any, ...]
+        if s.duration_s is not None:
+            amount = ("s", s.duration_s)
+        elif s.distance_m is not None:
+            amount = ("m", round(s.distance_m, 2))
+        elif isinstance(s.until, HeartRateEnd):
+            amount = ("until", s.until.below, s.until.bpm)
+        else:
+            assert isinstance(s.until, LapEnd)
+            amount = ("lap",)
         out.append((
             amount,
             s.intensity if intensity else None,
             _target(s.target, workout.meta.threshold_pace),
             (s.cadence.low_rpm, s.cadence.high_rpm) if s.cadence else None,
-            (s.heart_rate.low_bpm, s.heart_rate.high_bpm) if s.heart_rate else None,
+            heart_rate_slot(s, workout.meta),
             s.drill if drill else None,
             tuple(sorted((c.offset_s, c.text) for c in s.cues)),
         ))
@@ -148,6 +168,7 @@ def test_round_trip_generated_sessions(workout: Workout) -> None:
     assert not [d for d in diagnostics if d.is_error]
     assert_same_timeline(timeline(imported), timeline(workout))
     assert imported.meta.sport == workout.meta.sport and imported.meta.name == workout.meta.name
+    assert set(codes(diagnostics)) <= {"W548", "W550"}
     if workout.meta.sport == "bike":
         # Nothing to round (paces are whole seconds): the same file, byte for byte.
         assert compile_fit(imported) == data
@@ -175,7 +196,7 @@ def test_round_trip_examples_and_goldens(path: Path) -> None:
     assert imported is not None
     expected = {"W549"} if any(isinstance(s.step.target, RampTarget) and workout.meta.sport == "run"
                                for s in workout.timeline()) else set()
-    assert set(codes(diagnostics)) <= expected | {"W548"}
+    assert set(codes(diagnostics)) <= expected | {"W548", "W550"}
     if not expected:
         assert_same_timeline(timeline(imported), timeline(workout))
     text = write(imported)
@@ -211,35 +232,25 @@ def test_run_ramp_comes_back_as_steps_W549() -> None:
 
 CORPUS_EXPECTED = {
     "WorkoutIndividualSteps.fit": (
-        (
-            'name: Example 1\n\nwarmup 1m free "_A_"\n5m @Z5 "B1_" "for 500 m"\n5m @Z3 "B2_" "for 500 m"\n'
-            'cooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'
-        ),
-        ["W541", "W541", "W541", "W543", "W544", "W544", "W544"],
+        ('name: Example 1\n\nwarmup 1m @Z2hr "_A_"\n500mtr @Z5 "B1_"\n500mtr @Z3 "B2_"\n'
+         'cooldown until <125bpm @Z1 "_C_"\n'),
+        [],
     ),
     "WorkoutCustomTargetValues.fit": (
-        (
-            'name: Example 1\n\nwarmup 1m free "_A_"\n5m @300-310W "B1_" "for 500 m"\n'
-            '5m @260-270W "B2_" "for 500 m"\n'
-            'cooldown 5m @220-230W "_C_" "until heart rate is below 125 bpm"\n'
-        ),
-        ["W541", "W541", "W541", "W543"],
+        ('name: Example 1\nmax-hr: 190\n\nwarmup 1m @50-60%maxhr "_A_"\n500mtr @300-310W "B1_"\n'
+         '500mtr @260-270W "B2_"\ncooldown until <125bpm @220-230W "_C_"\n'),
+        ["W550"],
     ),
     "WorkoutRepeatSteps.fit": (
-        (
-            'name: Example 2\n\nwarmup 1m free "_A_"\n3x:\n  5m @Z5 "B1_" "for 500 m"\n'
-            '  5m @Z3 "B2_" "for 500 m"\n'
-            'cooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'
-        ),
-        ["W540", "W541", "W541", "W541", "W543", "W544", "W544", "W544"],
+        ('name: Example 2\n\nwarmup 1m @Z2hr "_A_"\n3x:\n  500mtr @Z5 "B1_"\n  500mtr @Z3 "B2_"\n'
+         'cooldown until <125bpm @Z1 "_C_"\n'),
+        ["W540"],
     ),
     "WorkoutRepeatGreaterThanStep.fit": (
-        (
-            'name: Example 2\n\nwarmup 1m free "_A_"\n1x:\n'
-            '  5m @Z5 "repeat until heart rate is above 80% of max heart rate" "B1_" "for 500 m"\n'
-            '  5m @Z3 "B2_" "for 500 m"\ncooldown 5m @Z1 "_C_" "until heart rate is below 125 bpm"\n'
-        ),
-        ["W540", "W541", "W541", "W541", "W542", "W543", "W544", "W544", "W544"],
+        ('name: Example 2\n\nwarmup 1m @Z2hr "_A_"\n1x:\n'
+         '  500mtr @Z5 "repeat until heart rate is above 80% of max heart rate" "B1_"\n'
+         '  500mtr @Z3 "B2_"\ncooldown until <125bpm @Z1 "_C_"\n'),
+        ["W540", "W542"],
     ),
 }
 
@@ -614,12 +625,29 @@ def test_W540_num_valid_steps_disagrees() -> None:
     expect_warnings(make_fit([timed(), timed()], num_valid=1), "W540")
 
 
+def test_lap_heart_rate_ends_and_bike_distances_are_read_as_such() -> None:
+    workout = expect_warnings(make_fit([
+        step(duration_type=5, target_type=2),
+        step(duration_type=2, duration_value=230, target_type=2),
+        step(duration_type=3, duration_value=265, target_type=4, target_value=4),
+        step(duration_type=1, duration_value=200000, target_type=2),
+    ]))
+    ends = [(s.until, s.distance_m) for s in workout.steps if isinstance(s, Step)]
+    assert ends == [
+        (LapEnd(), None),
+        (HeartRateEnd(below=True, bpm=130), None),
+        (HeartRateEnd(below=False, bpm=165), None),
+        (None, 2000.0),
+    ]
+    assert write(workout) == "name: T\n\nlap free\nuntil <130bpm free\nuntil >165bpm @Z4\n2km free\n"
+
+
 @pytest.mark.parametrize(
     ("duration_type", "value", "cue"),
     [
-        (5, None, "until the lap button"),
-        (2, 150, "until heart rate is below 50 bpm"),
+        (2, 120, "until heart rate is below 20 bpm"),  # below the language's heart rates
         (3, 90, "until heart rate is above 90% of max heart rate"),
+        (2, None, "until heart rate is below a heart rate"),
         (4, 300, "until 300 kcal"),
         (15, 1250, "until power is above 250 W"),
         (14, 80, "until power is below 80% FTP"),
@@ -627,7 +655,7 @@ def test_W540_num_valid_steps_disagrees() -> None:
         (16, 50, "until 'training_peaks_tss'"),
     ],
 )
-def test_W541_end_conditions_become_a_placeholder_with_a_cue(
+def test_W541_other_end_conditions_are_read_as_the_lap_button_with_a_cue(
     duration_type: int, value: int | None, cue: str
 ) -> None:
     fields: dict[str, int | str] = {"duration_type": duration_type, "target_type": 2}
@@ -635,13 +663,9 @@ def test_W541_end_conditions_become_a_placeholder_with_a_cue(
         fields["duration_value"] = value
     workout = expect_warnings(make_fit([step(**fields)]), "W541")
     only = workout.steps[0]
-    assert isinstance(only, Step) and only.duration_s == fit_importer.PLACEHOLDER_S
+    assert isinstance(only, Step) and only.until == LapEnd() and only.duration_s is None
     assert [c.text for c in only.cues] == [cue]
-
-
-def test_W541_distance_on_a_bike() -> None:
-    workout = expect_warnings(make_fit([step(duration_type=1, duration_value=50000, target_type=2)]), "W541")
-    assert isinstance(workout.steps[0], Step) and workout.steps[0].cues[0].text == "for 500 m"
+    assert nmdsl.check(write(workout)).ok
 
 
 @pytest.mark.parametrize(
@@ -676,8 +700,9 @@ def custom(kind: int, low: int, high: int, value: int = 0, secondary: bool = Fal
 @pytest.mark.parametrize(
     ("sport", "fields"),
     [
-        (2, step(duration_type=0, duration_value=60000, target_type=1, target_value=3)),  # HR zone
-        (2, custom(1, 60, 70)),  # % of max HR
+        (2, step(duration_type=0, duration_value=60000, target_type=1, target_value=6)),  # HR zone 6
+        (2, custom(1, 0, 70)),  # 0% of max HR
+        (2, custom(1, 60, 250)),  # % of max HR and bpm in one range
         (2, custom(1, 120, 500)),  # 20-400 bpm: implausible
         (2, custom(4, 0, 50)),  # 0% FTP
         (2, custom(4, 100, 1200)),  # % and watts in one range
@@ -719,11 +744,41 @@ def test_W543_two_targets_of_a_kind() -> None:
     )
 
 
-def test_W544_power_zones_are_read_as_coggan_zones() -> None:
-    fields = step(duration_type=0, duration_value=60000, target_type=4, target_value=4)
-    workout = expect_warnings(make_fit([fields]), "W544")
-    assert isinstance(workout.steps[0], Step)
-    assert workout.steps[0].target == ZoneTarget(zone=4, low_pct=91, high_pct=105)
+def test_zones_are_read_as_zones() -> None:
+    # The device's zone n, both ways: nmdsl writes @Zn and @Znhr as FIT zones.
+    fields = step(duration_type=0, duration_value=60000, target_type=4, target_value=4,
+                  secondary_target_type=1, secondary_target_value=3)
+    workout = expect_warnings(make_fit([fields]))
+    only = workout.steps[0]
+    assert isinstance(only, Step)
+    assert only.target == ZoneTarget(zone=4, low_pct=91, high_pct=105)
+    assert only.heart_rate == HeartRateZoneTarget(zone=3)
+    assert write(workout) == "name: T\n\n1m @Z4 @Z3hr\n"
+
+
+def test_a_ramp_that_ends_on_the_lap_button_comes_back_with_its_estimate() -> None:
+    workout = nmdsl.parse("warmup lap ~10m ramp 45%-70%\nuntil <120bpm ~5m ramp 60%-40%\n")
+    data = compile_fit(workout)
+    imported, diagnostics = read(data)
+    assert imported is not None and codes(diagnostics) == []
+    assert write(imported) == (
+        "name: nmdsl workout\n\nwarmup lap ~10m ramp 45%-70%\nuntil <120bpm ~5m ramp 60%-40%\n"
+    )
+    assert compile_fit(imported) == data
+    # Without an estimate: one step covering the ramp, so its direction is lost.
+    single, _ = read(compile_fit(nmdsl.parse("until <120bpm ramp 60%-40%\n")))
+    assert single is not None and write(single).endswith("until <120bpm ramp 40%-60%\n")
+
+
+def test_W550_percent_of_max_heart_rate_sets_a_max_hr() -> None:
+    workout = expect_warnings(make_fit([custom(1, 65, 75), custom(1, 240, 250)]), "W550")
+    assert [s.heart_rate for s in workout.steps if isinstance(s, Step)] == [
+        HeartRatePercentTarget(low_pct=65, high_pct=75, of="max_hr"),
+        HeartRateTarget(low_bpm=140, high_bpm=150),
+    ]
+    assert workout.meta.max_hr_bpm == fit_importer.PLACEHOLDER_MAX_HR
+    text = write(workout)
+    assert text.startswith("name: T\nmax-hr: 190\n") and "@65-75%maxhr" in text and nmdsl.check(text).ok
 
 
 def test_importer_does_not_load_the_parser() -> None:
@@ -829,7 +884,7 @@ def test_every_fit_code_is_documented_and_triggered_by_a_test() -> None:
     from nmdsl.formats.fit import write as _backend  # noqa: F401  (registers the backend's codes)
 
     fit_codes = sorted(c for c in CODES if c[1:3] in ("46", "47", "54", "55"))
-    assert len(fit_codes) == 26
+    assert len(fit_codes) == 27
     here = Path(__file__).resolve().parent
     docs = (here.parent / "docs" / "format-fit.md").read_text(encoding="utf-8")
     tests = "".join(

@@ -38,7 +38,8 @@ _TEXT = st.one_of(
 def _slots(draw: st.DrawFn) -> _Slot | None:
     if draw(st.booleans()):
         return None
-    return _Slot(draw(_ENUM), draw(st.one_of(_U32, _ODD)), draw(_U32))
+    # zone None: a custom range; else target_value is the zone (odd values too).
+    return _Slot(draw(_ENUM), draw(st.one_of(_U32, _ODD)), draw(_U32), draw(st.one_of(st.none(), _U32, _ODD)))
 
 
 @st.composite

@@ -1,9 +1,12 @@
 """Hypothesis strategies for the FIT tests: workouts FIT can carry whole.
 
 Generated sessions use every target kind, drills, cues (offsets too), ramps,
-distances and nested repeats, but never what FIT is documented to lose (a
-third target on a step, a ramp of paces), so that ``import(compile(S))`` must
-give back S's timeline exactly.  No tests live here.
+distances (on bikes too), ``lap`` and ``until <Nbpm`` / ``>Nbpm`` ends with
+or without an estimate, heart-rate zones, ``%lthr`` and ``%maxhr``, and
+nested repeats, but never what FIT is documented to lose (a third target on
+a step, a ramp of paces, ``%maxhr`` above 100), so that ``import(compile(S))``
+must give back S's timeline exactly (estimates aside: FIT has no field for
+them).  No tests live here.
 """
 
 from __future__ import annotations
@@ -14,12 +17,17 @@ from hypothesis import strategies as st
 from nmdsl.language import drills
 from nmdsl.limits import ZONES
 from nmdsl.model import (
+    AnyHeartRateTarget,
     CadenceTarget,
     Cue,
     FreeTarget,
+    HeartRateEnd,
+    HeartRatePercentTarget,
     HeartRateTarget,
+    HeartRateZoneTarget,
     IntensityTarget,
     Item,
+    LapEnd,
     MaxTarget,
     Metadata,
     Pace,
@@ -29,6 +37,7 @@ from nmdsl.model import (
     Repeat,
     Sport,
     Step,
+    StepEnd,
     WattsTarget,
     Workout,
     ZoneTarget,
@@ -98,19 +107,43 @@ def intensity_targets(draw: st.DrawFn, sport: Sport, ramp_ok: bool) -> Intensity
 
 
 @st.composite
+def heart_rates(draw: st.DrawFn) -> AnyHeartRateTarget:
+    kind = draw(st.sampled_from(["bpm", "zone", "lthr", "max_hr"]))
+    if kind == "zone":
+        return HeartRateZoneTarget(zone=draw(st.integers(1, 5)))
+    if kind == "lthr":
+        lo, hi = draw(ranges(60, 110))
+        return HeartRatePercentTarget(low_pct=lo, high_pct=hi, of="lthr")
+    if kind == "max_hr":
+        lo, hi = draw(ranges(40, 100))  # FIT's own % of max HR ends at 100
+        return HeartRatePercentTarget(low_pct=lo, high_pct=hi, of="max_hr")
+    lo, hi = draw(ranges(60, 200))
+    return HeartRateTarget(low_bpm=lo, high_bpm=hi)
+
+
+@st.composite
 def steps(draw: st.DrawFn, sport: Sport) -> Step:
     drill = draw(st.sampled_from([None, None, None, "sprint", "strides", "accel", "spinup"]))
     if drill is not None and (drills.defaults(drill, sport) is None or (sport == "run" and drill == "accel")):
         drill = None  # a run accel is a ramp of paces: not carried whole
     distance_m: float | None = None
     duration_s: int | None = None
-    if sport == "run" and draw(st.booleans()):
-        distance_m = float(draw(st.integers(50, 5000)))
-    else:
+    until: StepEnd | None = None
+    estimate_s: int | None = None
+    end = draw(st.sampled_from(["time", "time", "distance", "lap", "until"]))
+    if drill is not None or end == "time":
         duration_s = draw(st.integers(1, 900))
+    elif end == "distance":
+        distance_m = float(draw(st.integers(50, 20000)))
+    elif end == "lap":
+        until = LapEnd()
+    else:
+        until = HeartRateEnd(below=draw(st.booleans()), bpm=draw(st.integers(80, 200)))
+    if duration_s is None and draw(st.booleans()):
+        estimate_s = draw(st.integers(1, 900))
     intensity = draw(st.sampled_from(INTENSITIES))
     cadence: CadenceTarget | None = None
-    heart_rate: HeartRateTarget | None = None
+    heart_rate: AnyHeartRateTarget | None = None
     if drill is not None:
         d = drills.defaults(drill, sport)
         assert d is not None
@@ -128,14 +161,15 @@ def steps(draw: st.DrawFn, sport: Sport) -> Step:
         cadence = CadenceTarget(low_rpm=lo, high_rpm=hi)
     room -= cadence is not None
     if room and draw(st.booleans()):
-        lo, hi = draw(ranges(60, 200))
-        heart_rate = HeartRateTarget(low_bpm=lo, high_bpm=hi)
+        heart_rate = draw(heart_rates())
     if target is None and cadence is None and heart_rate is None:
         target = FreeTarget()
     return Step(
         intensity=intensity,
         duration_s=duration_s,
         distance_m=distance_m,
+        until=until,
+        estimate_s=estimate_s,
         target=target,
         cadence=cadence,
         heart_rate=heart_rate,
@@ -160,6 +194,8 @@ def workouts(draw: st.DrawFn) -> Workout:
         sport=sport,
         ftp_w=250.0 if sport == "bike" else None,
         threshold_pace=Pace(seconds=draw(st.integers(200, 330))) if sport == "run" else None,
+        lthr_bpm=draw(st.integers(140, 185)),
+        max_hr_bpm=190,
     )
     workout = Workout(meta=meta, steps=tuple(draw(st.lists(items(sport, 0), min_size=1, max_size=5))))
     timeline = workout.timeline()

@@ -201,7 +201,7 @@ SAMPLE_LINES = [
     "1:00:00 @Z1",
     "1h30m @50%",
 ]
-BAD_LINES = ["1m 2m", "5m @50% at 1m", "3x: 1m @50%", "6x", '5m "cue" @50%', "6x 30s / / 30s", "max 10s"]
+BAD_LINES = ["1m @50% 2m", "5m @50% at 1m", "3x: 1m @50%", "6x", '5m "cue" @50%', "6x 30s / / 30s", "max 10s"]
 
 
 def _line_tokens(text: str) -> list[Token]:

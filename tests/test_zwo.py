@@ -510,6 +510,78 @@ def test_heart_rate_dropped_once_per_step() -> None:
     assert segments(out.data)[0].tag == "FreeRide"
 
 
+# -- language v2: lap, until <Nbpm, bike distances and heart-rate targets (issue 15) ---------------------
+
+
+def test_lap_until_and_bike_distance_are_written_as_their_estimates() -> None:
+    source = (
+        "ftp: 250\nwarmup lap ~10m @Z2\n6x sprint 10s / rest until <130bpm ~3m\n3x 2km ~3m @Z4 / 2m @50%\n"
+    )
+    out = nmdsl.emit(nmdsl.parse(source), "zwo")
+    # One W407 per step as written, not per repetition; each names the step and says why.
+    found = [(d.code, d.span.line, d.span.column) for d in out.diagnostics if d.span]
+    assert found == [("W407", 2, 1), ("W407", 3, 17), ("W407", 4, 4)]
+    messages = [d.message for d in out.diagnostics]
+    assert "no lap button" in messages[0] and "'lap ~10m'" in messages[0]
+    assert "no heart-rate end" in messages[1] and "'until <130bpm ~3m'" in messages[1]
+    assert "no distance on a bike" in messages[2] and "'2km ~3m'" in messages[2]
+    els = segments(out.data)
+    assert [e.get("Duration") for e in els[:3]] == ["600", "10", "180"]
+    assert [e.tag for e in els[:3]] == ["SteadyState", "MaxEffort", "FreeRide"]
+    assert [e.get("Duration") for e in els[13:15]] == ["180", "120"]
+    # The whole file lasts what the timeline's estimate says.
+    assert sum(int(e.get("Duration") or 0) for e in els) == nmdsl.parse(source).totals().duration_s
+    with pytest.raises(NmdslError) as strict:
+        nmdsl.emit(nmdsl.parse(source), "zwo", strict=True)
+    assert {d.code for d in strict.value.diagnostics} == {"W407"}
+
+
+@pytest.mark.parametrize(
+    ("line", "what", "hint"),
+    [
+        ("lap @50%", "no lap button", "'lap ~3m'"),
+        ("rest until <130bpm", "no heart-rate end", "'until <130bpm ~3m'"),
+        ("recovery until >150bpm @50%", "no heart-rate end", "'until >150bpm ~3m'"),
+        ("2km @Z3", "no distance on a bike", "'2km ~3m'"),
+    ],
+)
+def test_a_step_without_an_estimate_is_an_error_naming_it(line: str, what: str, hint: str) -> None:
+    with pytest.raises(NmdslError) as info:
+        compile_zwo(f"10m @50%\n3x 1m @100% / {line}\n")
+    (d,) = info.value.diagnostics
+    assert d.code == "E404" and d.span is not None and d.span.line == 2
+    assert what in d.message and "estimate" in d.message
+    assert d.hint is not None and hint in d.hint
+
+
+def test_a_run_lap_step_and_run_distances() -> None:
+    # A run by distance stays a run by distance; a lap step in a run is timed by its estimate.
+    out = nmdsl.emit(nmdsl.parse("sport: run\n1km @80%\n400mtr @100%\n"), "zwo")
+    assert out.diagnostics == [] and etree.fromstring(out.data).findtext("durationType") == "distance"
+    out = nmdsl.emit(nmdsl.parse("sport: run\nwarmup lap ~10m @70%\n20m @80%\n"), "zwo")
+    assert [d.code for d in out.diagnostics] == ["W407"]
+    assert [e.get("Duration") for e in segments(out.data)] == ["600", "1200"]
+    with pytest.raises(NmdslError) as info:
+        compile_zwo("sport: run\nrest until <120bpm\n20m @80%\n")
+    assert [d.code for d in info.value.diagnostics] == ["E404"]
+
+
+def test_a_fractional_estimate_keeps_the_clock() -> None:
+    out = nmdsl.emit(nmdsl.parse("lap ~30.5s @50%\n1m @60%\n"), "zwo")
+    assert sorted(d.code for d in out.diagnostics) == ["W406", "W407"]
+    assert [e.get("Duration") for e in segments(out.data)] == ["31", "60"]
+
+
+@pytest.mark.parametrize("target", ["@Z2hr", "@80%lthr", "@75-85%lthr", "@65-75%maxhr", "@140-150bpm"])
+def test_every_heart_rate_target_is_dropped(target: str) -> None:
+    out = nmdsl.emit(nmdsl.parse(f"lthr: 165\nmax-hr: 190\n10m @60% {target}\n30m {target}\n"), "zwo")
+    assert [(d.code, d.span.line if d.span else 0) for d in out.diagnostics] == [("W401", 3), ("W401", 4)]
+    hints = [d.hint or "" for d in out.diagnostics]
+    assert "keeps its other targets" in hints[0] and "free ride" in hints[1]
+    steady, free = segments(out.data)
+    assert (steady.tag, free.tag) == ("SteadyState", "FreeRide")
+
+
 def test_cadence_range_where_one_cadence_fits() -> None:
     out = nmdsl.emit(nmdsl.parse("1m @50%\n3x 5m ramp 60%-70% 85-96rpm\n1m @50%\n"), "zwo")
     assert [d.code for d in out.diagnostics] == ["W403"]  # once, not three times
@@ -815,7 +887,7 @@ def _zwo_codes() -> list[str]:
 def test_every_zwo_code_has_a_heading_in_the_docs() -> None:
     headings = [line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     codes = _zwo_codes()
-    assert len(codes) == 24
+    assert len(codes) == 26
     missing = [c for c in codes if not any(c in h for h in headings)]
     assert not missing, f"codes without a heading in {DOC}: {missing}"
 

@@ -93,6 +93,9 @@ CODES: dict[str, Code] = _catalogue(
     Code("E208", E, "implausible power or pace"),
     Code("E209", E, "cue offset outside its step"),
     Code("E210", E, "text too long"),
+    Code("E211", E, "a step with two ways to end"),
+    Code("E212", E, "an estimate on a timed step"),
+    Code("E214", E, "heart rate relative to a missing lthr or max-hr"),
     # E3xx: meaning
     Code("E301", E, "target or unit not available for this sport"),
     Code("E302", E, "more than one target of a kind"),

@@ -60,3 +60,31 @@ MAX_LINE_ITEMS = 7 * MAX_EXPANDED_STEPS + 3 * MAX_EXPANDED_CUES + 1
 MAX_ERRORS = 100
 #: ... and at most this many of its warnings are shown (W104 counts the rest).
 MAX_WARNINGS = 100
+
+#: The highest ``@P%lthr`` / ``@P%maxhr``: above threshold heart rate is
+#: possible (a VO2max effort reaches about 105-110% of LTHR), above 120% of
+#: either is a typo.
+HR_PERCENT_LIMIT = 120
+
+#: Heart-rate zones 1-5 in numbers, where a number is needed (stats, lints,
+#: charts, formats that carry bpm): the device's own zones are the athlete's,
+#: and FIT writes the zone number itself.  From ``lthr:`` when the header sets
+#: it (Joe Friel's zones by lactate-threshold heart rate, run version: Z1 under
+#: 85%, Z2 85-89%, Z3 90-94%, Z4 95-99%, Z5 100% and up; Z1's floor and Z5's
+#: ceiling are ours, so that a zone has two ends), else from ``max-hr:``
+#: (Garmin's default zones: 50-60-70-80-90-100% of max HR); with neither the
+#: numbers are unknown, never guessed.  docs/language.md gives the sources.
+HR_ZONES_PCT_LTHR: dict[int, tuple[int, int]] = {
+    1: (65, 85),
+    2: (85, 90),
+    3: (90, 95),
+    4: (95, 100),
+    5: (100, 106),
+}
+HR_ZONES_PCT_MAX_HR: dict[int, tuple[int, int]] = {
+    1: (50, 60),
+    2: (60, 70),
+    3: (70, 80),
+    4: (80, 90),
+    5: (90, 100),
+}

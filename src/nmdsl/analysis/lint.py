@@ -396,14 +396,20 @@ def _w602_short_recovery(
     # Per source step that ends an effort: (shortest recovery, its hard
     # seconds, short gaps, all gaps).  The recovery *after* a step is what a
     # coach changes, so that step is where the warning goes.
-    seen: dict[int, tuple[float, float, int, int, int]] = {}
+    seen: dict[int, tuple[float, float, int, int, int, bool]] = {}
     for before, after in itertools.pairwise(efforts):
         easy = hard = 0.0
         known = True
+        estimated = False
         for seg in segments[before.last + 1 : after.first]:
             if seg.duration_s is None:
-                known = False  # e.g. a walk back over a distance: its time is anyone's guess
+                # A walk back over a distance, a recovery until the heart rate
+                # is down (until <130bpm) or until the lap button: it lasts as
+                # long as the athlete needs, which is the coach's choice.
+                known = False
                 break
+            # With ~D (rest until <130bpm ~3m) the estimate is the recovery.
+            estimated = estimated or (seg.estimated and seg.step.estimate_s is not None)
             low = _low(seg.step.target, meta)
             # Above critical power/speed PCr keeps falling instead of being
             # rebuilt (Jones et al. 2008), so that time is not recovery.
@@ -414,12 +420,12 @@ def _w602_short_recovery(
         if not known:
             continue
         key = id(segments[before.last].step)
-        best, best_hard, short, total, index = seen.get(key, (math.inf, 0.0, 0, 0, before.last))
+        best, best_hard, short, total, index, guess = seen.get(key, (math.inf, 0.0, 0, 0, before.last, False))
         is_short = easy < settings.min_all_out_recovery_s
         if is_short and easy < best:
-            best, best_hard = easy, hard
-        seen[key] = (best, best_hard, short + is_short, total + 1, index)
-    for best, hard, short, total, index in seen.values():
+            best, best_hard, guess = easy, hard, estimated
+        seen[key] = (best, best_hard, short + is_short, total + 1, index, guess)
+    for best, hard, short, total, index, guess in seen.values():
         if not short:
             continue
         how_often = "" if total == 1 else (", each time" if short == total else f", {short} of {total} times")
@@ -428,7 +434,8 @@ def _w602_short_recovery(
         )
         report.add(
             "W602",
-            f"only {_dur(best)} of recovery before the next all-out effort{how_often}{hard_note}; "
+            f"only {'about ' if guess else ''}{_dur(best)} of recovery before the next all-out effort"
+            f"{' (by its ~ estimate)' if guess else ''}{how_often}{hard_note}; "
             "phosphocreatine needs minutes, so the next effort will be weaker",
             _span_at(segments, index),
             f"recover at least {_dur(settings.min_all_out_recovery_s)} easy between all-out efforts; "

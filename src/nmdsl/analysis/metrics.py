@@ -30,10 +30,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from nmdsl.limits import ZONES
+from nmdsl.limits import HR_ZONES_PCT_LTHR, HR_ZONES_PCT_MAX_HR, ZONES
 from nmdsl.model import (
     FreeTarget,
+    HeartRateEnd,
+    HeartRateZoneTarget,
+    LapEnd,
     MaxTarget,
+    Metadata,
     PaceTarget,
     PercentTarget,
     RampTarget,
@@ -43,6 +47,7 @@ from nmdsl.model import (
     WattsTarget,
     Workout,
     ZoneTarget,
+    heart_rate_bpm,
     step_seconds,
     totals_of,
 )
@@ -158,9 +163,12 @@ class Profile:
     reference: float | None
     blocks: tuple[Block, ...]
     duration_s: float
-    #: Steps whose time is unknown (distance steps without a usable pace): not placed.
+    #: Steps whose time is unknown (a lap or until step without ``~D``, a
+    #: distance without a usable pace or ``~D``): not placed.
     unplaced_steps: int
     options: ResolvedOptions
+    #: Those steps' segments: where each would begin (what the chart marks).
+    unplaced: tuple[Segment, ...] = ()
 
 
 def profile(
@@ -173,16 +181,18 @@ def profile(
     segments = workout.timeline() if segments is None else segments
     ctx = _context(workout, options, segments)
     blocks: list[Block] = []
-    unplaced = 0
+    unplaced: list[Segment] = []
     end = 0.0
     for seg in segments:
         if seg.duration_s is None:
-            unplaced += 1
+            unplaced.append(seg)
             continue
         start, stop, kind = _level(seg.step, ctx, opts)
         blocks.append(Block(seg.start_s, seg.duration_s, start, stop, kind, seg))
         end = seg.start_s + seg.duration_s
-    return Profile(meta.sport, ctx.unit, ctx.reference, tuple(blocks), end, unplaced, opts)
+    return Profile(
+        meta.sport, ctx.unit, ctx.reference, tuple(blocks), end, len(unplaced), opts, tuple(unplaced)
+    )
 
 
 @dataclass(frozen=True)
@@ -276,6 +286,21 @@ class ZoneTime:
 
 
 @dataclass(frozen=True)
+class HeartRateZoneTime:
+    """Time with a heart-rate target in one heart-rate zone (1-5).
+
+    A zone holds the heart rates above the top of the zone below, up to and
+    including its own top (Z1 has no floor, Z5 no ceiling), in bpm from the
+    header's ``lthr:`` (else ``max-hr:``); the edges are None without either.
+    """
+
+    zone: int
+    low_bpm: float | None
+    high_bpm: float | None
+    seconds: float
+
+
+@dataclass(frozen=True)
 class RepeatStats:
     """One repeat as written, with the work and recovery of one repetition."""
 
@@ -288,6 +313,8 @@ class RepeatStats:
     #: Seconds of work and recovery in one repetition (None: a step's time is unknown).
     work_s: float | None
     recovery_s: float | None
+    #: True when a time in it is an estimate (``until <130bpm ~3m``, ``lap ~5m``, a run's pace).
+    estimated: bool = False
 
     @property
     def ratio(self) -> float | None:
@@ -351,6 +378,20 @@ class WorkoutStats:
     has_max: bool
     has_free: bool
     notes: tuple[str, ...] = field(default=())
+    #: True when some step's time is unknown: ``duration_s`` (and work, TSS,
+    #: zones) is then the known part, a lower bound.
+    duration_at_least: bool = False
+    #: The steps of unknown time by how they end: ``lap``, ``until`` (heart
+    #: rate), ``distance`` (no pace and no ``~D``); every repetition counts.
+    unknown_steps_by_end: dict[str, int] = field(default_factory=dict)
+    #: Time with a heart-rate target in each heart-rate zone, Z1-Z5 (empty
+    #: when no step has one); see docs/stats.md.
+    hr_zones: tuple[HeartRateZoneTime, ...] = ()
+    #: What the zones' bpm edges come from: ``lthr``, ``max_hr``, or None.
+    hr_zone_basis: str | None = None
+    #: Seconds with a heart-rate target that no zone can hold (bpm without
+    #: ``lthr:`` or ``max-hr:``, or a %-target whose header value is missing).
+    hr_unzoned_s: float = 0.0
 
     @property
     def average_pace_s_per_km(self) -> float | None:
@@ -394,11 +435,9 @@ def stats(workout: Workout, options: StatsOptions | None = None) -> WorkoutStats
     notes: list[str] = []
     has_max = any(isinstance(s.step.target, MaxTarget) for s in segments)
     has_free = any(s.step.target is None or isinstance(s.step.target, FreeTarget) for s in segments)
-    if totals.unknown_duration_steps:
-        notes.append(
-            f"{totals.unknown_duration_steps} distance step(s) have no known time "
-            "(no pace target, or a % target without threshold-pace): left out"
-        )
+    by_end = _unknown_by_end(segments)
+    if by_end:
+        notes.append(_unknown_time_note(by_end, workout.meta.sport))
     if any(b.kind == "unknown" for b in prof.blocks):
         notes.append(_unknown_note(prof))
     power = _bike_power(prof, notes) if prof.sport == "bike" else None
@@ -413,6 +452,12 @@ def stats(workout: Workout, options: StatsOptions | None = None) -> WorkoutStats
         drills=_drill_counts(segments),
         repeats=tuple(_repeats(workout, prof)),
     )
+    hr_zones, basis, unzoned = _heart_rate_zones(segments, workout.meta)
+    if unzoned:
+        notes.append(
+            f"{format_duration(unzoned)} with a heart-rate target is in no zone "
+            "(heart-rate zones in bpm need lthr: or max-hr:)"
+        )
     return WorkoutStats(
         name=workout.meta.name,
         sport=workout.meta.sport,
@@ -439,7 +484,80 @@ def stats(workout: Workout, options: StatsOptions | None = None) -> WorkoutStats
         has_max=has_max,
         has_free=has_free,
         notes=tuple(notes),
+        duration_at_least=totals.unknown_duration_steps > 0,
+        unknown_steps_by_end=by_end,
+        hr_zones=hr_zones,
+        hr_zone_basis=basis,
+        hr_unzoned_s=unzoned,
     )
+
+
+def _unknown_by_end(segments: Sequence[Segment]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for seg in segments:
+        if seg.duration_s is None:
+            match seg.step.until:
+                case LapEnd():
+                    key = "lap"
+                case HeartRateEnd():
+                    key = "until"
+                case _:
+                    key = "distance"
+            counts[key] = counts.get(key, 0) + 1
+    return {k: counts[k] for k in ("lap", "until", "distance") if k in counts}
+
+
+def _unknown_time_note(by_end: dict[str, int], sport: str) -> str:
+    words = {"lap": "until the lap button", "until": "until a heart rate", "distance": "a distance"}
+    kinds = ", ".join(f"{n} {words[k]}" for k, n in by_end.items())
+    how = "give each an estimate (lap ~10m, until <130bpm ~3m, 2km ~4m)"
+    if sport == "run" and "distance" in by_end:
+        how += "; a run distance also gets one from a pace target or threshold-pace"
+    return (
+        f"{sum(by_end.values())} step(s) have no known time ({kinds}): left out, so the duration "
+        f"and every number are at least what is shown; {how}"
+    )
+
+
+def hr_zone_edges(meta: Metadata) -> tuple[str | None, list[tuple[int, float | None, float | None]]]:
+    """The basis (``lthr``, ``max_hr`` or None) and (zone, exclusive low, inclusive high) bpm of Z1..Z5."""
+    if meta.lthr_bpm is not None:
+        base, table, basis = float(meta.lthr_bpm), HR_ZONES_PCT_LTHR, "lthr"
+    elif meta.max_hr_bpm is not None:
+        base, table, basis = float(meta.max_hr_bpm), HR_ZONES_PCT_MAX_HR, "max_hr"
+    else:
+        return None, [(z, None, None) for z in range(1, 6)]
+    tops = {z: base * table[z][1] / 100 for z in range(1, 6)}
+    return basis, [(z, None if z == 1 else tops[z - 1], None if z == 5 else tops[z]) for z in range(1, 6)]
+
+
+def _heart_rate_zones(
+    segments: Sequence[Segment], meta: Metadata
+) -> tuple[tuple[HeartRateZoneTime, ...], str | None, float]:
+    """Time with a heart-rate target in each zone: a zone target in its own zone, a bpm or %
+    target by the middle of its range in bpm; the rest is in no zone."""
+    basis, edges = hr_zone_edges(meta)
+    seconds = [0.0] * 6
+    unzoned = 0.0
+    any_target = False
+    for seg in segments:
+        target = seg.step.heart_rate
+        if target is None or seg.duration_s is None:
+            continue
+        any_target = True
+        if isinstance(target, HeartRateZoneTarget):
+            seconds[target.zone] += seg.duration_s
+            continue
+        bpm = heart_rate_bpm(target, meta)
+        if bpm is None or basis is None:
+            unzoned += seg.duration_s
+            continue
+        middle = (bpm[0] + bpm[1]) / 2
+        zone = next((z for z, _, high in edges if high is None or middle <= high), 5)
+        seconds[zone] += seg.duration_s
+    if not any_target:
+        return (), basis, 0.0
+    return tuple(HeartRateZoneTime(z, lo, hi, seconds[z]) for z, lo, hi in edges), basis, unzoned
 
 
 def _unknown_note(prof: Profile) -> str:
@@ -667,9 +785,9 @@ def _repeats(workout: Workout, prof: Profile) -> Iterator[RepeatStats]:
     def visit(items: Sequence[Step | Repeat]) -> Iterator[RepeatStats]:
         for item in items:
             if isinstance(item, Repeat):
-                work, recovery = _split(item.steps, ctx, prof.options, meta)
+                work, recovery, estimated = _split(item.steps, ctx, prof.options, meta)
                 line = item.span.line if item.span else None
-                yield RepeatStats(line, item.count, item.block, repeat_label(item), work, recovery)
+                yield RepeatStats(line, item.count, item.block, repeat_label(item), work, recovery, estimated)
                 yield from visit(item.steps)
 
     yield from visit(workout.steps)
@@ -677,22 +795,25 @@ def _repeats(workout: Workout, prof: Profile) -> Iterator[RepeatStats]:
 
 def _split(
     items: Sequence[Step | Repeat], ctx: _Context, opts: ResolvedOptions, meta: Any
-) -> tuple[float | None, float | None]:
-    """Seconds of work and of recovery in one pass over ``items`` (None: unknown)."""
+) -> tuple[float | None, float | None, bool]:
+    """Seconds of work and of recovery in one pass over ``items`` (None: unknown), and whether estimated."""
     work: float | None = 0.0
     recovery: float | None = 0.0
+    estimated = False
     for item in items:
         if isinstance(item, Repeat):
-            w, r = _split(item.steps, ctx, opts, meta)
+            w, r, e = _split(item.steps, ctx, opts, meta)
             work = None if work is None or w is None else work + item.count * w
             recovery = None if recovery is None or r is None else recovery + item.count * r
+            estimated = estimated or e
             continue
-        seconds, _ = step_seconds(item, meta)
+        seconds, guessed = step_seconds(item, meta)
+        estimated = estimated or guessed
         if is_work(item, ctx, opts):
             work = None if work is None or seconds is None else work + seconds
         else:
             recovery = None if recovery is None or seconds is None else recovery + seconds
-    return work, recovery
+    return work, recovery, estimated
 
 
 def is_work(step: Step, ctx: _Context, opts: ResolvedOptions) -> bool:
@@ -715,14 +836,12 @@ def is_work(step: Step, ctx: _Context, opts: ResolvedOptions) -> bool:
 
 def repeat_label(repeat: Repeat) -> str:
     """``10x 30s / 30s``; a block: ``3x: 10x (30s / 30s) + 5m``."""
-    from nmdsl.language.writer import distance, duration
+    from nmdsl.language.writer import end_text
 
     def part(item: Step | Repeat) -> str:
         if isinstance(item, Repeat):
             return f"{item.count}x ({inner(item)})"
-        if item.duration_s is not None:
-            return duration(item.duration_s)
-        return distance(item.distance_m or 0.0)
+        return end_text(item)  # 30s, 2km, lap ~5m, until <130bpm
 
     def inner(r: Repeat) -> str:
         return (" + " if r.block else " / ").join(part(s) for s in r.steps)
@@ -740,6 +859,25 @@ def format_duration(seconds: float) -> str:
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def ratio_text(r: RepeatStats) -> str:
+    """A repeat's work:recovery as shown.
+
+    ``1:18``, ``1:18 (estimated)``, ``time unknown`` or ``no recovery``.
+    """
+    if r.work_s is None or r.recovery_s is None:
+        return "time unknown"
+    text = format_ratio(r.ratio, r.work_s)
+    return text + " (estimated)" if r.estimated and r.ratio is not None else text
+
+
+def format_total(seconds: float, estimated: bool, at_least: bool) -> str:
+    """A total duration as shown: ``45:00``, ``45:00 (estimated)``, ``at least 45:00``."""
+    text = format_duration(seconds)
+    if at_least:
+        return f"at least {text}" + (" (partly estimated)" if estimated else "")
+    return text + (" (estimated)" if estimated else "")
 
 
 def format_ratio(ratio: float | None, work_s: float | None = None) -> str:
@@ -777,7 +915,7 @@ def nm_summary(st: WorkoutStats) -> str:
     ratios: dict[str, None] = {}
     for r in nm.repeats:
         if not r.block and r.work_s:
-            ratios.setdefault(format_ratio(r.ratio, r.work_s), None)
+            ratios.setdefault(ratio_text(r), None)
     if ratios:
         parts.append("W:R " + ", ".join(ratios))
     return " · ".join(parts) if parts else "none"
@@ -793,8 +931,7 @@ def format_table(st: WorkoutStats, file: str | None = None) -> str:
         rows.append(("sport", "bike" + (f", FTP {st.ftp_w:g} W" if st.ftp_w else ", no FTP")))
     else:
         rows.append(("sport", "run"))
-    est = " (estimated)" if st.duration_estimated else ""
-    rows.append(("duration", format_duration(st.duration_s) + est))
+    rows.append(("duration", format_total(st.duration_s, st.duration_estimated, st.duration_at_least)))
     if st.distance_m is not None:
         rows.append(
             ("distance", f"{st.distance_m / 1000:.2f} km" + (" (estimated)" if st.distance_estimated else ""))
@@ -823,6 +960,16 @@ def format_table(st: WorkoutStats, file: str | None = None) -> str:
                 f"Z{z.zone} {z.name:<18} {edges:>9} {format_duration(z.seconds):>8} {share:5.1f}% {bar}",
             )
         )
+    hr_total = sum(z.seconds for z in st.hr_zones)
+    for hz in st.hr_zones:
+        share = 100 * hz.seconds / hr_total if hr_total else 0.0
+        rows.append(
+            (
+                "hr zones" if hz.zone == 1 else "",
+                f"Z{hz.zone}hr {_bpm_edge_text(hz):>13} {format_duration(hz.seconds):>8} {share:5.1f}% "
+                + "█" * round(share / 5),
+            )
+        )
     nm = st.neuromuscular
     unit = "FTP" if st.sport == "bike" else "threshold speed"
     rows.append(
@@ -841,9 +988,7 @@ def format_table(st: WorkoutStats, file: str | None = None) -> str:
         times = ""
         if r.work_s is not None and r.recovery_s is not None:
             times = f" ({format_duration(r.work_s)} work, {format_duration(r.recovery_s)} recovery)"
-        rows.append(
-            ("work:recovery" if i == 0 else "", f"{where}{r.label}  {format_ratio(r.ratio, r.work_s)}{times}")
-        )
+        rows.append(("work:recovery" if i == 0 else "", f"{where}{r.label}  {ratio_text(r)}{times}"))
     assumed = []
     if st.has_max:
         assumed.append(f"max = {st.max_effort_pct:g}% {unit}")
@@ -864,6 +1009,16 @@ def _power(watts: float | None, pct: float | None) -> str:
     if watts is not None:
         return f"{watts:.0f} W"
     return f"{pct:.0f}% FTP"
+
+
+def _bpm_edge_text(z: HeartRateZoneTime) -> str:
+    if z.low_bpm is None and z.high_bpm is None:
+        return ""
+    if z.low_bpm is None:
+        return f"<={z.high_bpm:.0f}bpm"
+    if z.high_bpm is None:
+        return f">{z.low_bpm:.0f}bpm"
+    return f"{z.low_bpm:.0f}-{z.high_bpm:.0f}bpm"
 
 
 def _edge_text(z: ZoneTime) -> str:
@@ -894,6 +1049,8 @@ CSV_COLUMNS = (
     "work_recovery",
     "max_effort_pct",
     "free_ride_pct",
+    "duration_at_least",
+    *(f"hr_z{z}_s" for z in range(1, 6)),
 )
 
 
@@ -902,9 +1059,11 @@ def csv_row(st: WorkoutStats, file: str) -> dict[str, str]:
     d = st.to_dict()
     nm = d["neuromuscular"]
     zones = {f"z{z['zone']}_s": z["seconds"] for z in d["zones"]}
+    hr_zones = {f"hr_z{z['zone']}_s": z["seconds"] for z in d["hr_zones"]}
     values: dict[str, Any] = {
         **{k: d.get(k) for k in CSV_COLUMNS},
         **zones,
+        **hr_zones,
         "file": file,
         "all_out_efforts": nm["all_out_efforts"],
         "all_out_s": nm["all_out_s"],
@@ -912,7 +1071,7 @@ def csv_row(st: WorkoutStats, file: str) -> dict[str, str]:
         "hard_s": nm["hard_s"],
         # One cell for all repeats: "line 13 4x 30s / 45s 1:1.5; ..."
         "work_recovery": "; ".join(
-            f"line {r.line} {r.label} {format_ratio(r.ratio, r.work_s)}" for r in st.neuromuscular.repeats
+            f"line {r.line} {r.label} {ratio_text(r)}" for r in st.neuromuscular.repeats
         ),
     }
     return {k: "" if values.get(k) is None else str(values[k]) for k in CSV_COLUMNS}

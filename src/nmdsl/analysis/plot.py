@@ -28,10 +28,12 @@ from nmdsl.analysis.metrics import (
     WorkoutStats,
     format_duration,
     format_pace,
+    format_total,
     profile,
     stats,
     zone_of,
 )
+from nmdsl.language.writer import end_text
 from nmdsl.limits import ZONES
 from nmdsl.model import Workout
 
@@ -191,7 +193,7 @@ class _Chart:
 
     def _totals_text(self) -> str:
         st = self.st
-        parts = [format_duration(st.duration_s) + (" (estimated)" if st.duration_estimated else "")]
+        parts = [format_total(st.duration_s, st.duration_estimated, st.duration_at_least)]
         if st.distance_m:
             parts.append(f"{st.distance_m / 1000:.1f} km")
         if st.tss is not None:
@@ -331,6 +333,7 @@ class _Chart:
                         fill=self._colour((v0 + v1) / 2),
                     )
                     _sub(el, "title", tip)
+        self._estimates(root)
         # Thin white seams between steps, as trainer apps draw them, so a set of
         # equal intervals reads as separate efforts.
         if not self.plot.thumbnail:
@@ -338,6 +341,56 @@ class _Chart:
             for b in self.prof.blocks[1:]:
                 x = self.x(b.start_s)
                 _sub(seams, "line", x1=x, x2=x, y1=self.top, y2=self.bottom)
+
+    def _estimates(self, root: etree._Element) -> None:
+        """Mark what is not known exactly: a ``~D`` estimate's top is dashed, an unknown step is a "?" line.
+
+        A lap, until or distance step with ``~D`` is drawn for its estimate;
+        one without has no width, so the place where it falls is a dashed
+        vertical line, labelled with how it ends (``lap``, ``until <130bpm``).
+        """
+        estimated = [b for b in self.prof.blocks if _ends_on_estimate(b)]
+        if not estimated and not self.prof.unplaced:
+            return  # nothing to mark: no empty group in the file
+        g = _sub(root, "g", class_="estimates", fill="none", stroke=MUTED, stroke_width=1.5)
+        for b in estimated:
+            level = b.start if b.start is not None else self.y_max * 0.3
+            top = self.y(max(level, b.end if b.end is not None else level))
+            x0, x1 = self.x(b.start_s), self.x(b.start_s + b.duration_s)
+            el = _sub(
+                g,
+                "path",
+                class_="estimate",
+                d=f"M{_num(x0)},{_num(top - 2)} H{_num(x1)}",
+                stroke_dasharray="4 3",
+            )
+            _sub(el, "title", f"{end_text(b.segment.step)}: its time is an estimate")
+        for seg in self.prof.unplaced:
+            x = self.x(seg.start_s)
+            el = _sub(
+                g,
+                "line",
+                class_="unknown-time",
+                x1=x,
+                x2=x,
+                y1=self.top,
+                y2=self.bottom,
+                stroke_dasharray="2 3",
+            )
+            what = end_text(seg.step)
+            _sub(el, "title", f"{what}: time unknown, not drawn")
+            if not self.plot.thumbnail:
+                _sub(
+                    g,
+                    "text",
+                    "?",
+                    x=x,
+                    y=self.top + 10,
+                    text_anchor="middle",
+                    font_size=11,
+                    fill=MUTED,
+                    stroke="none",
+                )
 
     def _pieces(self, b: Block) -> list[tuple[float, float, float, float]]:
         """A block as (start s, end s, start level, end level) pieces split at zone edges."""
@@ -388,6 +441,8 @@ class _Chart:
             what = self._level_text(b.start)
         step = b.segment.step
         cues = "".join(f'\n"{c.text}"' for c in step.cues)
+        if _ends_on_estimate(b):
+            when += f" (estimated: {end_text(step)})"
         return f"{when} {step.intensity}: {what}{cues}"
 
     def _reference_line(self, root: etree._Element) -> None:
@@ -500,6 +555,20 @@ class _Chart:
             details.append(f"{format_duration(nm.hard_s)} at or above {nm.hard_pct:g}% {unit}")
         if details:
             _sub(g, "text", " · ".join(details), x=self.left, y=50, font_size=13, fill=MUTED)
+        if self.prof.unplaced_steps:
+            # Said in the heading, beside the numbers it makes a lower bound.
+            n = self.prof.unplaced_steps
+            _sub(
+                g,
+                "text",
+                f"? {n} step{'s' if n != 1 else ''} of unknown time not drawn",
+                class_="unknown-time",
+                x=self.right,
+                y=50,
+                font_size=13,
+                fill=MUTED,
+                text_anchor="end",
+            )
 
     def _legend(self, root: etree._Element) -> None:
         g = _sub(root, "g", class_="legend", font_size=11, fill=MUTED)
@@ -536,15 +605,24 @@ class _Chart:
             _sub(g, "rect", x=x, y=y - 9, width=14, height=10, **style)
             label = _sub(g, "text", text, x=x + 18, y=y)
             x += 18 + _text_width(label.text or "", 11) + 16
-        if self.prof.unplaced_steps:
+        if any(_ends_on_estimate(b) for b in self.prof.blocks):
             _sub(
                 g,
-                "text",
-                f"{self.prof.unplaced_steps} step(s) of unknown time not shown",
-                x=self.right,
-                y=y,
-                text_anchor="end",
+                "path",
+                d=f"M{_num(x)},{_num(y - 4)} h14",
+                stroke=MUTED,
+                stroke_width=1.5,
+                stroke_dasharray="4 3",
+                fill="none",
             )
+            label = _sub(g, "text", "~D estimate", x=x + 18, y=y)
+            x += 18 + _text_width(label.text or "", 11) + 16
+
+
+def _ends_on_estimate(b: Block) -> bool:
+    """Whether the block's time is the writer's ``~D`` estimate (a lap, until or distance step)."""
+    step = b.segment.step
+    return b.segment.estimated and step.duration_s is None and step.estimate_s is not None
 
 
 def _text_width(text: str, size: float) -> float:

@@ -21,6 +21,7 @@ from nmdsl.limits import (  # re-exported: builder.ZONES is public
     CADENCE_LIMITS_RPM,
     FASTEST_PACE_S_PER_KM,
     HEART_RATE_LIMITS_BPM,
+    HR_PERCENT_LIMIT,
     MAX_CUE_CHARS,
     MAX_HEADER_CHARS,
     MAX_PERCENT,
@@ -28,13 +29,18 @@ from nmdsl.limits import (  # re-exported: builder.ZONES is public
     ZONES,
 )
 from nmdsl.model import (
+    AnyHeartRateTarget,
     CadenceTarget,
     Cue,
     FreeTarget,
     HeaderSpan,
+    HeartRateEnd,
+    HeartRatePercentTarget,
     HeartRateTarget,
+    HeartRateZoneTarget,
     IntensityTarget,
     Item,
+    LapEnd,
     MaxTarget,
     Metadata,
     PaceTarget,
@@ -229,12 +235,29 @@ class Builder:
 
         duration: int | float | None = None
         distance: float | None = None
+        until: LapEnd | HeartRateEnd | None = None
+        estimate: int | float | None = None
         amount = raw.amount
+        for extra in raw.more:
+            hint = "write one of a duration (3m), a distance (2km), 'lap' or 'until <130bpm'"
+            if amount.type == extra.type == "DURATION":
+                # '1m 30s': one duration with a space in it, or two steps without their '/'.
+                hint = (
+                    f"did you mean {amount}{extra} (no space inside a duration), "
+                    "or ' / ' between two steps?"
+                )
+            self.report.add(
+                "E211",
+                f"a step has one way to end; this one already ends with {str(amount)!r}",
+                span_of(extra),
+                hint,
+            )
         if amount.type == "DISTANCE":
-            if self.sport != "run":
-                self._wrong_sport(amount, "distances")
-            else:
-                distance = self._value(amount, distance_m)
+            distance = self._value(amount, distance_m)
+        elif amount.type == "LAP":
+            until = LapEnd(span=span_of(amount))
+        elif amount.type == "UNTIL":
+            until = self._until(amount, raw.bound)
         else:
             duration = self._value(amount, duration_s)
             if duration is not None and self.sport == "run":
@@ -249,12 +272,28 @@ class Builder:
                         f"did you mean {n}mtr?",
                     )
 
+        if raw.estimate is not None:
+            if duration is not None:
+                self.report.add(
+                    "E212",
+                    f"an estimate goes with 'lap', 'until' or a distance; this step lasts {amount}",
+                    span_of(raw.estimate),
+                    f"remove {str(raw.estimate)!r}: a timed step's time is known",
+                )
+            else:
+                estimate = self._value(raw.estimate, lambda t: duration_s(t[1:]))
+
         target: IntensityTarget | None = None
         cadence: CadenceTarget | None = None
-        heart_rate: HeartRateTarget | None = None
+        heart_rate: AnyHeartRateTarget | None = None
         first_seen: dict[str, TargetNode] = {}
         for t in raw.targets:
-            slot = {"CADENCE": "cadence", "BPM": "heart rate"}.get(t.kind, "intensity")
+            slot = {
+                "CADENCE": "cadence",
+                "BPM": "heart rate",
+                "HR_ZONE": "heart rate",
+                "HR_PCT": "heart rate",
+            }.get(t.kind, "intensity")
             if slot in first_seen:
                 other = first_seen[slot]
                 self.report.add(
@@ -271,7 +310,7 @@ class Builder:
                 continue
             if isinstance(made, CadenceTarget):
                 cadence = made
-            elif isinstance(made, HeartRateTarget):
+            elif isinstance(made, HeartRateTarget | HeartRateZoneTarget | HeartRatePercentTarget):
                 heart_rate = made
             else:
                 target = made
@@ -327,6 +366,8 @@ class Builder:
             intensity=intensity,  # type: ignore[arg-type]
             duration_s=duration,
             distance_m=distance,
+            until=until,
+            estimate_s=estimate,
             target=target,
             cadence=cadence,
             heart_rate=heart_rate,
@@ -334,6 +375,22 @@ class Builder:
             cues=tuple(cues),
             span=raw.span,
         )
+
+    def _until(self, word: Token, bound: Token | None) -> HeartRateEnd | None:
+        """``until <130bpm``: the heart rate that ends the step."""
+        assert bound is not None  # the grammar has UNTIL HR_BOUND
+        text = str(bound)
+        bpm = int(text[1:-3])
+        lo, hi = HEART_RATE_LIMITS_BPM
+        if not lo <= bpm <= hi:
+            self.report.add(
+                "E207",
+                f"until {text}: {bpm} bpm is outside the heart rates people have ({lo}-{hi} bpm)",
+                span_of(bound),
+                "until <130bpm ends the step when heart rate falls below 130",
+            )
+            return None
+        return HeartRateEnd(below=text[0] == "<", bpm=bpm, span=span_of(word, bound))
 
     def _estimated_s(self, distance: float | None, target: Any) -> float | None:
         """The estimated time of a distance step (for checking cue offsets)."""
@@ -433,6 +490,34 @@ class Builder:
             ordered(text, lo, hi, "bpm")
             _plausible(lo, hi, HEART_RATE_LIMITS_BPM, "E207", "heart rate", "bpm", text)
             return HeartRateTarget(low_bpm=int(lo), high_bpm=int(hi), span=span)
+        if kind == "HR_ZONE":
+            zone = int(text[2:-2])
+            if not 1 <= zone <= 5:
+                raise Problem(
+                    "E205", f"there is no heart-rate zone Z{zone}hr", "heart-rate zones are Z1hr to Z5hr"
+                )
+            return HeartRateZoneTarget(zone=zone, span=span)
+        if kind == "HR_PCT":
+            share_of: Literal["lthr", "max_hr"] = "lthr" if text.endswith("lthr") else "max_hr"
+            number_text = text[: -len("lthr")] if share_of == "lthr" else text[: -len("maxhr")]
+            lo, hi = number_range(number_text, "%")
+            ordered(text, lo, hi, "%")
+            key, have = (
+                ("lthr", self.meta.lthr_bpm) if share_of == "lthr" else ("max-hr", self.meta.max_hr_bpm)
+            )
+            if have is None:
+                raise Problem(
+                    "E214",
+                    f"{text} is a share of the header's {key}, which this session does not set",
+                    f"add '{key}: {165 if share_of == 'lthr' else 190}' to the header, or write bpm: @150bpm",
+                )
+            if lo <= 0 or hi > HR_PERCENT_LIMIT:
+                raise Problem(
+                    "E207",
+                    f"{text} is outside what a heart rate can be (above 0%, at most {HR_PERCENT_LIMIT}%)",
+                    "e.g. @80%lthr or @65-75%maxhr",
+                )
+            return HeartRatePercentTarget(low_pct=float(lo), high_pct=float(hi), of=share_of, span=span)
         if kind == "CADENCE":
             lo, hi = number_range(text, "rpm")
             ordered(text, lo, hi, "rpm")

@@ -115,5 +115,7 @@ def _unknown_times(workout: Workout, report: Report) -> None:
                 "W102",
                 "this distance step's time is unknown, so totals leave it out",
                 step.span,
-                "give it a pace target (@4:30/km), or set 'threshold-pace:' for % targets",
+                "give it a pace target (@4:30/km), or set 'threshold-pace:' for % targets"
+                if workout.meta.sport == "run"
+                else "give it an estimate after the distance: 2km ~3m",
             )

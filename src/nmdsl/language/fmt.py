@@ -478,7 +478,7 @@ def _written_value(h: HeaderLine) -> str:
 # -- step lines -----------------------------------------------------------------------------------
 
 #: Targets in the writer's order: the intensity target, then cadence, then heart rate.
-_SLOT = {"CADENCE": 1, "BPM": 2}
+_SLOT = {"CADENCE": 1, "BPM": 2, "HR_ZONE": 2, "HR_PCT": 2}
 
 
 def _count(tok: Token | None) -> str:
@@ -491,6 +491,10 @@ def _step(s: StepNode, sport: Sport) -> str:
     if s.word is not None:
         words.append(str(s.word))
     words.append(_amount(s.amount, sport))
+    if s.bound is not None:
+        words.append(str(s.bound))
+    if s.estimate is not None:
+        words.append("~" + duration(duration_s(str(s.estimate)[1:])))
     # Any order reads the same (at most one target of each kind: E302).
     words.extend(_target(t) for t in sorted(s.targets, key=lambda t: _SLOT.get(t.kind, 0)))
     for cue in s.cues:
@@ -502,6 +506,8 @@ def _step(s: StepNode, sport: Sport) -> str:
 
 def _amount(tok: Token, sport: Sport) -> str:
     text = str(tok)
+    if tok.type in ("LAP", "UNTIL"):
+        return text
     if tok.type == "DISTANCE":
         return _distance(text)
     bare = minutes_written_bare(text)
@@ -538,6 +544,11 @@ def _target(t: TargetNode) -> str:
             return "@" + _range(text, "bpm")
         case "CADENCE":
             return _range(text, "rpm")
+        case "HR_ZONE":
+            return f"@Z{int(text[2:-2])}hr"
+        case "HR_PCT":
+            suffix = "lthr" if text.endswith("lthr") else "maxhr"
+            return "@" + _range(text[: -len(suffix)], "%") + suffix
         case "ZONE":
             return f"@Z{int(text[2:])}"
         case "PACE":

@@ -383,9 +383,11 @@ WORDS = (
     "max",
     "free",
     "at",
+    "lap",
+    "until",
 )
 
-TARGET_FORMS = "@150%, @88-94%, @250W, @240-260W, @Z2, @4:30/km, @4:20-4:30/km, @150bpm"
+TARGET_FORMS = "@150%, @88-94%, @250W, @240-260W, @Z2, @4:30/km, @4:20-4:30/km, @150bpm, @Z2hr, @80%lthr"
 
 
 def explain_unknown(item: str) -> tuple[str, str | None]:
@@ -394,6 +396,22 @@ def explain_unknown(item: str) -> tuple[str, str | None]:
     if m and m.group(3) in _UNIT_FIXES:
         fixed = m.group(1) + m.group(2) + _UNIT_FIXES[m.group(3)]
         return f"unknown unit {m.group(3)!r} in {item!r}", f"did you mean {fixed}? (units are case-sensitive)"
+    if re.fullmatch(r"[0-9]+bpm", item):
+        return (
+            f"a heart rate {item!r} without '@', '<' or '>'",
+            f"a target is @{item}; a step that ends on a heart rate is 'until <{item}' or 'until >{item}'",
+        )
+    if re.fullmatch(r"[<>]=?[0-9]+(bpm)?", item):
+        number = item.lstrip("<>=").removesuffix("bpm")
+        return f"unknown item {item!r}", f"until <{number}bpm or until >{number}bpm (no '=', with 'bpm')"
+    if re.fullmatch(r"~.*", item):
+        return f"unknown estimate {item!r}", "an estimate is '~' and a duration, without a space: ~3m, ~1:30"
+    if (re.fullmatch(r"@[Zz][0-9]+(hr|HR|Hr)", item) and not item.endswith("hr")) or re.fullmatch(
+        r"@z[0-9]+hr", item
+    ):
+        return f"unknown target {item!r}", f"heart-rate zones are written @Z{re.sub('[^0-9]', '', item)}hr"
+    if re.fullmatch(r"@[0-9.]+(-[0-9.]+)?%(LTHR|Lthr|MAXHR|MaxHR|maxHR|max-hr|lt|max)", item):
+        return f"unknown target {item!r}", "heart rate as a share is written @80%lthr or @65-75%maxhr"
     if re.fullmatch(r"[0-9]+", item):
         return f"the number {item} has no unit", "write a unit right after it: 30s, 10m, 400mtr, 110rpm"
     if item in ("s", "m", "min", "h", "mtr", "km", "mi", "rpm", "bpm", "W", "%"):

@@ -68,10 +68,16 @@ class TargetNode:
 @dataclass
 class StepNode:
     word: Token | None  # warmup / cooldown / rest / recovery, or a drill
-    amount: Token  # DURATION or DISTANCE
+    amount: Token  # how it ends: DURATION, DISTANCE, LAP or UNTIL
     targets: list[TargetNode]
     cues: list[CueNode]
     span: Span
+    #: The HR_BOUND after UNTIL (``<130bpm``).
+    bound: Token | None = None
+    #: ``~D`` (ESTIMATE).
+    estimate: Token | None = None
+    #: Further ways to end written after the first (an error, E211).
+    more: list[Token] = field(default_factory=list)
 
 
 @dataclass
@@ -103,19 +109,41 @@ _WORDS = {
     "SLASH": "'/'",
     "COLON": "':'",
     "RAMP_RANGE": "the ramp's range (45%-70%)",
+    "LAP": "'lap'",
+    "UNTIL": "'until'",
+    "HR_BOUND": "a heart rate to end at (<130bpm, >165bpm)",
+    "ESTIMATE": "an estimate (~3m)",
     "$END": "the end of the line",
     "HEADER_VALUE": "a value",
     "HEADER_KEY": "a header line (name: ...)",
 }
 #: Terminals that are one fixed word: "found 'at'", not "found 'at' 'at'".
-_LITERALS = {"AT", "SLASH", "COLON", "RAMP", "MAX", "FREE"}
-_TARGETS = {"POWER_PCT", "WATTS", "ZONE", "PACE", "BPM", "CADENCE", "RAMP", "MAX", "FREE"}
-_TARGET_WORDS = "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm)"
+_LITERALS = {"AT", "SLASH", "COLON", "RAMP", "MAX", "FREE", "LAP", "UNTIL"}
+_TARGETS = {
+    "POWER_PCT",
+    "WATTS",
+    "ZONE",
+    "PACE",
+    "BPM",
+    "HR_ZONE",
+    "HR_PCT",
+    "CADENCE",
+    "RAMP",
+    "MAX",
+    "FREE",
+}
+_TARGET_WORDS = "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm, @Z2hr, @80%lthr)"
 
 
 def describe(kind: str) -> str:
     if kind in _TARGETS:
-        return {"CADENCE": "a cadence", "BPM": "a heart rate", "RAMP": "'ramp'"}.get(kind, "a target")
+        return {
+            "CADENCE": "a cadence",
+            "BPM": "a heart rate",
+            "HR_ZONE": "a heart rate",
+            "HR_PCT": "a heart rate",
+            "RAMP": "'ramp'",
+        }.get(kind, "a target")
     return _WORDS.get(kind, kind.lower())
 
 
@@ -128,6 +156,10 @@ def expected_words(expected: set[str]) -> str:
         "DRILL",
         "DURATION",
         "DISTANCE",
+        "LAP",
+        "UNTIL",
+        "HR_BOUND",
+        "ESTIMATE",
         "RAMP_RANGE",
         "STRING",
         "AT",
@@ -398,6 +430,9 @@ def _recipe(tree: Tree, tokens: list[Token]) -> tuple[Any, ...] | None:
                 cues,
                 at(first),
                 at(_last_token(sub, first)),
+                None if raw.bound is None else at(raw.bound),
+                None if raw.estimate is None else at(raw.estimate),
+                tuple(at(t) for t in raw.more),
             ))
         first = node.count if node.count is not None else _first_token(tree)
         return (
@@ -429,8 +464,11 @@ def _from_recipe(recipe: tuple[Any, ...], toks: list[Token]) -> CstNode:
             ],
             [CueNode(toks[text], None if at is None else toks[at]) for text, at in cues],
             span_of(toks[s_first], toks[s_last]),
+            None if bound is None else toks[bound],
+            None if estimate is None else toks[estimate],
+            [toks[t] for t in more],
         )
-        for word, amount, targets, cues, s_first, s_last in step_recipes
+        for word, amount, targets, cues, s_first, s_last, bound, estimate, more in step_recipes
     ]
     return StepLine(None if count is None else toks[count], steps, span_of(toks[first], toks[last]))
 
@@ -458,6 +496,10 @@ def _syntax_message(exc: UnexpectedToken, line: Line) -> tuple[str, Span, str | 
         hint = "only a repeat count takes ':' (3x:), with the block's lines indented below"
     elif tok.type in _TARGETS and not expected & _TARGETS:
         hint = "targets come after the duration, and cues after the targets"
+    elif tok.type == "ESTIMATE":
+        hint = "~D follows 'lap', 'until <Nbpm' or a distance, before the targets: lap ~10m @Z2"
+    elif tok.type == "UNTIL":
+        hint = "'until' ends a step on a heart rate: until <130bpm (in place of a duration)"
     elif tok.type in ("DURATION", "DISTANCE") and "SLASH" in expected:
         hint = "separate the steps of a repeat with ' / '"
     elif tok.type == "$END" and expected <= {"DURATION", "DISTANCE", "INTENSITY", "DRILL"}:
@@ -490,15 +532,25 @@ def _to_cst(tree: Tree) -> CstNode:
 def _step(tree: Tree) -> StepNode:
     word: Token | None = None
     amount: Token | None = None
+    bound: Token | None = None
+    estimate: Token | None = None
+    more: list[Token] = []
     targets: list[TargetNode] = []
     cues: list[CueNode] = []
     for child in tree.children:
         if isinstance(child, Token):
             word = child
         elif child.data == "amount":
-            tok = child.children[0]
-            assert isinstance(tok, Token)
-            amount = tok
+            for part in child.children:
+                if isinstance(part, Token):  # ESTIMATE
+                    estimate = part
+                    continue
+                toks = [t for t in part.children if isinstance(t, Token)]
+                if amount is None:
+                    amount = toks[0]
+                    bound = toks[1] if len(toks) > 1 else None
+                else:
+                    more.append(toks[0])
         elif child.data == "cue":
             toks = [t for t in child.children if isinstance(t, Token)]
             at = toks[2] if len(toks) == 3 else None
@@ -510,7 +562,7 @@ def _step(tree: Tree) -> StepNode:
             else:
                 targets.append(TargetNode(child.data, toks[-1], span_of(toks[0], toks[-1])))
     assert amount is not None
-    return StepNode(word, amount, targets, cues, _span_tree(tree, word or amount))
+    return StepNode(word, amount, targets, cues, _span_tree(tree, word or amount), bound, estimate, more)
 
 
 def _first_token(tree: Tree) -> Token:

@@ -15,12 +15,17 @@ from nmdsl.language import drills
 from nmdsl.limits import MAX_CUE_CHARS, MAX_HEADER_CHARS
 from nmdsl.model import (
     METRES_PER_MILE,
+    AnyHeartRateTarget,
     CadenceTarget,
     Cue,
     FreeTarget,
+    HeartRateEnd,
+    HeartRatePercentTarget,
     HeartRateTarget,
+    HeartRateZoneTarget,
     IntensityTarget,
     Item,
+    LapEnd,
     MaxTarget,
     Metadata,
     Pace,
@@ -157,8 +162,32 @@ def _cadence(c: CadenceTarget) -> str:
     return _range(c.low_rpm, c.high_rpm, "rpm")
 
 
-def _hr(h: HeartRateTarget) -> str:
-    return "@" + _range(h.low_bpm, h.high_bpm, "bpm")
+def _hr(h: AnyHeartRateTarget) -> str:
+    match h:
+        case HeartRateTarget():
+            return "@" + _range(h.low_bpm, h.high_bpm, "bpm")
+        case HeartRateZoneTarget():
+            return f"@Z{h.zone}hr"
+        case HeartRatePercentTarget():
+            return "@" + _range(h.low_pct, h.high_pct, "%" + ("lthr" if h.of == "lthr" else "maxhr"))
+    raise AssertionError(h)  # pragma: no cover
+
+
+def end_text(step: Step) -> str:
+    """How the step ends: ``30s``, ``2km``, ``lap``, ``until <130bpm``, with ``~D`` when estimated."""
+    match step.until:
+        case LapEnd():
+            words = ["lap"]
+        case HeartRateEnd():
+            words = ["until", f"{'<' if step.until.below else '>'}{step.until.bpm}bpm"]
+        case None:
+            if step.duration_s is not None:
+                return duration(step.duration_s)
+            assert step.distance_m is not None
+            words = [distance(step.distance_m)]
+    if step.estimate_s is not None:
+        words.append("~" + duration(step.estimate_s))
+    return " ".join(words)
 
 
 def cue_text(text: str) -> str:
@@ -192,11 +221,7 @@ def step_text(step: Step, sport: Sport, *, recovery_position: bool = False) -> s
         words.append(str(step.drill))
     elif keyword is not None:
         words.append(keyword)
-    if step.duration_s is not None:
-        words.append(duration(step.duration_s))
-    else:
-        assert step.distance_m is not None
-        words.append(distance(step.distance_m))
+    words.append(end_text(step))
     written_drill = defaults is not None and keyword is None
     if (
         step.target is not None

@@ -51,10 +51,12 @@ DEFAULT_TARGETS = ("zwo", "erg", "mrc", "fit")
 #: MRC need an FTP to convert %FTP to watts or back, and carry no run, distance
 #: or pace).  Named in the configuration's ``targets``, a format must compile.
 #: ZWO likewise needs an FTP for watts and a threshold pace for paces.
+#: A lap or until step without ~D (E404, E455) is one such session: those
+#: formats have no lap button and no heart-rate end.
 CANNOT_CARRY = {
-    "erg": frozenset({"E450", "E451", "E452", "E453"}),
-    "mrc": frozenset({"E450", "E451", "E452", "E453"}),
-    "zwo": frozenset({"E401", "E402", "E403"}),
+    "erg": frozenset({"E450", "E451", "E452", "E453", "E455"}),
+    "mrc": frozenset({"E450", "E451", "E452", "E453", "E455"}),
+    "zwo": frozenset({"E401", "E402", "E403", "E404"}),
 }
 
 DISABLE_RE = re.compile(r"#\s*nmdsl:\s*disable=([^#]*)")

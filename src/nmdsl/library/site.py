@@ -33,8 +33,9 @@ from nmdsl.analysis.metrics import (
     WorkoutStats,
     format_duration,
     format_pace,
-    format_ratio,
+    format_total,
     nm_summary,
+    ratio_text,
     stats,
 )
 from nmdsl.api import Result, check_file, emit
@@ -220,6 +221,7 @@ def _write_workout(e: Entry, out: Path, env: Any, options: StatsOptions) -> None
         zones=_zones(st),
         nm=_neuromuscular(st),
         assumptions=_assumptions(st),
+        hr_zones=_hr_zones(st),
         warnings=[d for d in e.result.diagnostics if not d.is_error],
         rendered_warnings=[render(d, e.result.source) for d in e.result.diagnostics if not d.is_error],
         source=e.result.source or "",
@@ -270,7 +272,7 @@ def _row(e: Entry) -> dict[str, Any]:
         "href": f"{e.slug}/index.html",
         "thumb": f"{e.slug}/thumb.svg",
         "sport": st.sport,
-        "duration": format_duration(st.duration_s),
+        "duration": ("≥ " if st.duration_at_least else "") + format_duration(st.duration_s),
         "duration_s": round(st.duration_s),
         "tss": "" if st.tss is None else f"{st.tss:.0f}",
         "tss_sort": -1 if st.tss is None else round(st.tss, 1),
@@ -283,7 +285,7 @@ def _row(e: Entry) -> dict[str, Any]:
 
 
 def _numbers(st: WorkoutStats) -> list[tuple[str, str]]:
-    rows = [("Duration", format_duration(st.duration_s) + (" (estimated)" if st.duration_estimated else ""))]
+    rows = [("Duration", format_total(st.duration_s, st.duration_estimated, st.duration_at_least))]
     if st.distance_m is not None:
         rows.append(
             ("Distance", f"{st.distance_m / 1000:.2f} km" + (" (estimated)" if st.distance_estimated else ""))
@@ -347,6 +349,32 @@ def _zones(st: WorkoutStats) -> list[dict[str, Any]]:
     return out
 
 
+def _hr_zones(st: WorkoutStats) -> list[dict[str, Any]]:
+    """Time with a heart-rate target in each heart-rate zone (empty without one)."""
+    total = sum(z.seconds for z in st.hr_zones) or 1.0
+    basis = {"lthr": "from lthr", "max_hr": "from max-hr"}.get(st.hr_zone_basis or "", "")
+    out = []
+    for z in st.hr_zones:
+        if z.low_bpm is None and z.high_bpm is None:
+            edges = "your device's zone"
+        elif z.low_bpm is None:
+            edges = f"up to {z.high_bpm:.0f} bpm"
+        elif z.high_bpm is None:
+            edges = f"above {z.low_bpm:.0f} bpm"
+        else:
+            edges = f"above {z.low_bpm:.0f} to {z.high_bpm:.0f} bpm"
+        out.append(
+            {
+                "zone": z.zone,
+                "edges": f"{edges} ({basis})" if basis else edges,
+                "time": format_duration(z.seconds),
+                "share": f"{100 * z.seconds / total:.0f}%",
+                "width": f"{100 * z.seconds / total:.1f}",
+            }
+        )
+    return out
+
+
 def _neuromuscular(st: WorkoutStats) -> dict[str, Any]:
     nm = st.neuromuscular
     unit = "FTP" if st.sport == "bike" else "threshold speed"
@@ -361,7 +389,7 @@ def _neuromuscular(st: WorkoutStats) -> dict[str, Any]:
                 "label": r.label,
                 "work": "?" if r.work_s is None else format_duration(r.work_s),
                 "recovery": "?" if r.recovery_s is None else format_duration(r.recovery_s),
-                "ratio": format_ratio(r.ratio, r.work_s),
+                "ratio": ratio_text(r),
             }
             for r in nm.repeats
         ],

@@ -266,9 +266,60 @@ class CadenceTarget(Node):
 class HeartRateTarget(Node):
     """``@150bpm``, ``@140-150bpm``."""
 
+    kind: Literal["bpm"] = "bpm"
     low_bpm: int
     high_bpm: int
     span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeartRateZoneTarget(Node):
+    """``@Z2hr``: heart-rate zone 1-5, the athlete's own zones where the device has them."""
+
+    kind: Literal["hr_zone"] = "hr_zone"
+    zone: Annotated[int, Field(ge=1, le=5)]
+    span: Span | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.zone <= 5:
+            raise ValueError(f"a heart-rate zone is 1 to 5, not {self.zone}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeartRatePercentTarget(Node):
+    """``@80%lthr``, ``@65-75%maxhr``: a share of the header's ``lthr:`` or ``max-hr:``."""
+
+    kind: Literal["hr_pct"] = "hr_pct"
+    low_pct: float
+    high_pct: float
+    of: Literal["lthr", "max_hr"]
+    span: Span | None = None
+
+
+#: A heart-rate target: bpm, a zone, or a share of LTHR or max HR.
+AnyHeartRateTarget = HeartRateTarget | HeartRateZoneTarget | HeartRatePercentTarget
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LapEnd(Node):
+    """``lap``: the step lasts until the athlete presses the lap button."""
+
+    kind: Literal["lap"] = "lap"
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeartRateEnd(Node):
+    """``until <130bpm`` (``below``) or ``until >165bpm``: the step lasts until heart rate crosses ``bpm``."""
+
+    kind: Literal["heart_rate"] = "heart_rate"
+    below: bool
+    bpm: int
+    span: Span | None = None
+
+
+#: How a step ends when it is neither a time nor a distance.
+StepEnd = LapEnd | HeartRateEnd
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -296,9 +347,16 @@ class Step(Node):
     #: milliseconds (:func:`ms_of`), so they never drift.
     duration_s: int | float | None = None
     distance_m: float | None = None
+    #: ``lap`` or ``until <130bpm``: the step ends on an event (then neither
+    #: ``duration_s`` nor ``distance_m`` is set).
+    until: Annotated[StepEnd, Field(discriminator="kind")] | None = None
+    #: ``~D`` after ``lap``, ``until ...`` or a distance: how long it is
+    #: expected to last (seconds, to the millisecond), for totals and for
+    #: formats that cannot end a step so.
+    estimate_s: int | float | None = None
     target: Annotated[IntensityTarget, Field(discriminator="kind")] | None = None
     cadence: CadenceTarget | None = None
-    heart_rate: HeartRateTarget | None = None
+    heart_rate: Annotated[AnyHeartRateTarget, Field(discriminator="kind")] | None = None
     drill: Drill | None = None
     #: True for a step nmdsl added (a drill's default recovery), not written.
     implicit: bool = False
@@ -308,6 +366,8 @@ class Step(Node):
     def __post_init__(self) -> None:
         if self.duration_s is not None and type(self.duration_s) is not int:
             _exact_seconds(self, "duration_s")
+        if self.estimate_s is not None and type(self.estimate_s) is not int:
+            _exact_seconds(self, "estimate_s")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -434,6 +494,8 @@ def step_seconds(step: Step, meta: Metadata) -> tuple[float | None, bool]:
     """The step's time in seconds and whether it is an estimate."""
     if step.duration_s is not None:
         return float(step.duration_s), False
+    if step.estimate_s is not None:  # ~D: the writer's own estimate wins over a pace's
+        return float(step.estimate_s), True
     if step.distance_m is None:
         return None, False
     speed = _speed_mps(step, meta)
@@ -523,3 +585,27 @@ def totals_of(segments: Sequence[Segment]) -> Totals:
         if seg.step.distance_m is not None:
             distance += seg.step.distance_m
     return Totals(exact_ms / 1000 + duration, distance, unknown, estimated)
+
+
+def heart_rate_bpm(target: AnyHeartRateTarget, meta: Metadata) -> tuple[float, float] | None:
+    """The target as (low, high) bpm; None when the header lacks the number it needs.
+
+    A zone is taken from ``lthr:`` when set, else from ``max-hr:``
+    (:data:`nmdsl.limits.HR_ZONES_PCT_LTHR`, ``HR_ZONES_PCT_MAX_HR``).
+    """
+    from nmdsl.limits import HR_ZONES_PCT_LTHR, HR_ZONES_PCT_MAX_HR
+
+    if isinstance(target, HeartRateTarget):
+        return float(target.low_bpm), float(target.high_bpm)
+    if isinstance(target, HeartRatePercentTarget):
+        base = meta.lthr_bpm if target.of == "lthr" else meta.max_hr_bpm
+        if base is None:
+            return None
+        return base * target.low_pct / 100, base * target.high_pct / 100
+    if meta.lthr_bpm is not None:
+        lo, hi = HR_ZONES_PCT_LTHR[target.zone]
+        return meta.lthr_bpm * lo / 100, meta.lthr_bpm * hi / 100
+    if meta.max_hr_bpm is not None:
+        lo, hi = HR_ZONES_PCT_MAX_HR[target.zone]
+        return meta.max_hr_bpm * lo / 100, meta.max_hr_bpm * hi / 100
+    return None

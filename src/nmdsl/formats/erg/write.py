@@ -31,8 +31,16 @@ from typing import Literal, assert_never
 from nmdsl.diagnostics import Code, Report, Severity, Span, register
 from nmdsl.formats.base import EmitOptions
 from nmdsl.formats.erg.lines import LAP, SECTION_MARKER
+from nmdsl.language.writer import duration as duration_text
+from nmdsl.language.writer import end_text as step_end_text
 from nmdsl.model import (
+    AnyHeartRateTarget,
     FreeTarget,
+    HeartRateEnd,
+    HeartRatePercentTarget,
+    HeartRateTarget,
+    HeartRateZoneTarget,
+    LapEnd,
     MaxTarget,
     PaceTarget,
     PercentTarget,
@@ -59,6 +67,8 @@ register(
     Code("W454", W, "range written as its middle"),
     Code("W455", W, "text adjusted so that readers don't misread it"),
     Code("W456", W, "FTP written as a whole number"),
+    Code("E455", E, "lap or until step without an estimate"),
+    Code("W457", W, "lap, until or distance step written as its estimate"),
 )
 
 Unit = Literal["watts", "percent"]
@@ -244,6 +254,37 @@ def _reader_safe(text: str, *, cue: bool) -> tuple[str, list[str]]:
     return out, reasons
 
 
+def _heart_rate_text(h: AnyHeartRateTarget) -> str:
+    """``150bpm``, ``140-150bpm``, ``Z2hr``, ``80%lthr``, ``65-75%maxhr``: the target without ``@``."""
+    low: float
+    high: float
+    match h:
+        case HeartRateTarget():
+            low, high, unit = h.low_bpm, h.high_bpm, "bpm"
+        case HeartRateZoneTarget():
+            return f"Z{h.zone}hr"
+        case HeartRatePercentTarget():
+            low, high, unit = h.low_pct, h.high_pct, "%lthr" if h.of == "lthr" else "%maxhr"
+        case _:
+            assert_never(h)
+    if low == high:
+        return f"{value_text(low)}{unit}"
+    return f"{value_text(low)}-{value_text(high)}{unit}"
+
+
+def _end_what(step: Step) -> str:
+    """What a course file lacks to end ``step`` as written."""
+    match step.until:
+        case LapEnd():
+            return "lap button"
+        case HeartRateEnd():
+            return "heart-rate end"
+        case None:
+            return "distance"
+        case _:
+            assert_never(step.until)
+
+
 # -- emitting -------------------------------------------------------------------
 
 
@@ -333,13 +374,33 @@ class _CourseBackend:
         """The step's values at its start and end in this format's unit; None when it cannot be written."""
         fmt = self.name.upper()
         if step.duration_s is None:
-            diags.add(
-                "E452",
-                f"{fmt} files are timed: a distance step cannot be written",
-                span,
-                "give the step a duration (10m) instead of a distance",
-            )
-            return None
+            written = step_end_text(step)
+            if step.estimate_s is not None:
+                diags.add(
+                    "W457",
+                    f"{fmt} files are timed, with no {_end_what(step)}: '{written}' is written as its "
+                    f"estimate, {duration_text(step.estimate_s)}",
+                    span,
+                    "FIT keeps how the step ends",
+                )
+            elif step.until is not None:
+                diags.add(
+                    "E455",
+                    f"{fmt} files are timed, with no {_end_what(step)}, and '{written}' gives no estimate "
+                    "of how long it lasts",
+                    span,
+                    f"add an estimate: '{written} ~3m' is written as 3 minutes",
+                )
+                return None
+            else:
+                diags.add(
+                    "E452",
+                    f"{fmt} files are timed: the distance step '{written}' cannot be written without "
+                    "an estimate of its time",
+                    span,
+                    f"add an estimate ('{written} ~3m' is written as 3 minutes), or give a duration instead",
+                )
+                return None
         if step.cadence is not None:
             c = step.cadence
             rpm = f"{c.low_rpm}rpm" if c.low_rpm == c.high_rpm else f"{c.low_rpm}-{c.high_rpm}rpm"
@@ -348,10 +409,9 @@ class _CourseBackend:
             )
         if step.heart_rate is not None:
             h = step.heart_rate
-            bpm = f"{h.low_bpm}bpm" if h.low_bpm == h.high_bpm else f"{h.low_bpm}-{h.high_bpm}bpm"
             diags.add(
                 "W453",
-                f"the heart-rate target {bpm} is dropped: {fmt} files carry power only",
+                f"the heart-rate target {_heart_rate_text(h)} is dropped: {fmt} files carry power only",
                 h.span or span,
             )
         level = self._level(step, span, diags, options)
@@ -597,12 +657,15 @@ def _make_plan(workout: Workout) -> _Plan:
         if k is None:
             k = index[key] = len(steps)
             steps.append((step, span))
-        if step.duration_s is None:
-            continue  # a distance step: an error (E452), no points
+        # A lap, until or distance step is written as its ~D estimate (W457);
+        # without one it is an error (E452, E455) and has no points.
+        seconds = step.duration_s if step.duration_s is not None else step.estimate_s
+        if seconds is None:
+            continue
         # Times in ms: a session's durations are kept to the millisecond.
         start = ms_of(seg.start_s)
         start_text = end_text if start == end else _minutes_text_ms(start)
-        end = start + ms_of(step.duration_s)
+        end = start + ms_of(seconds)
         end_text = _minutes_text_ms(end)
         segments.append((start_text, end_text, k))
         for cue in step.cues:

@@ -8,13 +8,16 @@ bytes really present reads in bounded time and memory.
 
 The importer reads what nmdsl writes (docs/format-fit.md) and what other
 tools write: repeat steps (nested too) become repeats; custom power, pace,
-heart-rate and cadence ranges become targets; power zones become Coggan
-zones; the step names nmdsl writes (``sprint``, ``all-out``, ``free``,
-``ramp 2/5``) give back drills, ``max``/``free`` and ramps; other names and
-the notes become cues.  What the model cannot hold (steps that end on a heart
-rate or the lap button, conditional repeats, heart-rate zones) is mapped to
-the nearest thing and reported as a warning; a file that is not a readable
-FIT workout is an error and nothing is returned.
+heart-rate and cadence ranges become targets; power and heart-rate zones
+become ``@Zn`` and ``@Znhr``, FIT's % of max heart rate ``@P%maxhr``; steps
+that end on the lap button or a heart rate become ``lap`` and ``until
+<Nbpm`` / ``>Nbpm``, distances are distances on bikes too; the step names
+nmdsl writes (``sprint``, ``all-out``, ``free``, ``ramp 2/5``) give back
+drills, ``max``/``free`` and ramps; other names and the notes become cues.
+What the model cannot hold (steps that end on calories or a power,
+conditional repeats) is mapped to the nearest thing and reported as a
+warning; a file that is not a readable FIT workout is an error and nothing
+is returned.
 """
 
 from __future__ import annotations
@@ -43,14 +46,19 @@ from nmdsl.limits import (
 )
 from nmdsl.model import (
     METRES_PER_MILE,
+    AnyHeartRateTarget,
     CadenceTarget,
     Cue,
     Drill,
     FreeTarget,
+    HeartRateEnd,
+    HeartRatePercentTarget,
     HeartRateTarget,
+    HeartRateZoneTarget,
     Intensity,
     IntensityTarget,
     Item,
+    LapEnd,
     MaxTarget,
     Metadata,
     Pace,
@@ -60,6 +68,7 @@ from nmdsl.model import (
     Repeat,
     Sport,
     Step,
+    StepEnd,
     WattsTarget,
     Workout,
     ZoneTarget,
@@ -79,15 +88,15 @@ register(
     Code("E546", _E, "FIT workout too large"),
     Code("E547", _E, "FIT workout without steps"),
     Code("W540", _W, "num_valid_steps disagrees with the steps"),
-    Code("W541", _W, "step end condition not supported"),
+    Code("W541", _W, "step end condition read as the lap button"),
     Code("W542", _W, "conditional repeat read as one pass"),
     Code("W543", _W, "target not supported"),
-    Code("W544", _W, "power zone read as a Coggan zone"),
     Code("W545", _W, "value rounded"),
     Code("W546", _W, "bytes after the FIT file ignored"),
     Code("W547", _W, "sport not bike or run"),
     Code("W548", _W, "watts and %FTP mixed"),
     Code("W549", _W, "ramp steps read as separate steps"),
+    Code("W550", _W, "max-hr set for % of max heart rate"),
 )
 
 #: FIT workout files are small (a 10,000-step file is about 0.5 MB).
@@ -96,9 +105,12 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_STEP_MESSAGES = MAX_EXPANDED_STEPS
 #: Messages of any kind (an activity has thousands; a workout a few dozen).
 MAX_MESSAGES = 50_000
-#: What a step that ends on something nmdsl cannot say (lap button, heart
-#: rate, calories) lasts in the imported session; a warning says to edit it.
-PLACEHOLDER_S = 300
+#: The header's ``max-hr:`` when the file has targets in % of max heart rate
+#: (FIT's own, relative to the device's max HR, which the file does not
+#: carry): the language needs one to read ``@P%maxhr``.  It changes nothing in
+#: the FIT file nmdsl writes back (the percentages are written as such); it
+#: gives stats a number, and W550 says to set the athlete's own.
+PLACEHOLDER_MAX_HR = 190
 
 # The language's own limits (nmdsl.limits): an imported target outside them
 # is dropped with a warning so the imported text always checks.
@@ -184,6 +196,8 @@ class _Reader:
     sport: Sport = "bike"
     pace_per: Literal["km", "mi"] = "km"
     mixed_units: set[str] = field(default_factory=set)
+    #: Set when a target is in % of max heart rate (the header needs a max-hr).
+    percent_of_max_hr: bool = False
     #: What the steps read so far expand to (repeats multiplied out, capped).
     expanded_steps: int = 0
     expanded_s: float = 0.0
@@ -226,7 +240,16 @@ class _Reader:
             name=(workout.get_str(8) if workout is not None else None) or _name_from(self.options.filename),
             description=workout.get_str(17) if workout is not None else None,
             sport=self.sport,
+            max_hr_bpm=PLACEHOLDER_MAX_HR if self.percent_of_max_hr else None,
         )
+        if self.percent_of_max_hr:
+            self.report.add(
+                "W550",
+                f"the workout has heart rates in % of max heart rate, which FIT does not carry: "
+                f"the header says 'max-hr: {PLACEHOLDER_MAX_HR}'",
+                None,
+                "set the athlete's max heart rate; the FIT file keeps the percentages whatever it says",
+            )
         result = Workout(meta=meta, steps=tuple(self._items(items)))
         if {"percent", "watts"} <= self.mixed_units:
             self.report.add(
@@ -421,14 +444,14 @@ class _Reader:
         cues: list[Cue] = []
         if label.text:
             cues.append(Cue(text=label.text))
-        duration_s, distance_m, until = self._amount(where, m)
-        if until:
-            cues.append(Cue(text=until))
+        duration_s, distance_m, until, condition = self._amount(where, m)
+        if condition:
+            cues.append(Cue(text=condition))
         cues += _cues(m.get_str(8), duration_s)
 
         target: IntensityTarget | None = None
         cadence: CadenceTarget | None = None
-        heart_rate: HeartRateTarget | None = None
+        heart_rate: AnyHeartRateTarget | None = None
         ramp_kind: Literal["percent", "watts", "speed"] | None = None
         ramp_range = (0.0, 0.0)
         for slot, (tf, vf, lf, hf) in enumerate(((3, 4, 5, 6), (19, 20, 21, 22))):
@@ -439,7 +462,7 @@ class _Reader:
                 if cadence is None:
                     cadence = got
                     continue
-            elif isinstance(got, HeartRateTarget):
+            elif isinstance(got, (HeartRateTarget, HeartRateZoneTarget, HeartRatePercentTarget)):
                 if heart_rate is None:
                     heart_rate = got
                     continue
@@ -465,6 +488,7 @@ class _Reader:
             intensity=intensity,
             duration_s=duration_s,
             distance_m=distance_m,
+            until=until,
             target=target,
             cadence=cadence,
             heart_rate=heart_rate,
@@ -495,41 +519,43 @@ class _Reader:
 
     def _amount(
         self, where: str, m: fc.DecodedMessage
-    ) -> tuple[int | float | None, float | None, str | None]:
-        """(seconds, metres, condition text): exactly one of the first two is set."""
+    ) -> tuple[int | float | None, float | None, StepEnd | None, str | None]:
+        """(seconds, metres, end, condition text): exactly one of the first three is set.
+
+        The text is set when the step ends on something nmdsl cannot say: it
+        is read as the lap button, with the condition as a cue (W541).
+        """
         dtype, value = m.get_int(1), m.get_int(2)
         if dtype in _TIME_TYPES and value is not None:
             if value == 0:
                 self.report.add("W545", f"{where} lasts 0 s; nmdsl steps last longer than zero: read as 1 s")
-                return 1, None, None
-            return seconds_of_ms(value), None, None  # FIT's milliseconds, kept exactly
+                return 1, None, None, None
+            return seconds_of_ms(value), None, None, None  # FIT's milliseconds, kept exactly
         if dtype == fc.Duration.DISTANCE and value is not None:
-            if self.sport == "run":
-                if value == 0:
-                    self.report.add("W545", f"{where} is 0 m long; read as 1 cm")
-                return None, max(value, 1) / 100, None
-            until = f"for {value / 100:g} m"
-            self.report.add(
-                "W541",
-                f"{where} lasts a distance ({value / 100:g} m); nmdsl bike steps last a time: "
-                f"written as {duration_text(PLACEHOLDER_S)} with a cue",
-                None,
-                "edit its duration in the imported file",
-            )
-            return PLACEHOLDER_S, None, until
-        until = _condition_text(dtype, value)
+            # Centimetres, on runs and bikes alike.
+            if value == 0:
+                self.report.add("W545", f"{where} is 0 m long; read as 1 cm")
+            return None, max(value, 1) / 100, None, None
+        if dtype == fc.Duration.OPEN:
+            return None, None, LapEnd(), None
+        if dtype in (fc.Duration.HR_LESS_THAN, fc.Duration.HR_GREATER_THAN) and value is not None:
+            bpm = value - fc.HR_BPM_OFFSET  # workout_hr: above 100 is bpm + 100
+            lo, hi = HEART_RATE_LIMITS_BPM
+            if value > fc.HR_BPM_OFFSET and lo <= bpm <= hi:
+                return None, None, HeartRateEnd(below=dtype == fc.Duration.HR_LESS_THAN, bpm=bpm), None
+        condition = _condition_text(dtype, value)
         self.report.add(
             "W541",
-            f"{where} lasts {until}; nmdsl steps last a time or a distance: written as "
-            f"{duration_text(PLACEHOLDER_S)} with a cue",
+            f"{where} lasts {condition}, which nmdsl cannot say: read as 'lap' (the lap button) "
+            "with the condition as a cue",
             None,
-            "edit its duration in the imported file",
+            "press lap when the condition is met, or give the step a duration in the imported file",
         )
-        return PLACEHOLDER_S, None, until
+        return None, None, LapEnd(), condition
 
     def _target(
         self, where: str, kind: int | None, value: int | None, low: int | None, high: int | None
-    ) -> IntensityTarget | CadenceTarget | HeartRateTarget | None:
+    ) -> IntensityTarget | CadenceTarget | AnyHeartRateTarget | None:
         if kind is None or kind == fc.Target.OPEN:
             return None
         name = fc.Target.NAMES.get(kind, f"target type {kind}")
@@ -537,7 +563,7 @@ class _Reader:
         if low is not None and high is not None and low > high:
             low, high = high, low
 
-        def drop(why: str) -> IntensityTarget | CadenceTarget | HeartRateTarget | None:
+        def drop(why: str) -> IntensityTarget | CadenceTarget | AnyHeartRateTarget | None:
             self.report.add("W543", f"{where}: its {name} target {why}; it is left out")
             return None
 
@@ -550,12 +576,9 @@ class _Reader:
                 )
             if not custom:
                 if value is not None and 1 <= value <= 7:
+                    # The device's power zone n is @Zn, as nmdsl writes @Zn
+                    # (Coggan's range is used only where a number is needed).
                     lo, hi = ZONES[value]
-                    self.report.add(
-                        "W544",
-                        f"{where}: power zone {value} refers to the device's zones; read as Coggan Z{value} "
-                        f"({lo:g}-{hi:g}% FTP)",
-                    )
                     return ZoneTarget(zone=value, low_pct=lo, high_pct=hi)
                 return drop(f"is zone {value}, not a custom range" if value else "has no range")
             assert low is not None and high is not None
@@ -586,23 +609,28 @@ class _Reader:
                 )
             return PaceTarget(fast=fast, slow=slow)
         if kind in _HR_TYPES:
-            if not custom:
-                return drop(
-                    f"is heart-rate zone {value}, which depends on the device's zones"
-                    if value
-                    else "has no range"
+            if kind != fc.Target.HEART_RATE:
+                self.report.add(
+                    "W543", f"{where}: its {name} target is read as plain heart rate (the averaging is lost)"
                 )
+            if not custom:
+                if value is not None and 1 <= value <= 5:
+                    return HeartRateZoneTarget(zone=value)
+                return drop(f"is heart-rate zone {value}; nmdsl's are Z1hr-Z5hr" if value else "has no range")
             assert low is not None and high is not None
+            if high <= fc.HR_BPM_OFFSET:
+                # workout_hr 0-100: FIT's own % of max heart rate.
+                if low < 1:
+                    return drop(f"starts at {low}% of max heart rate")
+                self.percent_of_max_hr = True
+                return HeartRatePercentTarget(low_pct=float(low), high_pct=float(high), of="max_hr")
             if low <= fc.HR_BPM_OFFSET:
-                return drop(f"is {low}-{high}% of max heart rate; nmdsl heart rates are bpm")
+                bpm = high - fc.HR_BPM_OFFSET
+                return drop(f"mixes % of max heart rate ({low}) and bpm ({bpm}) in one range")
             lo_b, hi_b = low - fc.HR_BPM_OFFSET, high - fc.HR_BPM_OFFSET
             if lo_b < HEART_RATE_LIMITS_BPM[0] or hi_b > HEART_RATE_LIMITS_BPM[1]:
                 return drop(
                     f"is {lo_b}-{hi_b} bpm, outside {HEART_RATE_LIMITS_BPM[0]}-{HEART_RATE_LIMITS_BPM[1]} bpm"
-                )
-            if kind != fc.Target.HEART_RATE:
-                self.report.add(
-                    "W543", f"{where}: its {name} target is read as plain heart rate (the averaging is lost)"
                 )
             return HeartRateTarget(low_bpm=lo_b, high_bpm=hi_b)
         if kind == fc.Target.CADENCE:
@@ -685,12 +713,20 @@ class _Reader:
             ]
             offset += ms_of(stair.step.duration_s or 0)
         s = first.step
+        until, estimate = last.step.until, None
+        if until is not None and len(group) > 1:
+            # The stairs split the estimate: the last lasted what the
+            # shortest timed stair did (the first ones take the remainder).
+            offset += min(ms_of(x.step.duration_s or 0) for x in group[:-1])
+            estimate = seconds_of_ms(offset)
         step = s.model_copy(
             update={
                 "target": RampTarget(
                     start=float(start), end=float(end), unit="watts" if kind == "watts" else "percent"
                 ),
-                "duration_s": seconds_of_ms(offset) if s.duration_s is not None else None,
+                "until": until,
+                "estimate_s": estimate,
+                "duration_s": seconds_of_ms(offset) if s.duration_s is not None and until is None else None,
                 "distance_m": round(sum(x.step.distance_m or 0 for x in group), 2)
                 if s.distance_m is not None
                 else None,
@@ -716,12 +752,20 @@ def _ramp_problem(group: Sequence[_StepNode]) -> str | None:
         return "has no power target"
     if first.ramp_kind == "speed":
         return "is a ramp of paces (nmdsl ramps are % or W)"
+    last = group[-1]
+    if any(x.step.until is not None for x in group[:-1]) or (
+        last.step.until is not None and any(x.step.duration_s is None for x in group[:-1])
+    ):
+        return "has stairs that differ in more than their power"
     for x in group[1:]:
+        # The last stair may end on the lap button or a heart rate (a ramp
+        # that ends so, split over its estimate).
+        ends_as_step = x is last and x.step.until is not None
         same = (
             x.ramp_kind == first.ramp_kind
             and x.label.drill == first.label.drill
             and x.step.intensity == first.step.intensity
-            and (x.step.duration_s is None) == (first.step.duration_s is None)
+            and (ends_as_step or (x.step.duration_s is None) == (first.step.duration_s is None))
             and x.step.cadence == first.step.cadence
             and x.step.heart_rate == first.step.heart_rate
         )

@@ -8,11 +8,16 @@ The mapping, what is lost and why is in docs/format-fit.md; in short:
   points back at the first one's ``message_index`` with the total count, so
   ``13x 30s / 15s`` is three messages, not 26.  Nested repeats point further
   back.
+- Steps end on a time (ms), a distance (cm, runs and bikes), the lap button
+  (``lap``: open) or a heart rate (``until <130bpm``: hr_less_than, bpm +
+  100).  An estimate (``~3m``) has no FIT field and is not written.
 - Targets are custom ranges: power 0-1000 = %FTP and watts + 1000, heart rate
-  bpm + 100, cadence rpm, pace as speed in mm/s (slower pace = low).  ``max``,
-  ``free`` and a step with no intensity target are open; the step name says
-  "all-out" or "free".  Cadence or heart rate beside an intensity target goes
-  in the secondary target fields.
+  bpm + 100 (``%lthr`` turned into bpm) or 0-100 = % of max heart rate
+  (``%maxhr``), cadence rpm, pace as speed in mm/s (slower pace = low); or
+  zones: ``@Zn`` and ``@Znhr`` are the device's power and heart-rate zone n
+  (``target_value`` n).  ``max``, ``free`` and a step with no intensity
+  target are open; the step name says "all-out" or "free".  Cadence or heart
+  rate beside an intensity target goes in the secondary target fields.
 - Ramps have no FIT equivalent: a staircase of 2-5 steps named
   ``ramp 1/5`` ... ``ramp 5/5``, each a custom range covering its part of the
   ramp (W460).  The names let ``nmdsl import`` rebuild the ramp.
@@ -32,7 +37,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import NamedTuple, assert_never
+from typing import NamedTuple, NoReturn, assert_never
 
 from nmdsl.diagnostics import Code, Report, Severity, Span, register
 from nmdsl.formats.base import EmitOptions
@@ -43,8 +48,12 @@ from nmdsl.model import (
     CadenceTarget,
     Cue,
     FreeTarget,
+    HeartRateEnd,
+    HeartRatePercentTarget,
     HeartRateTarget,
+    HeartRateZoneTarget,
     Item,
+    LapEnd,
     MaxTarget,
     Metadata,
     PaceTarget,
@@ -69,6 +78,7 @@ register(
     Code("W463", _W, "cue offset not timed in FIT"),
     Code("W464", _W, "target not carried by FIT"),
     Code("W465", _W, "more steps than some devices accept"),
+    Code("W466", _W, "heart rate above 100% of max written in bpm"),
 )
 
 #: String field sizes (bytes, NUL included) seen in a workout exported by
@@ -108,11 +118,17 @@ _INTENSITY = {
 
 
 class _Slot(NamedTuple):
-    """A custom target range: ``target_type`` and raw low/high values."""
+    """A target: ``target_type`` and a custom range's raw low/high values, or a zone.
+
+    A zone (``zone`` set) is written as ``target_value`` = the zone and no
+    custom values, as Garmin's sample ``WorkoutIndividualSteps.fit`` does; a
+    custom range as ``target_value`` 0 and the two custom values.
+    """
 
     type: int
     low: int
     high: int
+    zone: int | None = None
 
 
 @dataclass
@@ -120,7 +136,8 @@ class _StepMsg:
     name: str | None = None
     notes: str | None = None
     duration_type: int = fc.Duration.TIME
-    duration_value: int = 0
+    #: None for ``open`` (the lap button): the profile gives it no value.
+    duration_value: int | None = 0
     primary: _Slot | None = None
     secondary: _Slot | None = None
     intensity: int | None = None
@@ -286,15 +303,25 @@ class _Emitter:
         self._append(msg)
 
     def _amount(self, step: Step, msg: _StepMsg) -> None:
+        # An estimate (~D) is not written: FIT has no field for it.
         if step.duration_s is not None:
             msg.duration_type = fc.Duration.TIME
             msg.duration_value = ms_of(step.duration_s)  # FIT times are milliseconds
         elif step.distance_m is not None:
-            msg.duration_type = fc.Duration.DISTANCE
+            msg.duration_type = fc.Duration.DISTANCE  # runs and bikes alike
             msg.duration_value = _cm(step.distance_m)
+        elif isinstance(step.until, LapEnd):
+            msg.duration_type, msg.duration_value = fc.Duration.OPEN, None
+        elif isinstance(step.until, HeartRateEnd):
+            # workout_hr: above 100 is bpm + 100 (0-100 would be % of max HR).
+            end = step.until
+            if end.bpm < 1:
+                self._range(step, f"until {end.bpm} bpm", "FIT heart rates are 1 bpm or more")
+            msg.duration_type = fc.Duration.HR_LESS_THAN if end.below else fc.Duration.HR_GREATER_THAN
+            msg.duration_value = end.bpm + fc.HR_BPM_OFFSET
         else:
             # A step with neither is not something the parser makes.
-            self.report.add("E460", "a step without a duration or a distance", step.span)
+            self.report.add("E460", "a step without a duration, a distance, 'lap' or 'until'", step.span)
             raise _Abort
 
     def _slots(self, step: Step, intensity: _Slot | None) -> tuple[_Slot | None, _Slot | None]:
@@ -323,7 +350,11 @@ class _Emitter:
         match t:
             case None | MaxTarget() | FreeTarget():
                 return None
-            case PercentTarget(of="ftp") | ZoneTarget():
+            case ZoneTarget():
+                # The device's power zone n, as @Znhr is its heart-rate zone n
+                # (nmdsl's Coggan range is used only where a number is needed).
+                return _Slot(fc.Target.POWER, 0, 0, t.zone)
+            case PercentTarget(of="ftp"):
                 lo, hi = (t.low_pct, t.high_pct)
                 return _Slot(fc.Target.POWER, self._pct(step, lo), self._pct(step, hi))
             case PercentTarget():
@@ -395,13 +426,40 @@ class _Emitter:
             self._range(step, f"{c.low_rpm} rpm", "cadence cannot be negative")
         return _Slot(fc.Target.CADENCE, c.low_rpm, c.high_rpm)
 
-    def _heart_rate(self, step: Step, h: HeartRateTarget) -> _Slot:
-        if h.low_bpm < 1:
+    def _heart_rate(
+        self, step: Step, h: HeartRateTarget | HeartRateZoneTarget | HeartRatePercentTarget
+    ) -> _Slot:
+        if isinstance(h, HeartRateZoneTarget):
+            return _Slot(fc.Target.HEART_RATE, 0, 0, h.zone)  # the device's zone n
+        if isinstance(h, HeartRatePercentTarget) and h.of == "max_hr" and h.high_pct <= fc.HR_BPM_OFFSET:
+            # workout_hr 0-100: FIT's own % of max heart rate.
+            lo = self._round(h.low_pct, step, "the heart rate", "% of max")
+            hi = self._round(h.high_pct, step, "the heart rate", "% of max")
+            return _Slot(fc.Target.HEART_RATE, lo, hi)
+        if isinstance(h, HeartRatePercentTarget):
+            base = self.meta.lthr_bpm if h.of == "lthr" else self.meta.max_hr_bpm
+            key = "lthr" if h.of == "lthr" else "max-hr"
+            if base is None:
+                self._range(step, f"{h.low_pct:g}-{h.high_pct:g}% of {key}", f"the header sets no {key}")
+            if h.of == "max_hr":
+                self.report.add(
+                    "W466",
+                    f"FIT's % of max heart rate ends at 100%: {h.high_pct:g}% of max-hr is written as bpm "
+                    f"from the header's max-hr ({base} bpm)",
+                    step.span,
+                    "the device uses these bpm, not its own max heart rate",
+                )
+            # Whole bpm, as FIT stores them: the rounding (under 0.5 bpm) is
+            # below what a heart-rate strap resolves, so it is not reported.
+            low, high = math.floor(base * h.low_pct / 100 + 0.5), math.floor(base * h.high_pct / 100 + 0.5)
+        else:
+            low, high = h.low_bpm, h.high_bpm
+        if low < 1:
             # 0-100 mean % of max heart rate: bpm are written + 100.
-            self._range(step, f"{h.low_bpm} bpm", "FIT heart rates are 1 bpm or more")
-        return _Slot(fc.Target.HEART_RATE, h.low_bpm + fc.HR_BPM_OFFSET, h.high_bpm + fc.HR_BPM_OFFSET)
+            self._range(step, f"{low} bpm", "FIT heart rates are 1 bpm or more")
+        return _Slot(fc.Target.HEART_RATE, low + fc.HR_BPM_OFFSET, high + fc.HR_BPM_OFFSET)
 
-    def _range(self, step: Step, value: str, why: str) -> None:
+    def _range(self, step: Step, value: str, why: str) -> NoReturn:
         self.report.add("E460", f"{value} does not fit FIT: {why}", step.span)
         raise _Abort
 
@@ -411,16 +469,23 @@ class _Emitter:
         # Stairs split the ramp into equal parts: of whole seconds when the
         # step is whole seconds (stairs 0:30, 0:31, ... read as the ramp did),
         # else of milliseconds, so the stairs always add up to the step.
+        # A ramp that ends on the lap button or a heart rate is split over its
+        # estimate (~D), and its last stair ends as the step does; without an
+        # estimate it is one step covering the whole ramp.
         tick = 1  # the unit of `parts` and `total`, in FIT's (ms or cm)
-        if step.duration_s is not None:
-            total = ms_of(step.duration_s)
+        timed = step.duration_s if step.duration_s is not None else None
+        if timed is None and step.distance_m is None and step.until is not None:
+            timed = step.estimate_s
+        if timed is not None:
+            total = ms_of(timed)
             tick = 1000 if total % 1000 == 0 else 1
             ticks = total // tick
             n = min(MAX_RAMP_STAIRS, max(2, total // (RAMP_STAIR_S * 1000)), ticks)
-        else:
-            assert step.distance_m is not None
+        elif step.distance_m is not None:
             total = ticks = _cm(step.distance_m)
             n = min(MAX_RAMP_STAIRS, max(2, int(step.distance_m // RAMP_STAIR_M)), max(total, 1))
+        else:
+            total = ticks = n = 1
         base, extra = divmod(ticks, n)
         parts = [(base + (1 if k < extra else 0)) * tick for k in range(n)]
         unit = "%" if ramp.unit == "percent" else "W"
@@ -436,7 +501,7 @@ class _Emitter:
             threshold = self._threshold_speed(step)
         for value, what in ((ramp.start, "the ramp's start"), (ramp.end, "the ramp's end")):
             self._round(value, step, what, unit)  # warn once for fractional ends
-        cues = _split_cues(step.cues, parts, by_time=step.duration_s is not None)
+        cues = _split_cues(step.cues, parts, by_time=timed is not None)
         done = 0
         for k, part in enumerate(parts):
             a = ramp.start + (ramp.end - ramp.start) * done / total
@@ -457,7 +522,9 @@ class _Emitter:
             else:
                 slot = None
             msg = _StepMsg(intensity=_INTENSITY[step.intensity], span=step.span)
-            if step.duration_s is not None:
+            if step.until is not None and k == n - 1:
+                self._amount(step, msg)  # the last stair ends as the step does
+            elif timed is not None:
                 msg.duration_type, msg.duration_value = fc.Duration.TIME, part
             else:
                 msg.duration_type, msg.duration_value = fc.Duration.DISTANCE, part
@@ -584,13 +651,17 @@ def _step_message(index: int, m: _StepMsg) -> fc.Message:
     if m.name:
         fields.append(fc.Field(0, fc.STRING, m.name, "wkt_step_name"))
     fields.append(fc.Field(1, fc.ENUM, m.duration_type, "duration_type"))
-    fields.append(fc.Field(2, fc.UINT32, m.duration_value, "duration_value"))
+    if m.duration_value is not None:
+        fields.append(fc.Field(2, fc.UINT32, m.duration_value, "duration_value"))
     if m.repeat_count is not None:
         # Garmin's sample repeat step: target open, target_value = total count.
         fields.append(fc.Field(3, fc.ENUM, fc.Target.OPEN, "target_type"))
         fields.append(fc.Field(4, fc.UINT32, m.repeat_count, "target_value (repeat count)"))
     elif m.primary is None:
         fields.append(fc.Field(3, fc.ENUM, fc.Target.OPEN, "target_type"))
+    elif m.primary.zone is not None:
+        fields.append(fc.Field(3, fc.ENUM, m.primary.type, "target_type"))
+        fields.append(fc.Field(4, fc.UINT32, m.primary.zone, "target_value (zone)"))
     else:
         fields.append(fc.Field(3, fc.ENUM, m.primary.type, "target_type"))
         # target_value 0 = custom: the range is in the custom low/high fields.
@@ -601,7 +672,10 @@ def _step_message(index: int, m: _StepMsg) -> fc.Message:
         fields.append(fc.Field(7, fc.ENUM, m.intensity, "intensity"))
     if m.notes:
         fields.append(fc.Field(8, fc.STRING, m.notes, "notes"))
-    if m.secondary is not None:
+    if m.secondary is not None and m.secondary.zone is not None:
+        fields.append(fc.Field(19, fc.ENUM, m.secondary.type, "secondary_target_type"))
+        fields.append(fc.Field(20, fc.UINT32, m.secondary.zone, "secondary_target_value (zone)"))
+    elif m.secondary is not None:
         fields.append(fc.Field(19, fc.ENUM, m.secondary.type, "secondary_target_type"))
         fields.append(fc.Field(20, fc.UINT32, 0, "secondary_target_value"))
         fields.append(fc.Field(21, fc.UINT32, m.secondary.low, "secondary_custom_target_value_low"))
@@ -620,24 +694,29 @@ def _step_message(index: int, m: _StepMsg) -> fc.Message:
 # the errors are its errors, and tests/test_fit_speed.py checks that both
 # give the same bytes.
 
-#: Target field kinds, in _step_message's order.
-_REPEAT, _OPEN, _CUSTOM = 0, 1, 2
+#: Target field kinds, in _step_message's order (_NONE: no secondary target).
+_REPEAT, _OPEN, _CUSTOM, _ZONE, _NONE = 0, 1, 2, 3, 4
 
-#: Layouts by shape: (name size, target kind, has intensity, notes size, has
-#: secondary), sizes 0 when the string is absent.  A library uses a few
-#: hundred; the bound only keeps a long-running process's memory in check.
-_STEP_LAYOUTS: dict[tuple[int, int, bool, int, bool], fc.Layout] = {}
+_Shape = tuple[int, bool, int, bool, int, int]
+
+#: Layouts by shape: (name size, has duration_value, target kind, has
+#: intensity, notes size, secondary kind), sizes 0 when the string is absent.
+#: A library uses a few hundred; the bound only keeps a long-running
+#: process's memory in check.
+_STEP_LAYOUTS: dict[_Shape, fc.Layout] = {}
 _MAX_STEP_LAYOUTS = 4096
 
 
-def _step_layout(shape: tuple[int, int, bool, int, bool]) -> fc.Layout:
-    name_size, kind, intensity, notes_size, secondary = shape
+def _step_layout(shape: _Shape) -> fc.Layout:
+    name_size, has_value, kind, intensity, notes_size, secondary = shape
     U16, U32, ENUM, STRING = fc.UINT16, fc.UINT32, fc.ENUM, fc.STRING
     fields: list[tuple[int, fc.BaseType, int]] = [(254, U16, 2)]
     if name_size:
         fields.append((0, STRING, name_size))
-    fields += [(1, ENUM, 1), (2, U32, 4)]
-    if kind == _REPEAT:
+    fields.append((1, ENUM, 1))
+    if has_value:
+        fields.append((2, U32, 4))
+    if kind in (_REPEAT, _ZONE):
         fields += [(3, ENUM, 1), (4, U32, 4)]
     elif kind == _OPEN:
         fields.append((3, ENUM, 1))
@@ -647,7 +726,9 @@ def _step_layout(shape: tuple[int, int, bool, int, bool]) -> fc.Layout:
         fields.append((7, ENUM, 1))
     if notes_size:
         fields.append((8, STRING, notes_size))
-    if secondary:
+    if secondary == _ZONE:
+        fields += [(19, ENUM, 1), (20, U32, 4)]
+    elif secondary == _CUSTOM:
         fields += [(19, ENUM, 1), (20, U32, 4), (21, U32, 4), (22, U32, 4)]
     if len(_STEP_LAYOUTS) >= _MAX_STEP_LAYOUTS:
         _STEP_LAYOUTS.clear()
@@ -668,13 +749,18 @@ def _write_step(writer: fc.RecordWriter, index: int, m: _StepMsg) -> None:
         values: list[int | bytes] = [index]
         if name:
             values.append(name)
-        values += (m.duration_type, m.duration_value)
+        values.append(m.duration_type)
+        if m.duration_value is not None:
+            values.append(m.duration_value)
         if m.repeat_count is not None:
             kind = _REPEAT
             values += (fc.Target.OPEN, m.repeat_count)
         elif m.primary is None:
             kind = _OPEN
             values.append(fc.Target.OPEN)
+        elif m.primary.zone is not None:
+            kind = _ZONE
+            values += (m.primary.type, m.primary.zone)
         else:
             kind = _CUSTOM
             values += (m.primary.type, 0, m.primary.low, m.primary.high)
@@ -682,12 +768,17 @@ def _write_step(writer: fc.RecordWriter, index: int, m: _StepMsg) -> None:
             values.append(m.intensity)
         if notes:
             values.append(notes)
-        if m.secondary is not None:
+        secondary = _NONE
+        if m.secondary is not None and m.secondary.zone is not None:
+            secondary = _ZONE
+            values += (m.secondary.type, m.secondary.zone)
+        elif m.secondary is not None:
+            secondary = _CUSTOM
             values += (m.secondary.type, 0, m.secondary.low, m.secondary.high)
         # Sizes as the checked path declares them: the bytes and a NUL.
         shape = (
-            len(name) + 1 if name else 0, kind, m.intensity is not None,
-            len(notes) + 1 if notes else 0, m.secondary is not None,
+            len(name) + 1 if name else 0, m.duration_value is not None, kind, m.intensity is not None,
+            len(notes) + 1 if notes else 0, secondary,
         )
         layout = _STEP_LAYOUTS.get(shape) or _step_layout(shape)
         payload = layout.pack(values)

@@ -35,10 +35,14 @@ from typing import assert_never
 from nmdsl.diagnostics import Code, Report, Severity, Span, register
 from nmdsl.formats.base import EmitOptions
 from nmdsl.formats.zwo.paces import THRESHOLD_ZONE
+from nmdsl.language.writer import duration as duration_text
+from nmdsl.language.writer import end_text
 from nmdsl.model import (
     CadenceTarget,
     Cue,
     FreeTarget,
+    HeartRateEnd,
+    LapEnd,
     MaxTarget,
     Metadata,
     PaceTarget,
@@ -66,6 +70,8 @@ register(
     Code("W404", W, "distance step written as its estimated time"),
     Code("W405", W, "characters XML cannot carry removed"),
     Code("W406", W, "fractions of a second rounded at the boundaries"),
+    Code("E404", E, "lap, until or bike distance step without an estimate"),
+    Code("W407", W, "lap, until or bike distance step written as its estimate"),
 )
 
 
@@ -231,6 +237,19 @@ class ZwoBackend:
 
     def emit(self, workout: Workout, report: Report, options: EmitOptions) -> bytes:
         return _Emitter(workout, report, options).emit()
+
+
+def _end_what(step: Step) -> str:
+    """What ZWO lacks to end ``step`` as written."""
+    match step.until:
+        case LapEnd():
+            return "no lap button"
+        case HeartRateEnd():
+            return "no heart-rate end"
+        case None:
+            return "no distance on a bike"
+        case _:
+            assert_never(step.until)
 
 
 def _band(step: Step) -> bool:
@@ -518,6 +537,10 @@ class _Emitter:
             if self._rounded_span is None:
                 self._rounded_fraction, self._rounded_span = True, step.span
             return _whole_seconds(end) - _whole_seconds(start)
+        if step.until is not None or not self.run:
+            # lap, until <130bpm, a bike distance: ZWO has no lap button, no
+            # heart-rate end and no distance on a bike; only a time.
+            return self._estimate(step)
         seconds, _ = step_seconds(step, self.meta)
         if seconds is None:
             if self._once("E403", step):
@@ -540,6 +563,33 @@ class _Emitter:
         written = max(round(seconds), 1)
         self._clock_ms += written * 1000
         return written
+
+    def _estimate(self, step: Step) -> int:
+        """A step that ends on an event (or a bike distance): its ``~D`` estimate, in whole seconds."""
+        what = _end_what(step)
+        written = end_text(step)
+        if step.estimate_s is None:
+            if self._once("E404", step):
+                self.report.add(
+                    "E404",
+                    f"ZWO has {what}, and '{written}' gives no estimate of how long it lasts",
+                    step.span,
+                    f"add an estimate: '{written} ~3m' is written as 3 minutes",
+                )
+            return 1
+        seconds = _whole_seconds(self._clock_ms + ms_of(step.estimate_s)) - _whole_seconds(self._clock_ms)
+        if self._once("W407", step):
+            self.report.add(
+                "W407",
+                f"ZWO has {what}: '{written}' is written as its estimate, "
+                f"{duration_text(step.estimate_s)}",
+                step.span,
+                "FIT keeps how the step ends",
+            )
+        if type(step.estimate_s) is not int and self._rounded_span is None:
+            self._rounded_fraction, self._rounded_span = True, step.span
+        self._clock_ms += ms_of(step.estimate_s)
+        return max(seconds, 1)
 
     def _offset(self, start_ms: int, cue: Cue) -> int:
         """The cue's whole-second offset in an element starting at exact ``start_ms``, cut from the clock."""
