@@ -87,7 +87,19 @@ if TYPE_CHECKING:  # explicit "as" re-exports, for mypy --strict in users' code
         HeaderSpan as HeaderSpan,
     )
     from nmdsl.model import (
+        HeartRateEnd as HeartRateEnd,
+    )
+    from nmdsl.model import (
+        HeartRatePercentTarget as HeartRatePercentTarget,
+    )
+    from nmdsl.model import (
         HeartRateTarget as HeartRateTarget,
+    )
+    from nmdsl.model import (
+        HeartRateZoneTarget as HeartRateZoneTarget,
+    )
+    from nmdsl.model import (
+        LapEnd as LapEnd,
     )
     from nmdsl.model import (
         MaxTarget as MaxTarget,
@@ -147,7 +159,11 @@ _EXPORTS = {
         "Cue",
         "FreeTarget",
         "HeaderSpan",
+        "HeartRateEnd",
+        "HeartRatePercentTarget",
         "HeartRateTarget",
+        "HeartRateZoneTarget",
+        "LapEnd",
         "MaxTarget",
         "Metadata",
         "Pace",
