@@ -59,6 +59,7 @@ from nmdsl.model import (
 )
 
 from .test_fit import COMPILE_CASES, examples, heart_rate_slot
+from .test_fit_samples import garmin_steps
 from .test_fit_strategies import workouts
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "fit"
@@ -642,11 +643,28 @@ def test_lap_heart_rate_ends_and_bike_distances_are_read_as_such() -> None:
     assert write(workout) == "name: T\n\nlap free\nuntil <130bpm free\nuntil >165bpm @Z4\n2km free\n"
 
 
+@pytest.mark.parametrize(("duration_type", "value", "below"), [(3, 90, False), (2, 65, True), (2, 1, True)])
+def test_heart_rate_ends_in_percent_of_max_are_read_as_until_maxhr(
+    duration_type: int, value: int, below: bool
+) -> None:
+    # workout_hr: 1-100 is % of max heart rate; the header gets a max-hr to check (W550).
+    data = make_fit([step(duration_type=duration_type, duration_value=value, target_type=2)])
+    workout = expect_warnings(data, "W550")
+    only = workout.steps[0]
+    assert isinstance(only, Step) and only.duration_s is None
+    assert only.until == HeartRateEnd(below=below, pct=float(value), of="max_hr")
+    text = write(workout)
+    assert f"until {'<' if below else '>'}{value}%maxhr" in text and nmdsl.check(text).ok
+    # ... and written back as FIT wrote it.
+    (back,) = garmin_steps(nmdsl.compile(nmdsl.parse(text), "fit"))
+    name = "hr_less_than" if below else "hr_greater_than"
+    assert (back["duration_type"], back["duration_value"]) == (name, value)
+
+
 @pytest.mark.parametrize(
     ("duration_type", "value", "cue"),
     [
         (2, 120, "until heart rate is below 20 bpm"),  # below the language's heart rates
-        (3, 90, "until heart rate is above 90% of max heart rate"),
         (2, None, "until heart rate is below a heart rate"),
         (4, 300, "until 300 kcal"),
         (15, 1250, "until power is above 250 W"),

@@ -105,6 +105,7 @@ max-hr: 190
 warmup 2km @5:30-6:00/km
 8x strides 20s
 6x 400mtr @3:35/km / rest until <140bpm
+4x 200mtr @3:20/km / rest until <65%maxhr ~90s
 cooldown 1km ~6m @Z1hr
 """,
 }

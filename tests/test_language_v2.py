@@ -27,6 +27,7 @@ from nmdsl.model import (
     Repeat,
     Step,
     ZoneTarget,
+    end_bpm,
     heart_rate_bpm,
 )
 
@@ -74,6 +75,22 @@ def test_until_heart_rate_falls_below() -> None:
     assert s.estimate_s is None
     rising = _step("until >165bpm @Z4")
     assert ns(rising.until) == HeartRateEnd(below=False, bpm=165)
+
+
+def test_until_a_share_of_max_hr_or_lthr() -> None:
+    s = _step("rest until <60%maxhr ~3m")
+    assert ns(s.until) == HeartRateEnd(below=True, pct=60.0, of="max_hr") and s.estimate_s == 180
+    assert ns(_step("until >95%lthr @90%").until) == HeartRateEnd(below=False, pct=95.0, of="lthr")
+    meta = nmdsl.parse(HEADER + "1m @50%\n").meta
+    assert end_bpm(HeartRateEnd(below=True, pct=60.0, of="max_hr"), meta) == 114.0
+    assert end_bpm(HeartRateEnd(below=True, bpm=130), meta) == 130.0
+    r = nmdsl.check("until <70%maxhr @50%\n")
+    (d,) = r.diagnostics
+    assert (d.code, d.span.column) == ("E214", 7) and d.hint is not None and "max-hr: 190" in d.hint
+    assert _codes(HEADER + "until <130%maxhr @50%\n") == [("E207", 4, 7)]
+    # FIT: a whole % of max HR is FIT's own (the device's max HR); otherwise bpm from the header.
+    fit = nmdsl.emit(nmdsl.parse(HEADER + "until <62.5%maxhr @Z1hr\n"), "fit")
+    assert [d.code for d in fit.diagnostics] == ["W466"]
 
 
 def test_a_step_has_one_way_to_end_E211() -> None:
@@ -223,6 +240,12 @@ def test_the_writer_and_fmt_keep_every_construct() -> None:
 _ENDS = st.one_of(
     st.just("lap"),
     st.builds(lambda op, bpm: f"until {op}{bpm}bpm", st.sampled_from("<>"), st.integers(60, 200)),
+    st.builds(
+        lambda op, pct, of: f"until {op}{pct}%{of}",
+        st.sampled_from("<>"),
+        st.integers(50, 110),
+        st.sampled_from(["maxhr", "lthr"]),
+    ),
     st.builds(lambda km: f"{km}km", st.integers(1, 40)),
 )
 _ESTIMATES = st.one_of(st.just(""), st.builds(lambda s: f" ~{s}s", st.integers(1, 3000)))

@@ -5,7 +5,7 @@ Regenerate with ``python -m nmdsl.language._grammar`` after editing the grammar.
 # fmt: off
 # ruff: noqa
 
-GRAMMAR_SHA256 = 'ec0b43808246a48f5761025c3cff5c9ee6d3fc409e8f64fdc7595aaa515ab451'
+GRAMMAR_SHA256 = '76c94e41a446d5277086cdba6d8ad0907317445427ff1212562988d41d9109ce'
 LARK_VERSION = '1.3.1'
 START = 0
 ACCEPT = 14
@@ -24,7 +24,7 @@ TERMINALS: tuple[tuple[str, str, str], ...] = (
     ('DURATION', 're', '(?:[0-9]+:[0-9][0-9](:[0-9][0-9])?(\\.[0-9]{1,3})?|(?=[0-9])([0-9]+h)?([0-9]+(min|m))?([0-9]+(\\.[0-9]{1,3})?s)?)'),
     ('DISTANCE', 're', '[0-9]+(\\.[0-9]+)?(mtr|km|mi)'),
     ('ESTIMATE', 're', '(?:~[0-9]+:[0-9][0-9](:[0-9][0-9])?(\\.[0-9]{1,3})?|~(?=[0-9])([0-9]+h)?([0-9]+(min|m))?([0-9]+(\\.[0-9]{1,3})?s)?)'),
-    ('HR_BOUND', 're', '[<>][0-9]+bpm'),
+    ('HR_BOUND', 're', '(?:[<>][0-9]+(\\.[0-9]+)?%(maxhr|lthr)|[<>][0-9]+bpm)'),
     ('POWER_PCT', 're', '(?:@[0-9]+(\\.[0-9]+)?%?-[0-9]+(\\.[0-9]+)?%|@[0-9]+(\\.[0-9]+)?%)'),
     ('WATTS', 're', '(?:@[0-9]+(\\.[0-9]+)?W?-[0-9]+(\\.[0-9]+)?W|@[0-9]+(\\.[0-9]+)?W)'),
     ('ZONE', 're', '@Z[0-9]+'),

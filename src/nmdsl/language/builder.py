@@ -380,6 +380,8 @@ class Builder:
         """``until <130bpm``: the heart rate that ends the step."""
         assert bound is not None  # the grammar has UNTIL HR_BOUND
         text = str(bound)
+        if not text.endswith("bpm"):
+            return self._until_share(word, bound, text)
         bpm = int(text[1:-3])
         lo, hi = HEART_RATE_LIMITS_BPM
         if not lo <= bpm <= hi:
@@ -391,6 +393,30 @@ class Builder:
             )
             return None
         return HeartRateEnd(below=text[0] == "<", bpm=bpm, span=span_of(word, bound))
+
+    def _until_share(self, word: Token, bound: Token, text: str) -> HeartRateEnd | None:
+        """``until <70%maxhr``, ``until >95%lthr``: a share of the header's max-hr or lthr."""
+        share_of: Literal["lthr", "max_hr"] = "lthr" if text.endswith("lthr") else "max_hr"
+        pct = float(text[1 : text.index("%")])
+        key, have = ("lthr", self.meta.lthr_bpm) if share_of == "lthr" else ("max-hr", self.meta.max_hr_bpm)
+        if have is None:
+            self.report.add(
+                "E214",
+                f"until {text} is a share of the header's {key}, which this session does not set",
+                span_of(bound),
+                f"add '{key}: {165 if share_of == 'lthr' else 190}' to the header, "
+                f"or write bpm: until {text[0]}130bpm",
+            )
+            return None
+        if pct <= 0 or pct > HR_PERCENT_LIMIT:
+            self.report.add(
+                "E207",
+                f"until {text}: a heart rate is above 0% and at most {HR_PERCENT_LIMIT}% of {key}",
+                span_of(bound),
+                "e.g. until <70%maxhr or until >95%lthr",
+            )
+            return None
+        return HeartRateEnd(below=text[0] == "<", pct=pct, of=share_of, span=span_of(word, bound))
 
     def _estimated_s(self, distance: float | None, target: Any) -> float | None:
         """The estimated time of a distance step (for checking cue offsets)."""

@@ -173,13 +173,21 @@ def _hr(h: AnyHeartRateTarget) -> str:
     raise AssertionError(h)  # pragma: no cover
 
 
+_SHARE = {"lthr": "lthr", "max_hr": "maxhr"}
+
+
 def end_text(step: Step) -> str:
     """How the step ends: ``30s``, ``2km``, ``lap``, ``until <130bpm``, with ``~D`` when estimated."""
     match step.until:
         case LapEnd():
             words = ["lap"]
         case HeartRateEnd():
-            words = ["until", f"{'<' if step.until.below else '>'}{step.until.bpm}bpm"]
+            end = step.until
+            if end.bpm is not None:
+                amount = f"{end.bpm}bpm"
+            else:
+                amount = f"{number(end.pct or 0)}%{_SHARE[end.of or 'lthr']}"
+            words = ["until", f"{'<' if end.below else '>'}{amount}"]
         case None:
             if step.duration_s is not None:
                 return duration(step.duration_s)

@@ -310,12 +310,22 @@ class LapEnd(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HeartRateEnd(Node):
-    """``until <130bpm`` (``below``) or ``until >165bpm``: the step lasts until heart rate crosses ``bpm``."""
+    """``until <130bpm`` (``below``), ``until >165bpm``, ``until <70%maxhr``, ``until >95%lthr``.
+
+    The step lasts until heart rate crosses ``bpm``, or ``pct`` percent of the
+    header's ``max-hr`` or ``lthr`` (``of``): exactly one of the two is set.
+    """
 
     kind: Literal["heart_rate"] = "heart_rate"
     below: bool
-    bpm: int
+    bpm: int | None = None
+    pct: float | None = None
+    of: Literal["max_hr", "lthr"] | None = None
     span: Span | None = None
+
+    def __post_init__(self) -> None:
+        if (self.bpm is None) == (self.pct is None) or (self.pct is None) != (self.of is None):
+            raise ValueError("a heart-rate end has a bpm, or a pct with what it is a share of")
 
 
 #: How a step ends when it is neither a time nor a distance.
@@ -585,6 +595,14 @@ def totals_of(segments: Sequence[Segment]) -> Totals:
         if seg.step.distance_m is not None:
             distance += seg.step.distance_m
     return Totals(exact_ms / 1000 + duration, distance, unknown, estimated)
+
+
+def end_bpm(end: HeartRateEnd, meta: Metadata) -> float | None:
+    """The heart rate that ends the step, in bpm; None when the header lacks the number it needs."""
+    if end.bpm is not None:
+        return float(end.bpm)
+    base = meta.max_hr_bpm if end.of == "max_hr" else meta.lthr_bpm
+    return None if base is None or end.pct is None else base * end.pct / 100
 
 
 def heart_rate_bpm(target: AnyHeartRateTarget, meta: Metadata) -> tuple[float, float] | None:

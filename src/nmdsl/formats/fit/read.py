@@ -539,10 +539,14 @@ class _Reader:
         if dtype == fc.Duration.OPEN:
             return None, None, LapEnd(), None
         if dtype in (fc.Duration.HR_LESS_THAN, fc.Duration.HR_GREATER_THAN) and value is not None:
+            below = dtype == fc.Duration.HR_LESS_THAN
             bpm = value - fc.HR_BPM_OFFSET  # workout_hr: above 100 is bpm + 100
             lo, hi = HEART_RATE_LIMITS_BPM
             if value > fc.HR_BPM_OFFSET and lo <= bpm <= hi:
-                return None, None, HeartRateEnd(below=dtype == fc.Duration.HR_LESS_THAN, bpm=bpm), None
+                return None, None, HeartRateEnd(below=below, bpm=bpm), None
+            if 0 < value <= 100:  # ... and 1-100 % of max heart rate
+                self.percent_of_max_hr = True  # the header needs a max-hr (W550)
+                return None, None, HeartRateEnd(below=below, pct=float(value), of="max_hr"), None
         condition = _condition_text(dtype, value)
         self.report.add(
             "W541",

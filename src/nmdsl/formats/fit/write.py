@@ -64,6 +64,7 @@ from nmdsl.model import (
     WattsTarget,
     Workout,
     ZoneTarget,
+    end_bpm,
     ms_of,
     seconds_of_ms,
 )
@@ -313,12 +314,24 @@ class _Emitter:
         elif isinstance(step.until, LapEnd):
             msg.duration_type, msg.duration_value = fc.Duration.OPEN, None
         elif isinstance(step.until, HeartRateEnd):
-            # workout_hr: above 100 is bpm + 100 (0-100 would be % of max HR).
+            # workout_hr: 0-100 is % of max HR, above 100 bpm + 100.
             end = step.until
-            if end.bpm < 1:
-                self._range(step, f"until {end.bpm} bpm", "FIT heart rates are 1 bpm or more")
             msg.duration_type = fc.Duration.HR_LESS_THAN if end.below else fc.Duration.HR_GREATER_THAN
-            msg.duration_value = end.bpm + fc.HR_BPM_OFFSET
+            if end.of == "max_hr" and end.pct is not None and end.pct <= 100 and end.pct == int(end.pct):
+                msg.duration_value = int(end.pct)  # the device's own max heart rate, as FIT means it
+                return
+            bpm = end.bpm if end.bpm is not None else math.floor((end_bpm(end, self.meta) or 0) + 0.5)
+            if end.of == "max_hr":
+                self.report.add(
+                    "W466",
+                    f"FIT's % of max heart rate is whole percents up to 100%: until {end.pct:g}% of max-hr "
+                    f"is written as {bpm} bpm, from the header's max-hr",
+                    step.span,
+                    "the device uses these bpm, not its own max heart rate",
+                )
+            if bpm < 1:
+                self._range(step, f"until {bpm} bpm", "FIT heart rates are 1 bpm or more")
+            msg.duration_value = bpm + fc.HR_BPM_OFFSET
         else:
             # A step with neither is not something the parser makes.
             self.report.add("E460", "a step without a duration, a distance, 'lap' or 'until'", step.span)
