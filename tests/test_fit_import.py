@@ -248,10 +248,10 @@ CORPUS_EXPECTED = {
         ["W540"],
     ),
     "WorkoutRepeatGreaterThanStep.fit": (
-        ('name: Example 2\n\nwarmup 1m @Z2hr "_A_"\n1x:\n'
-         '  500mtr @Z5 "repeat until heart rate is above 80% of max heart rate" "B1_"\n'
+        ('name: Example 2\nmax-hr: 190\n\nwarmup 1m @Z2hr "_A_"\nuntil >80%maxhr:\n'
+         '  500mtr @Z5 "B1_"\n'
          '  500mtr @Z3 "B2_"\ncooldown until <125bpm @Z1 "_C_"\n'),
-        ["W540", "W542"],
+        ["W540", "W550"],
     ),
 }
 
@@ -687,11 +687,27 @@ def test_W541_other_end_conditions_are_read_as_the_lap_button_with_a_cue(
 
 
 @pytest.mark.parametrize(
+    ("duration_type", "value", "until"),
+    [
+        (10, 230, HeartRateEnd(below=True, bpm=130)),
+        (11, 80, HeartRateEnd(below=False, pct=80.0, of="max_hr")),
+    ],
+)
+def test_repeats_until_a_heart_rate_are_read_as_such(
+    duration_type: int, value: int, until: HeartRateEnd
+) -> None:
+    data = make_fit([timed(60), timed(30), repeat(0, value, duration_type)])
+    workout = expect_warnings(data, *(["W550"] if until.pct is not None else []))
+    rep = workout.steps[0]
+    assert isinstance(rep, Repeat) and rep.count == 1 and rep.block and rep.until == until
+    assert nmdsl.check(write(workout)).ok
+
+
+@pytest.mark.parametrize(
     ("duration_type", "value", "words"),
     [
         (7, 600000, "10m have passed"),
         (8, 500000, "5000 m"),
-        (10, 230, "below 130 bpm"),
         (13, 1300, "above 300 W"),
         (12, 90, "below 90% FTP"),
         (9, 500, "500 kcal"),

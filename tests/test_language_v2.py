@@ -9,6 +9,8 @@ steps: write then parse gives the same model, and fmt is stable).
 from __future__ import annotations
 
 import dataclasses
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -306,3 +308,53 @@ def test_check_skips_the_default_formats_that_cannot_end_a_step_so(tmp_path: obj
     (folder / "nmdsl.toml").write_text('targets = ["zwo"]\n', encoding="utf-8")
     result = check_library([str(folder)], jobs=1)
     assert [d.code for f in result.files for d in f.diagnostics] == ["E404"]
+
+
+REPEAT_UNTIL = """name: ru
+ftp: 250
+max-hr: 190
+
+warmup 10m @Z2hr
+until >80%maxhr ~3x:
+  500mtr ~1m @Z5
+  500mtr ~1m @Z3
+cooldown 5m @Z1
+"""
+
+
+def test_a_block_repeated_until_heart_rate_crosses_a_value() -> None:
+    w = nmdsl.parse(REPEAT_UNTIL)
+    rep = w.steps[1]
+    assert isinstance(rep, Repeat) and rep.block and rep.count == 3 and rep.estimated
+    assert ns(rep.until) == HeartRateEnd(below=False, pct=80.0, of="max_hr")
+    # Its repetitions are a guess: the totals say so.
+    totals = w.totals()
+    assert totals.duration_s == 600 + 3 * 120 + 300 and totals.estimated
+    assert [s.estimated for s in w.timeline()] == [False, *[True] * 6, False]
+    assert nmdsl.write(w) == REPEAT_UNTIL
+    assert format_text(REPEAT_UNTIL.replace("~3x:", "~3x:  ")).text == REPEAT_UNTIL
+    # Without ~Nx it runs once as far as the totals know.
+    once = nmdsl.parse(REPEAT_UNTIL.replace(" ~3x", ""))
+    again = once.steps[1]
+    assert isinstance(again, Repeat) and again.count == 1 and not again.estimated
+
+
+def test_a_repeat_until_in_each_format() -> None:
+    w = nmdsl.parse(REPEAT_UNTIL)
+    zwo = nmdsl.emit(w, "zwo")
+    assert "W407" in [d.code for d in zwo.diagnostics] and zwo.data.count(b"Duration=\"60\"") == 6
+    erg = nmdsl.emit(w, "erg")
+    assert "W457" in [d.code for d in erg.diagnostics]
+    bare = nmdsl.parse(REPEAT_UNTIL.replace(" ~3x", ""))
+    for fmt, code in (("zwo", "E404"), ("erg", "E455"), ("mrc", "E455")):
+        with pytest.raises(nmdsl.NmdslError) as info:
+            nmdsl.compile(bare, fmt)
+        (d,) = [d for d in info.value.diagnostics if d.is_error]
+        assert d.code == code and d.hint == "add an estimate: 'until >80%maxhr ~3x:' is written as 3 times"
+    # FIT: repeat_until_hr_greater_than, back to the same block.
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "ru.fit"
+        path.write_bytes(nmdsl.compile(w, "fit"))
+        imported = nmdsl.read(path)
+    rep = imported.steps[1]
+    assert isinstance(rep, Repeat) and ns(rep.until) == HeartRateEnd(below=False, pct=80.0, of="max_hr")

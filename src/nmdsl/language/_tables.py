@@ -5,7 +5,7 @@ Regenerate with ``python -m nmdsl.language._grammar`` after editing the grammar.
 # fmt: off
 # ruff: noqa
 
-GRAMMAR_SHA256 = '76c94e41a446d5277086cdba6d8ad0907317445427ff1212562988d41d9109ce'
+GRAMMAR_SHA256 = '0dbc026542bc24b8143c7eaee6261525090861cae77494d2c4b53d3f8eca6055'
 LARK_VERSION = '1.3.1'
 START = 0
 ACCEPT = 14
@@ -21,6 +21,7 @@ TERMINALS: tuple[tuple[str, str, str], ...] = (
     ('LAP', 'str', 'lap'),
     ('UNTIL', 'str', 'until'),
     ('REPEAT', 're', '[0-9]+x'),
+    ('REPEAT_ESTIMATE', 're', '~[0-9]+x'),
     ('DURATION', 're', '(?:[0-9]+:[0-9][0-9](:[0-9][0-9])?(\\.[0-9]{1,3})?|(?=[0-9])([0-9]+h)?([0-9]+(min|m))?([0-9]+(\\.[0-9]{1,3})?s)?)'),
     ('DISTANCE', 're', '[0-9]+(\\.[0-9]+)?(mtr|km|mi)'),
     ('ESTIMATE', 're', '(?:~[0-9]+:[0-9][0-9](:[0-9][0-9])?(\\.[0-9]{1,3})?|~(?=[0-9])([0-9]+h)?([0-9]+(min|m))?([0-9]+(\\.[0-9]{1,3})?s)?)'),
@@ -44,92 +45,97 @@ TERMINALS: tuple[tuple[str, str, str], ...] = (
 #: state -> terminal -> shift to state (>= 0) or reduce by rule ~n (< 0)
 ACTIONS: tuple[dict[str, int], ...] = (
     {'DISTANCE': 1, 'DRILL': 2, 'DURATION': 3, 'HEADER_KEY': 4, 'INTENSITY': 5, 'LAP': 6, 'REPEAT': 7, 'UNTIL': 8},  # 0
-    {'$END': -25, 'BPM': -25, 'CADENCE': -25, 'DISTANCE': -25, 'DURATION': -25, 'ESTIMATE': -25, 'FREE': -25, 'HR_PCT': -25, 'HR_ZONE': -25, 'LAP': -25, 'MAX': -25, 'PACE': -25, 'POWER_PCT': -25, 'RAMP': -25, 'SLASH': -25, 'STRING': -25, 'UNTIL': -25, 'WATTS': -25, 'ZONE': -25},  # 1
-    {'DISTANCE': 1, 'DURATION': 3, 'LAP': 6, 'UNTIL': 8},  # 2
-    {'$END': -24, 'BPM': -24, 'CADENCE': -24, 'DISTANCE': -24, 'DURATION': -24, 'ESTIMATE': -24, 'FREE': -24, 'HR_PCT': -24, 'HR_ZONE': -24, 'LAP': -24, 'MAX': -24, 'PACE': -24, 'POWER_PCT': -24, 'RAMP': -24, 'SLASH': -24, 'STRING': -24, 'UNTIL': -24, 'WATTS': -24, 'ZONE': -24},  # 3
-    {'COLON': 18},  # 4
-    {'DISTANCE': 1, 'DURATION': 3, 'LAP': 6, 'UNTIL': 8},  # 5
-    {'$END': -26, 'BPM': -26, 'CADENCE': -26, 'DISTANCE': -26, 'DURATION': -26, 'ESTIMATE': -26, 'FREE': -26, 'HR_PCT': -26, 'HR_ZONE': -26, 'LAP': -26, 'MAX': -26, 'PACE': -26, 'POWER_PCT': -26, 'RAMP': -26, 'SLASH': -26, 'STRING': -26, 'UNTIL': -26, 'WATTS': -26, 'ZONE': -26},  # 6
-    {'COLON': 20, 'DISTANCE': 1, 'DRILL': 2, 'DURATION': 3, 'INTENSITY': 5, 'LAP': 6, 'UNTIL': 8},  # 7
-    {'HR_BOUND': 22},  # 8
-    {'$END': -23, 'BPM': -23, 'CADENCE': -23, 'DISTANCE': 1, 'DURATION': 3, 'ESTIMATE': 23, 'FREE': -23, 'HR_PCT': -23, 'HR_ZONE': -23, 'LAP': 6, 'MAX': -23, 'PACE': -23, 'POWER_PCT': -23, 'RAMP': -23, 'SLASH': -23, 'STRING': -23, 'UNTIL': 8, 'WATTS': -23, 'ZONE': -23},  # 9
-    {'$END': -21, 'BPM': 25, 'CADENCE': 26, 'FREE': 27, 'HR_PCT': 28, 'HR_ZONE': 29, 'MAX': 30, 'PACE': 31, 'POWER_PCT': 32, 'RAMP': 33, 'SLASH': -21, 'STRING': 34, 'WATTS': 35, 'ZONE': 36},  # 10
+    {'$END': -27, 'BPM': -27, 'CADENCE': -27, 'DISTANCE': -27, 'DURATION': -27, 'ESTIMATE': -27, 'FREE': -27, 'HR_PCT': -27, 'HR_ZONE': -27, 'LAP': -27, 'MAX': -27, 'PACE': -27, 'POWER_PCT': -27, 'RAMP': -27, 'SLASH': -27, 'STRING': -27, 'UNTIL': -27, 'WATTS': -27, 'ZONE': -27},  # 1
+    {'DISTANCE': 1, 'DURATION': 3, 'LAP': 6, 'UNTIL': 17},  # 2
+    {'$END': -26, 'BPM': -26, 'CADENCE': -26, 'DISTANCE': -26, 'DURATION': -26, 'ESTIMATE': -26, 'FREE': -26, 'HR_PCT': -26, 'HR_ZONE': -26, 'LAP': -26, 'MAX': -26, 'PACE': -26, 'POWER_PCT': -26, 'RAMP': -26, 'SLASH': -26, 'STRING': -26, 'UNTIL': -26, 'WATTS': -26, 'ZONE': -26},  # 3
+    {'COLON': 19},  # 4
+    {'DISTANCE': 1, 'DURATION': 3, 'LAP': 6, 'UNTIL': 17},  # 5
+    {'$END': -28, 'BPM': -28, 'CADENCE': -28, 'DISTANCE': -28, 'DURATION': -28, 'ESTIMATE': -28, 'FREE': -28, 'HR_PCT': -28, 'HR_ZONE': -28, 'LAP': -28, 'MAX': -28, 'PACE': -28, 'POWER_PCT': -28, 'RAMP': -28, 'SLASH': -28, 'STRING': -28, 'UNTIL': -28, 'WATTS': -28, 'ZONE': -28},  # 6
+    {'COLON': 21, 'DISTANCE': 1, 'DRILL': 2, 'DURATION': 3, 'INTENSITY': 5, 'LAP': 6, 'UNTIL': 17},  # 7
+    {'HR_BOUND': 23},  # 8
+    {'$END': -25, 'BPM': -25, 'CADENCE': -25, 'DISTANCE': 1, 'DURATION': 3, 'ESTIMATE': 24, 'FREE': -25, 'HR_PCT': -25, 'HR_ZONE': -25, 'LAP': 6, 'MAX': -25, 'PACE': -25, 'POWER_PCT': -25, 'RAMP': -25, 'SLASH': -25, 'STRING': -25, 'UNTIL': 17, 'WATTS': -25, 'ZONE': -25},  # 9
+    {'$END': -23, 'BPM': 26, 'CADENCE': 27, 'FREE': 28, 'HR_PCT': 29, 'HR_ZONE': 30, 'MAX': 31, 'PACE': 32, 'POWER_PCT': 33, 'RAMP': 34, 'SLASH': -23, 'STRING': 35, 'WATTS': 36, 'ZONE': 37},  # 10
     {'$END': -2},  # 11
-    {'$END': -47, 'BPM': -47, 'CADENCE': -47, 'DISTANCE': -47, 'DURATION': -47, 'ESTIMATE': -47, 'FREE': -47, 'HR_PCT': -47, 'HR_ZONE': -47, 'LAP': -47, 'MAX': -47, 'PACE': -47, 'POWER_PCT': -47, 'RAMP': -47, 'SLASH': -47, 'STRING': -47, 'UNTIL': -47, 'WATTS': -47, 'ZONE': -47},  # 12
+    {'$END': -49, 'BPM': -49, 'CADENCE': -49, 'DISTANCE': -49, 'DURATION': -49, 'ESTIMATE': -49, 'FREE': -49, 'HR_PCT': -49, 'HR_ZONE': -49, 'LAP': -49, 'MAX': -49, 'PACE': -49, 'POWER_PCT': -49, 'RAMP': -49, 'SLASH': -49, 'STRING': -49, 'UNTIL': -49, 'WATTS': -49, 'ZONE': -49},  # 12
     {'$END': -1},  # 13
     {},  # 14
-    {'$END': -9, 'SLASH': 41},  # 15
+    {'$END': -11, 'SLASH': 42},  # 15
     {'$END': -3},  # 16
-    {'$END': -17, 'BPM': 25, 'CADENCE': 26, 'FREE': 27, 'HR_PCT': 28, 'HR_ZONE': 29, 'MAX': 30, 'PACE': 31, 'POWER_PCT': 32, 'RAMP': 33, 'SLASH': -17, 'STRING': 34, 'WATTS': 35, 'ZONE': 36},  # 17
-    {'HEADER_VALUE': 45},  # 18
-    {'$END': -13, 'BPM': 25, 'CADENCE': 26, 'FREE': 27, 'HR_PCT': 28, 'HR_ZONE': 29, 'MAX': 30, 'PACE': 31, 'POWER_PCT': 32, 'RAMP': 33, 'SLASH': -13, 'STRING': 34, 'WATTS': 35, 'ZONE': 36},  # 19
-    {'$END': -5},  # 20
-    {'$END': -7, 'SLASH': 41},  # 21
-    {'$END': -27, 'BPM': -27, 'CADENCE': -27, 'DISTANCE': -27, 'DURATION': -27, 'ESTIMATE': -27, 'FREE': -27, 'HR_PCT': -27, 'HR_ZONE': -27, 'LAP': -27, 'MAX': -27, 'PACE': -27, 'POWER_PCT': -27, 'RAMP': -27, 'SLASH': -27, 'STRING': -27, 'UNTIL': -27, 'WATTS': -27, 'ZONE': -27},  # 22
-    {'$END': -22, 'BPM': -22, 'CADENCE': -22, 'FREE': -22, 'HR_PCT': -22, 'HR_ZONE': -22, 'MAX': -22, 'PACE': -22, 'POWER_PCT': -22, 'RAMP': -22, 'SLASH': -22, 'STRING': -22, 'WATTS': -22, 'ZONE': -22},  # 23
-    {'$END': -48, 'BPM': -48, 'CADENCE': -48, 'DISTANCE': -48, 'DURATION': -48, 'ESTIMATE': -48, 'FREE': -48, 'HR_PCT': -48, 'HR_ZONE': -48, 'LAP': -48, 'MAX': -48, 'PACE': -48, 'POWER_PCT': -48, 'RAMP': -48, 'SLASH': -48, 'STRING': -48, 'UNTIL': -48, 'WATTS': -48, 'ZONE': -48},  # 24
-    {'$END': -32, 'BPM': -32, 'CADENCE': -32, 'FREE': -32, 'HR_PCT': -32, 'HR_ZONE': -32, 'MAX': -32, 'PACE': -32, 'POWER_PCT': -32, 'RAMP': -32, 'SLASH': -32, 'STRING': -32, 'WATTS': -32, 'ZONE': -32},  # 25
-    {'$END': -35, 'BPM': -35, 'CADENCE': -35, 'FREE': -35, 'HR_PCT': -35, 'HR_ZONE': -35, 'MAX': -35, 'PACE': -35, 'POWER_PCT': -35, 'RAMP': -35, 'SLASH': -35, 'STRING': -35, 'WATTS': -35, 'ZONE': -35},  # 26
-    {'$END': -38, 'BPM': -38, 'CADENCE': -38, 'FREE': -38, 'HR_PCT': -38, 'HR_ZONE': -38, 'MAX': -38, 'PACE': -38, 'POWER_PCT': -38, 'RAMP': -38, 'SLASH': -38, 'STRING': -38, 'WATTS': -38, 'ZONE': -38},  # 27
-    {'$END': -34, 'BPM': -34, 'CADENCE': -34, 'FREE': -34, 'HR_PCT': -34, 'HR_ZONE': -34, 'MAX': -34, 'PACE': -34, 'POWER_PCT': -34, 'RAMP': -34, 'SLASH': -34, 'STRING': -34, 'WATTS': -34, 'ZONE': -34},  # 28
-    {'$END': -33, 'BPM': -33, 'CADENCE': -33, 'FREE': -33, 'HR_PCT': -33, 'HR_ZONE': -33, 'MAX': -33, 'PACE': -33, 'POWER_PCT': -33, 'RAMP': -33, 'SLASH': -33, 'STRING': -33, 'WATTS': -33, 'ZONE': -33},  # 29
-    {'$END': -37, 'BPM': -37, 'CADENCE': -37, 'FREE': -37, 'HR_PCT': -37, 'HR_ZONE': -37, 'MAX': -37, 'PACE': -37, 'POWER_PCT': -37, 'RAMP': -37, 'SLASH': -37, 'STRING': -37, 'WATTS': -37, 'ZONE': -37},  # 30
-    {'$END': -31, 'BPM': -31, 'CADENCE': -31, 'FREE': -31, 'HR_PCT': -31, 'HR_ZONE': -31, 'MAX': -31, 'PACE': -31, 'POWER_PCT': -31, 'RAMP': -31, 'SLASH': -31, 'STRING': -31, 'WATTS': -31, 'ZONE': -31},  # 31
-    {'$END': -28, 'BPM': -28, 'CADENCE': -28, 'FREE': -28, 'HR_PCT': -28, 'HR_ZONE': -28, 'MAX': -28, 'PACE': -28, 'POWER_PCT': -28, 'RAMP': -28, 'SLASH': -28, 'STRING': -28, 'WATTS': -28, 'ZONE': -28},  # 32
-    {'RAMP_RANGE': 49},  # 33
-    {'$END': -40, 'AT': 50, 'SLASH': -40, 'STRING': -40},  # 34
-    {'$END': -29, 'BPM': -29, 'CADENCE': -29, 'FREE': -29, 'HR_PCT': -29, 'HR_ZONE': -29, 'MAX': -29, 'PACE': -29, 'POWER_PCT': -29, 'RAMP': -29, 'SLASH': -29, 'STRING': -29, 'WATTS': -29, 'ZONE': -29},  # 35
-    {'$END': -30, 'BPM': -30, 'CADENCE': -30, 'FREE': -30, 'HR_PCT': -30, 'HR_ZONE': -30, 'MAX': -30, 'PACE': -30, 'POWER_PCT': -30, 'RAMP': -30, 'SLASH': -30, 'STRING': -30, 'WATTS': -30, 'ZONE': -30},  # 36
-    {'$END': -19, 'BPM': 25, 'CADENCE': 26, 'FREE': 27, 'HR_PCT': 28, 'HR_ZONE': 29, 'MAX': 30, 'PACE': 31, 'POWER_PCT': 32, 'RAMP': 33, 'SLASH': -19, 'STRING': 34, 'WATTS': 35, 'ZONE': 36},  # 37
-    {'$END': -20, 'SLASH': -20, 'STRING': 34},  # 38
-    {'$END': -45, 'SLASH': -45, 'STRING': -45},  # 39
-    {'$END': -43, 'BPM': -43, 'CADENCE': -43, 'FREE': -43, 'HR_PCT': -43, 'HR_ZONE': -43, 'MAX': -43, 'PACE': -43, 'POWER_PCT': -43, 'RAMP': -43, 'SLASH': -43, 'STRING': -43, 'WATTS': -43, 'ZONE': -43},  # 40
-    {'DISTANCE': 1, 'DRILL': 2, 'DURATION': 3, 'INTENSITY': 5, 'LAP': 6, 'UNTIL': 8},  # 41
-    {'$END': -8, 'SLASH': 55},  # 42
-    {'$END': -15, 'BPM': 25, 'CADENCE': 26, 'FREE': 27, 'HR_PCT': 28, 'HR_ZONE': 29, 'MAX': 30, 'PACE': 31, 'POWER_PCT': 32, 'RAMP': 33, 'SLASH': -15, 'STRING': 34, 'WATTS': 35, 'ZONE': 36},  # 43
-    {'$END': -16, 'SLASH': -16, 'STRING': 34},  # 44
-    {'$END': -4},  # 45
-    {'$END': -11, 'BPM': 25, 'CADENCE': 26, 'FREE': 27, 'HR_PCT': 28, 'HR_ZONE': 29, 'MAX': 30, 'PACE': 31, 'POWER_PCT': 32, 'RAMP': 33, 'SLASH': -11, 'STRING': 34, 'WATTS': 35, 'ZONE': 36},  # 46
-    {'$END': -12, 'SLASH': -12, 'STRING': 34},  # 47
-    {'$END': -6, 'SLASH': 55},  # 48
-    {'$END': -36, 'BPM': -36, 'CADENCE': -36, 'FREE': -36, 'HR_PCT': -36, 'HR_ZONE': -36, 'MAX': -36, 'PACE': -36, 'POWER_PCT': -36, 'RAMP': -36, 'SLASH': -36, 'STRING': -36, 'WATTS': -36, 'ZONE': -36},  # 49
-    {'DURATION': 58},  # 50
-    {'$END': -18, 'SLASH': -18, 'STRING': 34},  # 51
-    {'$END': -44, 'BPM': -44, 'CADENCE': -44, 'FREE': -44, 'HR_PCT': -44, 'HR_ZONE': -44, 'MAX': -44, 'PACE': -44, 'POWER_PCT': -44, 'RAMP': -44, 'SLASH': -44, 'STRING': -44, 'WATTS': -44, 'ZONE': -44},  # 52
-    {'$END': -46, 'SLASH': -46, 'STRING': -46},  # 53
-    {'$END': -41, 'SLASH': -41},  # 54
-    {'DISTANCE': 1, 'DRILL': 2, 'DURATION': 3, 'INTENSITY': 5, 'LAP': 6, 'UNTIL': 8},  # 55
-    {'$END': -14, 'SLASH': -14, 'STRING': 34},  # 56
-    {'$END': -10, 'SLASH': -10, 'STRING': 34},  # 57
-    {'$END': -39, 'SLASH': -39, 'STRING': -39},  # 58
-    {'$END': -42, 'SLASH': -42},  # 59
+    {'HR_BOUND': 44},  # 17
+    {'$END': -19, 'BPM': 26, 'CADENCE': 27, 'FREE': 28, 'HR_PCT': 29, 'HR_ZONE': 30, 'MAX': 31, 'PACE': 32, 'POWER_PCT': 33, 'RAMP': 34, 'SLASH': -19, 'STRING': 35, 'WATTS': 36, 'ZONE': 37},  # 18
+    {'HEADER_VALUE': 47},  # 19
+    {'$END': -15, 'BPM': 26, 'CADENCE': 27, 'FREE': 28, 'HR_PCT': 29, 'HR_ZONE': 30, 'MAX': 31, 'PACE': 32, 'POWER_PCT': 33, 'RAMP': 34, 'SLASH': -15, 'STRING': 35, 'WATTS': 36, 'ZONE': 37},  # 20
+    {'$END': -5},  # 21
+    {'$END': -9, 'SLASH': 42},  # 22
+    {'$END': -29, 'BPM': -29, 'CADENCE': -29, 'COLON': 51, 'DISTANCE': -29, 'DURATION': -29, 'ESTIMATE': -29, 'FREE': -29, 'HR_PCT': -29, 'HR_ZONE': -29, 'LAP': -29, 'MAX': -29, 'PACE': -29, 'POWER_PCT': -29, 'RAMP': -29, 'REPEAT_ESTIMATE': 52, 'SLASH': -29, 'STRING': -29, 'UNTIL': -29, 'WATTS': -29, 'ZONE': -29},  # 23
+    {'$END': -24, 'BPM': -24, 'CADENCE': -24, 'FREE': -24, 'HR_PCT': -24, 'HR_ZONE': -24, 'MAX': -24, 'PACE': -24, 'POWER_PCT': -24, 'RAMP': -24, 'SLASH': -24, 'STRING': -24, 'WATTS': -24, 'ZONE': -24},  # 24
+    {'$END': -50, 'BPM': -50, 'CADENCE': -50, 'DISTANCE': -50, 'DURATION': -50, 'ESTIMATE': -50, 'FREE': -50, 'HR_PCT': -50, 'HR_ZONE': -50, 'LAP': -50, 'MAX': -50, 'PACE': -50, 'POWER_PCT': -50, 'RAMP': -50, 'SLASH': -50, 'STRING': -50, 'UNTIL': -50, 'WATTS': -50, 'ZONE': -50},  # 25
+    {'$END': -34, 'BPM': -34, 'CADENCE': -34, 'FREE': -34, 'HR_PCT': -34, 'HR_ZONE': -34, 'MAX': -34, 'PACE': -34, 'POWER_PCT': -34, 'RAMP': -34, 'SLASH': -34, 'STRING': -34, 'WATTS': -34, 'ZONE': -34},  # 26
+    {'$END': -37, 'BPM': -37, 'CADENCE': -37, 'FREE': -37, 'HR_PCT': -37, 'HR_ZONE': -37, 'MAX': -37, 'PACE': -37, 'POWER_PCT': -37, 'RAMP': -37, 'SLASH': -37, 'STRING': -37, 'WATTS': -37, 'ZONE': -37},  # 27
+    {'$END': -40, 'BPM': -40, 'CADENCE': -40, 'FREE': -40, 'HR_PCT': -40, 'HR_ZONE': -40, 'MAX': -40, 'PACE': -40, 'POWER_PCT': -40, 'RAMP': -40, 'SLASH': -40, 'STRING': -40, 'WATTS': -40, 'ZONE': -40},  # 28
+    {'$END': -36, 'BPM': -36, 'CADENCE': -36, 'FREE': -36, 'HR_PCT': -36, 'HR_ZONE': -36, 'MAX': -36, 'PACE': -36, 'POWER_PCT': -36, 'RAMP': -36, 'SLASH': -36, 'STRING': -36, 'WATTS': -36, 'ZONE': -36},  # 29
+    {'$END': -35, 'BPM': -35, 'CADENCE': -35, 'FREE': -35, 'HR_PCT': -35, 'HR_ZONE': -35, 'MAX': -35, 'PACE': -35, 'POWER_PCT': -35, 'RAMP': -35, 'SLASH': -35, 'STRING': -35, 'WATTS': -35, 'ZONE': -35},  # 30
+    {'$END': -39, 'BPM': -39, 'CADENCE': -39, 'FREE': -39, 'HR_PCT': -39, 'HR_ZONE': -39, 'MAX': -39, 'PACE': -39, 'POWER_PCT': -39, 'RAMP': -39, 'SLASH': -39, 'STRING': -39, 'WATTS': -39, 'ZONE': -39},  # 31
+    {'$END': -33, 'BPM': -33, 'CADENCE': -33, 'FREE': -33, 'HR_PCT': -33, 'HR_ZONE': -33, 'MAX': -33, 'PACE': -33, 'POWER_PCT': -33, 'RAMP': -33, 'SLASH': -33, 'STRING': -33, 'WATTS': -33, 'ZONE': -33},  # 32
+    {'$END': -30, 'BPM': -30, 'CADENCE': -30, 'FREE': -30, 'HR_PCT': -30, 'HR_ZONE': -30, 'MAX': -30, 'PACE': -30, 'POWER_PCT': -30, 'RAMP': -30, 'SLASH': -30, 'STRING': -30, 'WATTS': -30, 'ZONE': -30},  # 33
+    {'RAMP_RANGE': 53},  # 34
+    {'$END': -42, 'AT': 54, 'SLASH': -42, 'STRING': -42},  # 35
+    {'$END': -31, 'BPM': -31, 'CADENCE': -31, 'FREE': -31, 'HR_PCT': -31, 'HR_ZONE': -31, 'MAX': -31, 'PACE': -31, 'POWER_PCT': -31, 'RAMP': -31, 'SLASH': -31, 'STRING': -31, 'WATTS': -31, 'ZONE': -31},  # 36
+    {'$END': -32, 'BPM': -32, 'CADENCE': -32, 'FREE': -32, 'HR_PCT': -32, 'HR_ZONE': -32, 'MAX': -32, 'PACE': -32, 'POWER_PCT': -32, 'RAMP': -32, 'SLASH': -32, 'STRING': -32, 'WATTS': -32, 'ZONE': -32},  # 37
+    {'$END': -21, 'BPM': 26, 'CADENCE': 27, 'FREE': 28, 'HR_PCT': 29, 'HR_ZONE': 30, 'MAX': 31, 'PACE': 32, 'POWER_PCT': 33, 'RAMP': 34, 'SLASH': -21, 'STRING': 35, 'WATTS': 36, 'ZONE': 37},  # 38
+    {'$END': -22, 'SLASH': -22, 'STRING': 35},  # 39
+    {'$END': -47, 'SLASH': -47, 'STRING': -47},  # 40
+    {'$END': -45, 'BPM': -45, 'CADENCE': -45, 'FREE': -45, 'HR_PCT': -45, 'HR_ZONE': -45, 'MAX': -45, 'PACE': -45, 'POWER_PCT': -45, 'RAMP': -45, 'SLASH': -45, 'STRING': -45, 'WATTS': -45, 'ZONE': -45},  # 41
+    {'DISTANCE': 1, 'DRILL': 2, 'DURATION': 3, 'INTENSITY': 5, 'LAP': 6, 'UNTIL': 17},  # 42
+    {'$END': -10, 'SLASH': 59},  # 43
+    {'$END': -29, 'BPM': -29, 'CADENCE': -29, 'DISTANCE': -29, 'DURATION': -29, 'ESTIMATE': -29, 'FREE': -29, 'HR_PCT': -29, 'HR_ZONE': -29, 'LAP': -29, 'MAX': -29, 'PACE': -29, 'POWER_PCT': -29, 'RAMP': -29, 'SLASH': -29, 'STRING': -29, 'UNTIL': -29, 'WATTS': -29, 'ZONE': -29},  # 44
+    {'$END': -17, 'BPM': 26, 'CADENCE': 27, 'FREE': 28, 'HR_PCT': 29, 'HR_ZONE': 30, 'MAX': 31, 'PACE': 32, 'POWER_PCT': 33, 'RAMP': 34, 'SLASH': -17, 'STRING': 35, 'WATTS': 36, 'ZONE': 37},  # 45
+    {'$END': -18, 'SLASH': -18, 'STRING': 35},  # 46
+    {'$END': -4},  # 47
+    {'$END': -13, 'BPM': 26, 'CADENCE': 27, 'FREE': 28, 'HR_PCT': 29, 'HR_ZONE': 30, 'MAX': 31, 'PACE': 32, 'POWER_PCT': 33, 'RAMP': 34, 'SLASH': -13, 'STRING': 35, 'WATTS': 36, 'ZONE': 37},  # 48
+    {'$END': -14, 'SLASH': -14, 'STRING': 35},  # 49
+    {'$END': -8, 'SLASH': 59},  # 50
+    {'$END': -7},  # 51
+    {'COLON': 62},  # 52
+    {'$END': -38, 'BPM': -38, 'CADENCE': -38, 'FREE': -38, 'HR_PCT': -38, 'HR_ZONE': -38, 'MAX': -38, 'PACE': -38, 'POWER_PCT': -38, 'RAMP': -38, 'SLASH': -38, 'STRING': -38, 'WATTS': -38, 'ZONE': -38},  # 53
+    {'DURATION': 63},  # 54
+    {'$END': -20, 'SLASH': -20, 'STRING': 35},  # 55
+    {'$END': -46, 'BPM': -46, 'CADENCE': -46, 'FREE': -46, 'HR_PCT': -46, 'HR_ZONE': -46, 'MAX': -46, 'PACE': -46, 'POWER_PCT': -46, 'RAMP': -46, 'SLASH': -46, 'STRING': -46, 'WATTS': -46, 'ZONE': -46},  # 56
+    {'$END': -48, 'SLASH': -48, 'STRING': -48},  # 57
+    {'$END': -43, 'SLASH': -43},  # 58
+    {'DISTANCE': 1, 'DRILL': 2, 'DURATION': 3, 'INTENSITY': 5, 'LAP': 6, 'UNTIL': 17},  # 59
+    {'$END': -16, 'SLASH': -16, 'STRING': 35},  # 60
+    {'$END': -12, 'SLASH': -12, 'STRING': 35},  # 61
+    {'$END': -6},  # 62
+    {'$END': -41, 'SLASH': -41, 'STRING': -41},  # 63
+    {'$END': -44, 'SLASH': -44},  # 64
 )
 
 #: state -> rule -> state after reducing it
 GOTO: tuple[dict[str, int], ...] = (
     {'__amount_plus_3': 9, 'amount': 10, 'block_head': 11, 'end': 12, 'header': 13, 'start': 14, 'step': 15, 'step_line': 16},  # 0
     {},  # 1
-    {'__amount_plus_3': 9, 'amount': 17, 'end': 12},  # 2
+    {'__amount_plus_3': 9, 'amount': 18, 'end': 12},  # 2
     {},  # 3
     {},  # 4
-    {'__amount_plus_3': 9, 'amount': 19, 'end': 12},  # 5
+    {'__amount_plus_3': 9, 'amount': 20, 'end': 12},  # 5
     {},  # 6
-    {'__amount_plus_3': 9, 'amount': 10, 'end': 12, 'step': 21},  # 7
+    {'__amount_plus_3': 9, 'amount': 10, 'end': 12, 'step': 22},  # 7
     {},  # 8
-    {'end': 24},  # 9
-    {'__step_star_1': 37, '__step_star_2': 38, 'cue': 39, 'target': 40},  # 10
+    {'end': 25},  # 9
+    {'__step_star_1': 38, '__step_star_2': 39, 'cue': 40, 'target': 41},  # 10
     {},  # 11
     {},  # 12
     {},  # 13
     {},  # 14
-    {'__step_line_star_0': 42},  # 15
+    {'__step_line_star_0': 43},  # 15
     {},  # 16
-    {'__step_star_1': 43, '__step_star_2': 44, 'cue': 39, 'target': 40},  # 17
-    {},  # 18
-    {'__step_star_1': 46, '__step_star_2': 47, 'cue': 39, 'target': 40},  # 19
-    {},  # 20
-    {'__step_line_star_0': 48},  # 21
-    {},  # 22
+    {},  # 17
+    {'__step_star_1': 45, '__step_star_2': 46, 'cue': 40, 'target': 41},  # 18
+    {},  # 19
+    {'__step_star_1': 48, '__step_star_2': 49, 'cue': 40, 'target': 41},  # 20
+    {},  # 21
+    {'__step_line_star_0': 50},  # 22
     {},  # 23
     {},  # 24
     {},  # 25
@@ -144,29 +150,34 @@ GOTO: tuple[dict[str, int], ...] = (
     {},  # 34
     {},  # 35
     {},  # 36
-    {'__step_star_2': 51, 'cue': 39, 'target': 52},  # 37
-    {'cue': 53},  # 38
-    {},  # 39
+    {},  # 37
+    {'__step_star_2': 55, 'cue': 40, 'target': 56},  # 38
+    {'cue': 57},  # 39
     {},  # 40
-    {'__amount_plus_3': 9, 'amount': 10, 'end': 12, 'step': 54},  # 41
-    {},  # 42
-    {'__step_star_2': 56, 'cue': 39, 'target': 52},  # 43
-    {'cue': 53},  # 44
-    {},  # 45
-    {'__step_star_2': 57, 'cue': 39, 'target': 52},  # 46
-    {'cue': 53},  # 47
-    {},  # 48
-    {},  # 49
+    {},  # 41
+    {'__amount_plus_3': 9, 'amount': 10, 'end': 12, 'step': 58},  # 42
+    {},  # 43
+    {},  # 44
+    {'__step_star_2': 60, 'cue': 40, 'target': 56},  # 45
+    {'cue': 57},  # 46
+    {},  # 47
+    {'__step_star_2': 61, 'cue': 40, 'target': 56},  # 48
+    {'cue': 57},  # 49
     {},  # 50
-    {'cue': 53},  # 51
+    {},  # 51
     {},  # 52
     {},  # 53
     {},  # 54
-    {'__amount_plus_3': 9, 'amount': 10, 'end': 12, 'step': 59},  # 55
-    {'cue': 53},  # 56
-    {'cue': 53},  # 57
+    {'cue': 57},  # 55
+    {},  # 56
+    {},  # 57
     {},  # 58
-    {},  # 59
+    {'__amount_plus_3': 9, 'amount': 10, 'end': 12, 'step': 64},  # 59
+    {'cue': 57},  # 60
+    {'cue': 57},  # 61
+    {},  # 62
+    {},  # 63
+    {},  # 64
 )
 
 #: (origin, size, tree name, expand single child, kept children or None, trailing Nones)
@@ -177,47 +188,49 @@ RULES: tuple[tuple[str, int, str, bool, tuple[tuple[int, bool, int], ...] | None
     ('start', 1, 'start', False, None, 0),  # 2
     ('header', 3, 'header', False, ((0, False, 0), (2, False, 0)), 0),  # 3
     ('block_head', 2, 'block_head', False, ((0, False, 0),), 0),  # 4
-    ('step_line', 3, 'step_line', False, ((0, False, 0), (1, False, 0), (2, True, 0)), 0),  # 5
-    ('step_line', 2, 'step_line', False, None, 0),  # 6
-    ('step_line', 2, 'step_line', False, ((0, False, 0), (1, True, 0)), 0),  # 7
-    ('step_line', 1, 'step_line', False, None, 0),  # 8
-    ('step', 4, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0), (3, True, 0)), 0),  # 9
-    ('step', 3, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0)), 0),  # 10
-    ('step', 3, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0)), 0),  # 11
-    ('step', 2, 'step', False, None, 0),  # 12
-    ('step', 4, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0), (3, True, 0)), 0),  # 13
-    ('step', 3, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0)), 0),  # 14
-    ('step', 3, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0)), 0),  # 15
-    ('step', 2, 'step', False, None, 0),  # 16
-    ('step', 3, 'step', False, ((0, False, 0), (1, True, 0), (2, True, 0)), 0),  # 17
-    ('step', 2, 'step', False, ((0, False, 0), (1, True, 0)), 0),  # 18
-    ('step', 2, 'step', False, ((0, False, 0), (1, True, 0)), 0),  # 19
-    ('step', 1, 'step', False, None, 0),  # 20
-    ('amount', 2, 'amount', False, ((0, True, 0), (1, False, 0)), 0),  # 21
-    ('amount', 1, 'amount', False, ((0, True, 0),), 0),  # 22
-    ('end', 1, 'end', False, None, 0),  # 23
-    ('end', 1, 'end', False, None, 0),  # 24
+    ('block_head', 4, 'block_head', False, ((0, False, 0), (1, False, 0), (2, False, 0)), 0),  # 5
+    ('block_head', 3, 'block_head', False, ((0, False, 0), (1, False, 0)), 0),  # 6
+    ('step_line', 3, 'step_line', False, ((0, False, 0), (1, False, 0), (2, True, 0)), 0),  # 7
+    ('step_line', 2, 'step_line', False, None, 0),  # 8
+    ('step_line', 2, 'step_line', False, ((0, False, 0), (1, True, 0)), 0),  # 9
+    ('step_line', 1, 'step_line', False, None, 0),  # 10
+    ('step', 4, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0), (3, True, 0)), 0),  # 11
+    ('step', 3, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0)), 0),  # 12
+    ('step', 3, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0)), 0),  # 13
+    ('step', 2, 'step', False, None, 0),  # 14
+    ('step', 4, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0), (3, True, 0)), 0),  # 15
+    ('step', 3, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0)), 0),  # 16
+    ('step', 3, 'step', False, ((0, False, 0), (1, False, 0), (2, True, 0)), 0),  # 17
+    ('step', 2, 'step', False, None, 0),  # 18
+    ('step', 3, 'step', False, ((0, False, 0), (1, True, 0), (2, True, 0)), 0),  # 19
+    ('step', 2, 'step', False, ((0, False, 0), (1, True, 0)), 0),  # 20
+    ('step', 2, 'step', False, ((0, False, 0), (1, True, 0)), 0),  # 21
+    ('step', 1, 'step', False, None, 0),  # 22
+    ('amount', 2, 'amount', False, ((0, True, 0), (1, False, 0)), 0),  # 23
+    ('amount', 1, 'amount', False, ((0, True, 0),), 0),  # 24
     ('end', 1, 'end', False, None, 0),  # 25
-    ('end', 2, 'end', False, None, 0),  # 26
-    ('target', 1, 'target', False, None, 0),  # 27
-    ('target', 1, 'target', False, None, 0),  # 28
+    ('end', 1, 'end', False, None, 0),  # 26
+    ('end', 1, 'end', False, None, 0),  # 27
+    ('end', 2, 'end', False, None, 0),  # 28
     ('target', 1, 'target', False, None, 0),  # 29
     ('target', 1, 'target', False, None, 0),  # 30
     ('target', 1, 'target', False, None, 0),  # 31
     ('target', 1, 'target', False, None, 0),  # 32
     ('target', 1, 'target', False, None, 0),  # 33
     ('target', 1, 'target', False, None, 0),  # 34
-    ('target', 2, 'ramp', False, None, 0),  # 35
-    ('target', 1, 'max_effort', False, None, 0),  # 36
-    ('target', 1, 'free_ride', False, None, 0),  # 37
-    ('cue', 3, 'cue', False, None, 0),  # 38
-    ('cue', 1, 'cue', False, None, 0),  # 39
-    ('__step_line_star_0', 2, '__step_line_star_0', False, ((1, False, 0),), 0),  # 40
-    ('__step_line_star_0', 3, '__step_line_star_0', False, ((0, True, 0), (2, False, 0)), 0),  # 41
-    ('__step_star_1', 1, '__step_star_1', False, None, 0),  # 42
-    ('__step_star_1', 2, '__step_star_1', False, ((0, True, 0), (1, False, 0)), 0),  # 43
-    ('__step_star_2', 1, '__step_star_2', False, None, 0),  # 44
-    ('__step_star_2', 2, '__step_star_2', False, ((0, True, 0), (1, False, 0)), 0),  # 45
-    ('__amount_plus_3', 1, '__amount_plus_3', False, None, 0),  # 46
-    ('__amount_plus_3', 2, '__amount_plus_3', False, ((0, True, 0), (1, False, 0)), 0),  # 47
+    ('target', 1, 'target', False, None, 0),  # 35
+    ('target', 1, 'target', False, None, 0),  # 36
+    ('target', 2, 'ramp', False, None, 0),  # 37
+    ('target', 1, 'max_effort', False, None, 0),  # 38
+    ('target', 1, 'free_ride', False, None, 0),  # 39
+    ('cue', 3, 'cue', False, None, 0),  # 40
+    ('cue', 1, 'cue', False, None, 0),  # 41
+    ('__step_line_star_0', 2, '__step_line_star_0', False, ((1, False, 0),), 0),  # 42
+    ('__step_line_star_0', 3, '__step_line_star_0', False, ((0, True, 0), (2, False, 0)), 0),  # 43
+    ('__step_star_1', 1, '__step_star_1', False, None, 0),  # 44
+    ('__step_star_1', 2, '__step_star_1', False, ((0, True, 0), (1, False, 0)), 0),  # 45
+    ('__step_star_2', 1, '__step_star_2', False, None, 0),  # 46
+    ('__step_star_2', 2, '__step_star_2', False, ((0, True, 0), (1, False, 0)), 0),  # 47
+    ('__amount_plus_3', 1, '__amount_plus_3', False, None, 0),  # 48
+    ('__amount_plus_3', 2, '__amount_plus_3', False, ((0, True, 0), (1, False, 0)), 0),  # 49
 )

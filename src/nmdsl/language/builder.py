@@ -168,10 +168,24 @@ class Builder:
                     self.report.stop(span.line)
                 break
             if isinstance(node, BlockLine):
-                count = self._count(node.count)
+                until = None
+                if node.count.type == "UNTIL":
+                    until = self._until(node.count, node.bound)
+                    count = node.times if until is not None else None
+                else:
+                    count = self._count(node.count)
                 body = self._items(node.body, depth + 1)
                 if count is not None and body:
-                    out.append(Repeat(count=count, steps=tuple(body), block=True, span=node.span))
+                    out.append(
+                        Repeat(
+                            count=count,
+                            steps=tuple(body),
+                            block=True,
+                            until=until,
+                            estimated=node.estimate is not None,
+                            span=node.span,
+                        )
+                    )
             elif isinstance(node, StepLine):
                 out.extend(self._step_line(node))
             else:

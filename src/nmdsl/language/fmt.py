@@ -394,6 +394,8 @@ def _line_text(node: CstNode, meta: Metadata, comment: str | None) -> str:
     if isinstance(node, HeaderLine):
         return _header_line(node, meta, comment)
     if isinstance(node, BlockLine):
+        if node.count.type == "UNTIL":
+            return f"{node.head_text}:"  # until >80%maxhr ~3x: (its words, as written)
         return f"{_count(node.count)}:"
     steps = " / ".join(_step(s, meta.sport) for s in node.steps)
     return f"{_count(node.count)} {steps}" if node.count is not None else steps

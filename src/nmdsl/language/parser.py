@@ -89,9 +89,27 @@ class StepLine:
 
 @dataclass
 class BlockLine:
+    #: REPEAT (``3x``), or UNTIL for a repeat until a heart rate.
     count: Token
     span: Span
     body: list[CstNode] = field(default_factory=list)
+    #: The HR_BOUND after UNTIL (``>80%maxhr``).
+    bound: Token | None = None
+    #: ``~3x`` (REPEAT_ESTIMATE) after the bound.
+    estimate: Token | None = None
+
+    @property
+    def times(self) -> int:
+        """How many times the body is done: the count, or a repeat-until's estimate (else once)."""
+        if self.count.type == "REPEAT":
+            return int(str(self.count)[:-1])
+        return int(str(self.estimate)[1:-1]) if self.estimate is not None else 1
+
+    @property
+    def head_text(self) -> str:
+        """The head as written, without its ':' (``3x``, ``until >80%maxhr ~3x``)."""
+        words = [str(t) for t in (self.count, self.bound, self.estimate) if t is not None]
+        return " ".join(words)
 
 
 CstNode = HeaderLine | StepLine | BlockLine
@@ -113,6 +131,7 @@ _WORDS = {
     "UNTIL": "'until'",
     "HR_BOUND": "a heart rate to end at (<130bpm, >165bpm)",
     "ESTIMATE": "an estimate (~3m)",
+    "REPEAT_ESTIMATE": "an estimate of the repetitions (~3x)",
     "$END": "the end of the line",
     "HEADER_VALUE": "a value",
     "HEADER_KEY": "a header line (name: ...)",
@@ -272,7 +291,7 @@ def parse_cst(text: str, report: Report) -> list[CstNode]:
         body.append(node)
         if isinstance(node, BlockLine):
             pending = node
-            times[id(node.body)] = min(factor * _count(node.count), MAX_EXPANDED_STEPS + 1)
+            times[id(node.body)] = min(factor * node.times, MAX_EXPANDED_STEPS + 1)
         elif isinstance(node, StepLine):
             if factor:
                 n = factor * (1 if node.count is None else _count(node.count))
@@ -345,7 +364,7 @@ def _too_many_errors(report: Report, headers: int, number: int, text: str) -> bo
 def _no_body(block: BlockLine, report: Report) -> None:
     report.add(
         "E005",
-        f"'{block.count}:' opens a block, but no indented lines follow",
+        f"'{block.head_text}:' opens a block, but no indented lines follow",
         block.span,
         "indent the lines to repeat below it, or write the repeat on one line: 6x 30s @150% / 30s @50%",
     )
@@ -412,7 +431,8 @@ def _recipe(tree: Tree, tokens: list[Token]) -> tuple[Any, ...] | None:
         if isinstance(node, HeaderLine):
             return ("header", at(node.key), at(node.value))
         if isinstance(node, BlockLine):
-            return ("block", at(node.count))
+            bound = None if node.bound is None else at(node.bound)
+            return ("block", at(node.count), bound, None if node.estimate is None else at(node.estimate))
         steps = []
         for raw, sub in zip(node.steps, [c for c in tree.children if not isinstance(c, Token)], strict=False):
             targets = []
@@ -452,7 +472,9 @@ def _from_recipe(recipe: tuple[Any, ...], toks: list[Token]) -> CstNode:
         return HeaderLine(toks[recipe[1]], toks[recipe[2]])
     if kind == "block":
         head = toks[recipe[1]]
-        return BlockLine(head, span_of(head))
+        bound = None if recipe[2] is None else toks[recipe[2]]
+        estimate = None if recipe[3] is None else toks[recipe[3]]
+        return BlockLine(head, span_of(head, estimate or bound), bound=bound, estimate=estimate)
     _, count, step_recipes, first, last = recipe
     steps = [
         StepNode(
@@ -515,9 +537,11 @@ def _to_cst(tree: Tree) -> CstNode:
         assert isinstance(key, Token) and isinstance(value, Token)
         return HeaderLine(key, value)
     if kind == "block_head":
-        (head,) = tree.children
-        assert isinstance(head, Token)
-        return BlockLine(head, span_of(head))
+        toks = [t for t in tree.children if isinstance(t, Token) and t.type != "COLON"]
+        head = toks[0]
+        bound = toks[1] if len(toks) > 1 else None
+        estimate = toks[2] if len(toks) > 2 else None
+        return BlockLine(head, span_of(head, estimate or bound), bound=bound, estimate=estimate)
     assert kind == "step_line", kind
     count: Token | None = None
     steps: list[StepNode] = []

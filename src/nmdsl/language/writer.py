@@ -176,18 +176,26 @@ def _hr(h: AnyHeartRateTarget) -> str:
 _SHARE = {"lthr": "lthr", "max_hr": "maxhr"}
 
 
+def repeat_head(repeat: Repeat) -> str:
+    """A repeat-until's block head, without its ':' (``until >80%maxhr ~3x``)."""
+    assert repeat.until is not None
+    return _until_text(repeat.until) + (f" ~{repeat.count}x" if repeat.estimated else "")
+
+
+def _until_text(end: HeartRateEnd) -> str:
+    """``until <130bpm``, ``until >80%maxhr``."""
+    share = f"{number(end.pct or 0)}%{_SHARE[end.of or 'lthr']}"
+    amount = f"{end.bpm}bpm" if end.bpm is not None else share
+    return f"until {'<' if end.below else '>'}{amount}"
+
+
 def end_text(step: Step) -> str:
     """How the step ends: ``30s``, ``2km``, ``lap``, ``until <130bpm``, with ``~D`` when estimated."""
     match step.until:
         case LapEnd():
             words = ["lap"]
         case HeartRateEnd():
-            end = step.until
-            if end.bpm is not None:
-                amount = f"{end.bpm}bpm"
-            else:
-                amount = f"{number(end.pct or 0)}%{_SHARE[end.of or 'lthr']}"
-            words = ["until", f"{'<' if end.below else '>'}{amount}"]
+            words = [_until_text(step.until)]
         case None:
             if step.duration_s is not None:
                 return duration(step.duration_s)
@@ -304,9 +312,12 @@ def _items(items: Sequence[Item], sport: Sport, depth: int) -> list[str]:
     while i < len(items):
         item = items[i]
         if isinstance(item, Repeat):
-            line = None if item.block else _one_line(item, sport)
+            line = None if item.block or item.until is not None else _one_line(item, sport)
             if line is not None:
                 out.append(pad + line)
+            elif item.until is not None:
+                out.append(f"{pad}{repeat_head(item)}:")
+                out.extend(_items(item.steps, sport, depth + 1))
             else:
                 out.append(f"{pad}{item.count}x:")
                 out.extend(_items(item.steps, sport, depth + 1))

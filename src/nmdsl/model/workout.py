@@ -389,6 +389,11 @@ class Repeat(Node):
     steps: tuple[Annotated[Step | Repeat, Field(discriminator="kind")], ...]
     #: True for the ``Nx:`` block form, False for the one-line form.
     block: bool = False
+    #: ``until >80%maxhr:``: repeated until heart rate crosses the value (a
+    #: block).  ``count`` is then how many times it is expected to run:
+    #: ``~3x`` when written (``estimated``), else 1.
+    until: HeartRateEnd | None = None
+    estimated: bool = False
     span: Span | None = None
 
     def __post_init__(self) -> None:
@@ -540,6 +545,19 @@ def iter_steps(
                 yield from iter_steps(item.steps, (*iteration, i))
 
 
+def _walk(
+    items: Sequence[Step | Repeat], iteration: tuple[int, ...], guessed: bool
+) -> Iterator[tuple[Step, tuple[int, ...], bool]]:
+    """:func:`iter_steps`, and whether the step's repetition is a guess (inside a repeat-until)."""
+    for item in items:
+        if item.kind == "step":
+            yield item, iteration, guessed
+        else:
+            inner = guessed or item.until is not None
+            for i in range(item.count):
+                yield from _walk(item.steps, (*iteration, i), inner)
+
+
 #: The last workout's timeline: ``check`` compiles one workout to several
 #: formats (and lints it) in a row, and each asks for the same timeline.  A
 #: workout is frozen, so its timeline never changes; the weak reference keeps
@@ -559,15 +577,15 @@ def timeline(workout: Workout) -> list[Segment]:
     exact_ms = 0
     estimate = 0.0
     meta = workout.meta
-    for step, iteration in iter_steps(workout.steps):
+    for step, iteration, guessed in _walk(workout.steps, (), False):
         t = exact_ms / 1000 + estimate if estimate else exact_ms / 1000
         if step.duration_s is not None:
             duration = step.duration_s
-            out.append(Segment(t, float(duration), step, iteration, False))
+            out.append(Segment(t, float(duration), step, iteration, guessed))
             exact_ms += duration * 1000 if type(duration) is int else ms_of(duration)
             continue
         seconds, estimated = step_seconds(step, meta)
-        out.append(Segment(t, seconds, step, iteration, estimated))
+        out.append(Segment(t, seconds, step, iteration, estimated or guessed))
         if seconds is not None:
             estimate += seconds
     _last = (weakref.ref(workout), tuple(out))
@@ -595,6 +613,15 @@ def totals_of(segments: Sequence[Segment]) -> Totals:
         if seg.step.distance_m is not None:
             distance += seg.step.distance_m
     return Totals(exact_ms / 1000 + duration, distance, unknown, estimated)
+
+
+def repeats_until(items: Sequence[Step | Repeat]) -> Iterator[Repeat]:
+    """Every repeat-until (``until >80%maxhr:``) of ``items``, outermost first."""
+    for item in items:
+        if item.kind == "repeat":
+            if item.until is not None:
+                yield item
+            yield from repeats_until(item.steps)
 
 
 def end_bpm(end: HeartRateEnd, meta: Metadata) -> float | None:

@@ -33,6 +33,7 @@ from nmdsl.formats.base import EmitOptions
 from nmdsl.formats.erg.lines import LAP, SECTION_MARKER
 from nmdsl.language.writer import duration as duration_text
 from nmdsl.language.writer import end_text as step_end_text
+from nmdsl.language.writer import repeat_head
 from nmdsl.model import (
     AnyHeartRateTarget,
     FreeTarget,
@@ -50,6 +51,7 @@ from nmdsl.model import (
     Workout,
     ZoneTarget,
     ms_of,
+    repeats_until,
 )
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -355,6 +357,24 @@ class _CourseBackend:
                 "use -f zwo or -f fit for runs",
             )
             return b""
+        for repeat in repeats_until(workout.steps):
+            head = repeat_head(repeat)
+            if not repeat.estimated:
+                report.add(
+                    "E455",
+                    f"{fmt} files are timed, with no heart-rate end, and '{head}:' gives no estimate "
+                    "of how many times it runs",
+                    repeat.span,
+                    f"add an estimate: '{head} ~3x:' is written as 3 times",
+                )
+                return b""
+            report.add(
+                "W457",
+                f"{fmt} files are timed, with no heart-rate end: '{head}:' is written {repeat.count} times, "
+                "its estimate",
+                repeat.span,
+                "FIT keeps how the repeat ends",
+            )
         plan = _plan(workout)
         course = _Course()
         values = [self._values(course, step, span, diags, options) for step, span in plan.steps]

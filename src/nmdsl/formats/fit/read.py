@@ -165,6 +165,7 @@ class _RepeatNode:
     start: int
     count: int
     body: list[_Node]
+    until: HeartRateEnd | None = None
     depth: int = 1
     steps: int = 0
     seconds: float = 0.0
@@ -374,6 +375,21 @@ class _Reader:
                 )
         return seq
 
+    def _repeat_until_hr(self, dtype: int | None, value: int | None) -> HeartRateEnd | None:
+        """repeat_until_hr_less/greater_than as ``until <N:``; None when the language cannot say it."""
+        if dtype not in (fc.Duration.REPEAT_UNTIL_HR_LESS_THAN, fc.Duration.REPEAT_UNTIL_HR_GREATER_THAN):
+            return None
+        if value is None:
+            return None
+        below = dtype == fc.Duration.REPEAT_UNTIL_HR_LESS_THAN
+        lo, hi = HEART_RATE_LIMITS_BPM
+        if value > fc.HR_BPM_OFFSET and lo <= value - fc.HR_BPM_OFFSET <= hi:
+            return HeartRateEnd(below=below, bpm=value - fc.HR_BPM_OFFSET)
+        if 0 < value <= 100:
+            self.percent_of_max_hr = True  # the header needs a max-hr (W550)
+            return HeartRateEnd(below=below, pct=float(value), of="max_hr")
+        return None
+
     def _repeat(
         self, pos: int, m: fc.DecodedMessage, dtype: int | None, seq: list[_Node], index_of: dict[int, int]
     ) -> None:
@@ -398,10 +414,13 @@ class _Reader:
             )
         i -= 1
         body = seq[i:]
+        until: HeartRateEnd | None = None
         if dtype == fc.Duration.REPEAT_UNTIL_STEPS_CMPLT:
             count = m.get_int(4)
             if count is None or count < 1:
                 raise self.fail("E545", f"{where} repeats {count or 0} times", "a repeat count is at least 1")
+        elif (until := self._repeat_until_hr(dtype, m.get_int(4))) is not None:
+            count = 1  # until >80%maxhr: (no ~Nx: FIT says nothing of how many times)
         else:
             count = 1
             what = _until_text(dtype, m.get_int(4))
@@ -416,7 +435,7 @@ class _Reader:
                 head.step = head.step.model_copy(
                     update={"cues": (Cue(text=f"repeat {what}"), *head.step.cues)}
                 )
-        node = _RepeatNode(first, count, body)
+        node = _RepeatNode(first, count, body, until)
         node.depth = 1 + max(b.depth for b in body)
         if node.depth > MAX_DEPTH:
             raise self.fail("E546", f"repeats nest more than {MAX_DEPTH} deep (at step {pos + 1})")
@@ -665,7 +684,9 @@ class _Reader:
                 out.append(node.step)
             else:
                 body = self._items(node.body)
-                out.append(Repeat(count=node.count, steps=tuple(_implicit_recovery(body, self.sport))))
+                steps = tuple(_implicit_recovery(body, self.sport))
+                block = node.until is not None  # a repeat-until is a block: until >80%maxhr:
+                out.append(Repeat(count=node.count, steps=steps, until=node.until, block=block))
         return out
 
     def _ramps(self, nodes: Sequence[_Node]) -> list[_Node]:

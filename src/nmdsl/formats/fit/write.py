@@ -142,8 +142,10 @@ class _StepMsg:
     primary: _Slot | None = None
     secondary: _Slot | None = None
     intensity: int | None = None
-    #: For repeat steps: the count (target_value).
+    #: For repeat steps: the count (target_value), or a repeat-until's heart rate.
     repeat_count: int | None = None
+    #: ... and its target_type: open, or heart_rate for a repeat-until-heart-rate.
+    repeat_target: int = fc.Target.OPEN
     span: Span | None = None
 
 
@@ -271,6 +273,19 @@ class _Emitter:
                 self._items(item.steps)
                 if len(self.steps) == first:
                     continue  # an empty body repeats nothing
+                if item.until is not None:
+                    # repeat_until_hr_*: target_value is a workout_hr, as a step's end is.
+                    end = item.until
+                    self._append(_StepMsg(
+                        duration_type=fc.Duration.REPEAT_UNTIL_HR_LESS_THAN
+                        if end.below
+                        else fc.Duration.REPEAT_UNTIL_HR_GREATER_THAN,
+                        duration_value=first,
+                        repeat_count=self._workout_hr(end, item.span),
+                        repeat_target=fc.Target.HEART_RATE,  # as Garmin's sample writes it
+                        span=item.span,
+                    ))
+                    continue
                 self._append(_StepMsg(
                     duration_type=fc.Duration.REPEAT_UNTIL_STEPS_CMPLT,
                     duration_value=first,
@@ -314,28 +329,32 @@ class _Emitter:
         elif isinstance(step.until, LapEnd):
             msg.duration_type, msg.duration_value = fc.Duration.OPEN, None
         elif isinstance(step.until, HeartRateEnd):
-            # workout_hr: 0-100 is % of max HR, above 100 bpm + 100.
             end = step.until
             msg.duration_type = fc.Duration.HR_LESS_THAN if end.below else fc.Duration.HR_GREATER_THAN
-            if end.of == "max_hr" and end.pct is not None and end.pct <= 100 and end.pct == int(end.pct):
-                msg.duration_value = int(end.pct)  # the device's own max heart rate, as FIT means it
-                return
-            bpm = end.bpm if end.bpm is not None else math.floor((end_bpm(end, self.meta) or 0) + 0.5)
-            if end.of == "max_hr":
-                self.report.add(
-                    "W466",
-                    f"FIT's % of max heart rate is whole percents up to 100%: until {end.pct:g}% of max-hr "
-                    f"is written as {bpm} bpm, from the header's max-hr",
-                    step.span,
-                    "the device uses these bpm, not its own max heart rate",
-                )
-            if bpm < 1:
-                self._range(step, f"until {bpm} bpm", "FIT heart rates are 1 bpm or more")
-            msg.duration_value = bpm + fc.HR_BPM_OFFSET
+            msg.duration_value = self._workout_hr(end, step.span)
         else:
             # A step with neither is not something the parser makes.
             self.report.add("E460", "a step without a duration, a distance, 'lap' or 'until'", step.span)
             raise _Abort
+
+    def _workout_hr(self, end: HeartRateEnd, span: Span | None) -> int:
+        """A heart-rate end as FIT's workout_hr: 0-100 is % of max HR, above 100 bpm + 100."""
+        if end.of == "max_hr" and end.pct is not None and end.pct <= 100 and end.pct == int(end.pct):
+            return int(end.pct)  # the device's own max heart rate, as FIT means it
+        bpm = end.bpm if end.bpm is not None else math.floor((end_bpm(end, self.meta) or 0) + 0.5)
+        if end.of == "max_hr":
+            self.report.add(
+                "W466",
+                f"FIT's % of max heart rate is whole percents up to 100%: until {end.pct:g}% of max-hr "
+                f"is written as {bpm} bpm, from the header's max-hr",
+                span,
+                "the device uses these bpm, not its own max heart rate",
+            )
+        if bpm < 1:  # a model built by hand: the language's heart rates are 30 bpm or more
+            message = f"until {bpm} bpm does not fit FIT: FIT heart rates are 1 bpm or more"
+            self.report.add("E460", message, span)
+            raise _Abort
+        return bpm + fc.HR_BPM_OFFSET
 
     def _slots(self, step: Step, intensity: _Slot | None) -> tuple[_Slot | None, _Slot | None]:
         if step.cadence is None and step.heart_rate is None:
@@ -668,7 +687,7 @@ def _step_message(index: int, m: _StepMsg) -> fc.Message:
         fields.append(fc.Field(2, fc.UINT32, m.duration_value, "duration_value"))
     if m.repeat_count is not None:
         # Garmin's sample repeat step: target open, target_value = total count.
-        fields.append(fc.Field(3, fc.ENUM, fc.Target.OPEN, "target_type"))
+        fields.append(fc.Field(3, fc.ENUM, m.repeat_target, "target_type"))
         fields.append(fc.Field(4, fc.UINT32, m.repeat_count, "target_value (repeat count)"))
     elif m.primary is None:
         fields.append(fc.Field(3, fc.ENUM, fc.Target.OPEN, "target_type"))
@@ -767,7 +786,7 @@ def _write_step(writer: fc.RecordWriter, index: int, m: _StepMsg) -> None:
             values.append(m.duration_value)
         if m.repeat_count is not None:
             kind = _REPEAT
-            values += (fc.Target.OPEN, m.repeat_count)
+            values += (m.repeat_target, m.repeat_count)
         elif m.primary is None:
             kind = _OPEN
             values.append(fc.Target.OPEN)

@@ -36,7 +36,7 @@ from nmdsl.diagnostics import Code, Report, Severity, Span, register
 from nmdsl.formats.base import EmitOptions
 from nmdsl.formats.zwo.paces import THRESHOLD_ZONE
 from nmdsl.language.writer import duration as duration_text
-from nmdsl.language.writer import end_text
+from nmdsl.language.writer import end_text, repeat_head
 from nmdsl.model import (
     CadenceTarget,
     Cue,
@@ -55,6 +55,7 @@ from nmdsl.model import (
     ZoneTarget,
     iter_steps,
     ms_of,
+    repeats_until,
     step_seconds,
 )
 
@@ -286,6 +287,22 @@ class _Emitter:
     # -- the file -----------------------------------------------------------
 
     def emit(self) -> bytes:
+        for repeat in repeats_until(self.workout.steps):
+            head = repeat_head(repeat)
+            if not repeat.estimated:
+                self.report.add(
+                    "E404",
+                    f"ZWO has no heart-rate end, and '{head}:' gives no estimate of how many times it runs",
+                    repeat.span,
+                    f"add an estimate: '{head} ~3x:' is written as 3 times",
+                )
+            else:
+                self.report.add(
+                    "W407",
+                    f"ZWO has no heart-rate end: '{head}:' is written {repeat.count} times, its estimate",
+                    repeat.span,
+                    "FIT keeps how the repeat ends",
+                )
         lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<workout_file>"]
         name = self._name()
         lines.append(self._text("name", name, what="the name", key="name"))
