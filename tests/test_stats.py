@@ -400,3 +400,94 @@ def test_docs_examples_run() -> None:
     shown = text.split("`nmdsl stats examples/bike-sprints.nm` prints:\n\n```text\n", 1)[1].split("```", 1)[0]
     out = CliRunner().invoke(stats_cmd, [str(PATHS.examples / "bike-sprints.nm")]).output
     assert shown == out.replace(str(PATHS.examples / "bike-sprints.nm"), "examples/bike-sprints.nm")
+
+
+# -- training load for runs: rTSS and hrTSS (docs/stats.md, "Training load") ---------------
+
+RUN_HEAD = "name: R\nsport: run\nthreshold-pace: 4:00/km\nlthr: 170\n"
+
+
+@pytest.mark.parametrize("step", ["60m @4:00/km", "60m @100%", "15km @4:00/km", "2x 30m @4:00/km"])
+def test_an_hour_at_threshold_pace_is_rtss_100(step: str) -> None:
+    s = _stats(RUN_HEAD + step + "\n")
+    assert s.rtss == pytest.approx(100, abs=0.5)
+    assert s.rtss_s == pytest.approx(3600)
+    assert s.tss is None  # a run has no power TSS
+
+
+@pytest.mark.parametrize("step", ["60m @170bpm", "60m @100%lthr", "60m @165-175bpm", "60m @85%maxhr"])
+def test_an_hour_at_lthr_is_hrtss_100(step: str) -> None:
+    s = _stats(RUN_HEAD + "max-hr: 200\n" + step + "\n")
+    assert s.hrtss == pytest.approx(100, abs=0.5)
+    assert s.hrtss_s == 3600
+
+
+def test_rtss_by_hand() -> None:
+    # 30 min at 90% of threshold speed: 0.5 h x 0.81 x 100 = 40.5 (4:00/km / 0.9 = 4:26.7/km).
+    assert _stats(RUN_HEAD + "30m @90%\n").rtss == pytest.approx(40.5)
+    # A ramp 80% -> 100% over 60 min: the mean of IF^2 is (0.64 + 0.8 + 1) / 3.
+    assert _stats(RUN_HEAD + "60m ramp 80%-100%\n").rtss == pytest.approx(244 / 3)
+    # Pace ranges count at their middle pace (4:00-4:20 -> 4:10/km, IF = 240/250 = 0.96).
+    assert _stats(RUN_HEAD + "60m @4:00-4:20/km\n").rtss == pytest.approx(96**2 / 100)
+
+
+def test_hrtss_by_hand() -> None:
+    # 30 min at 153 bpm (90% of LTHR 170): 0.5 x 0.81 x 100; Z2hr is 85-90% of LTHR: 87.5%.
+    assert _stats(RUN_HEAD + "30m @153bpm\n").hrtss == pytest.approx(40.5)
+    assert _stats(RUN_HEAD + "60m @Z2hr\n").hrtss == pytest.approx(87.5**2 / 100)
+
+
+def test_load_counts_only_the_steps_it_can_judge() -> None:
+    s = _stats(RUN_HEAD + "warmup 10m @Z2hr\n6x 3m @100% / 2m free\n10m @4:00/km\n")
+    # rTSS: the 30 min of intervals (free at the stated 50%) and the 10 min pace; not the warm-up.
+    assert s.rtss_s == 2400
+    assert s.rtss == pytest.approx((18 + 12 * 0.25 + 10) / 60 * 100)
+    # hrTSS: the warm-up only.
+    assert s.hrtss_s == 600
+    assert any("rTSS counts the 40:00" in n for n in s.notes)
+    assert any("hrTSS counts the 10:00" in n for n in s.notes)
+    table = nmdsl_table(s)
+    assert "rTSS   " in table and "(over 40:00 of 50:00)" in table
+
+
+def nmdsl_table(s: WorkoutStats) -> str:
+    from nmdsl.analysis.metrics import format_table
+
+    return format_table(s)
+
+
+def test_load_unknown_is_said() -> None:
+    # No threshold-pace: paces cannot be judged; no lthr: heart rates cannot be.
+    s = _stats("sport: run\n30m @4:00/km\n30m @150bpm\n")
+    assert s.rtss is None and s.hrtss is None and s.rtss_s == 0 and s.hrtss_s == 0
+    assert any("rTSS unknown" in n for n in s.notes)
+    assert any("hrTSS unknown" in n for n in s.notes)
+    table = nmdsl_table(s)
+    assert any(line.split() == ["rTSS", "unknown"] for line in table.splitlines())
+    # No heart-rate target at all: hrTSS is unknown, and says why.
+    assert "unknown (no heart-rate targets)" in nmdsl_table(_stats(RUN_HEAD + "30m @100%\n"))
+
+
+def test_bikes_get_hrtss_beside_tss() -> None:
+    s = _stats("ftp: 250\nlthr: 160\n60m @80% @160bpm\n")
+    assert s.tss == pytest.approx(64)
+    assert s.hrtss == pytest.approx(100)
+    assert s.rtss is None
+    assert "hrTSS" in nmdsl_table(s)
+    # No heart-rate target: no hrTSS row on a bike.
+    assert "hrTSS" not in nmdsl_table(_stats("ftp: 250\n60m @80%\n"))
+
+
+def test_load_in_json_and_csv(tmp_path: Path) -> None:
+    path = tmp_path / "r.nm"
+    path.write_text(RUN_HEAD + "60m @4:00/km\n30m @170bpm\n", encoding="utf-8")
+    data = json.loads(CliRunner().invoke(stats_cmd, [str(path), "--format", "json"]).output)[0]
+    assert data["rtss"] == 100.0 and data["rtss_s"] == 3600.0
+    assert data["hrtss"] == 50.0 and data["hrtss_s"] == 1800.0
+    out = CliRunner().invoke(stats_cmd, [str(path), "--format", "csv"]).output
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["rtss"] == "100.0" and rows[0]["hrtss"] == "50.0" and rows[0]["hrtss_s"] == "1800.0"
+    bike = tmp_path / "b.nm"
+    bike.write_text("ftp: 250\n60m @100%\n", encoding="utf-8")
+    data = json.loads(CliRunner().invoke(stats_cmd, [str(bike), "--format", "json"]).output)[0]
+    assert data["rtss"] is None and data["hrtss"] is None

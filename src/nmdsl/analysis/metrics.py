@@ -18,9 +18,11 @@ says what they are taken to be (by default what ``nmdsl compile`` writes to
 ERG/MRC: 200% and 50% of FTP).  docs/stats.md explains every choice.
 
 Run sessions get duration, (estimated) distance and pace, time at or above a
-fast threshold and the neuromuscular summary, but no NP/IF/TSS: there is no
-power, and an rTSS needs a normalized-graded-pace model that a prescription
-without terrain cannot honestly supply.
+fast threshold and the neuromuscular summary, but no NP/IF/TSS (there is no
+power).  Their training load is rTSS, from the planned speed relative to
+threshold pace, and hrTSS (any sport), from heart-rate targets relative to
+LTHR; both count only the steps that have the number they need and say how
+much of the session that is (:func:`training_load`).
 """
 
 from __future__ import annotations
@@ -392,6 +394,14 @@ class WorkoutStats:
     #: Seconds with a heart-rate target that no zone can hold (bpm without
     #: ``lthr:`` or ``max-hr:``, or a %-target whose header value is missing).
     hr_unzoned_s: float = 0.0
+    #: Runs: rTSS over the steps with a speed level (``rtss_s`` seconds of
+    #: them); None when no step has one.  See :func:`training_load`.
+    rtss: float | None = None
+    rtss_s: float = 0.0
+    #: hrTSS over the steps with a heart-rate target that LTHR can judge
+    #: (``hrtss_s`` seconds of them); None when none can be.
+    hrtss: float | None = None
+    hrtss_s: float = 0.0
 
     @property
     def average_pace_s_per_km(self) -> float | None:
@@ -443,7 +453,9 @@ def stats(workout: Workout, options: StatsOptions | None = None) -> WorkoutStats
     power = _bike_power(prof, notes) if prof.sport == "bike" else None
     run = _run_numbers(prof, segments) if prof.sport == "run" else None
     if prof.sport == "run":
-        notes.append("runs have no power: no NP, IF, TSS or zones (docs/stats.md says why)")
+        notes.append("runs have no power: no NP, IF, TSS or zones; rTSS and hrTSS instead")
+    load = training_load(prof, segments, workout.meta)
+    notes.extend(load.notes)
     nm = NeuromuscularStats(
         all_out_efforts=sum(1 for s in segments if isinstance(s.step.target, MaxTarget)),
         all_out_s=math.fsum(s.duration_s or 0.0 for s in segments if isinstance(s.step.target, MaxTarget)),
@@ -489,6 +501,10 @@ def stats(workout: Workout, options: StatsOptions | None = None) -> WorkoutStats
         hr_zones=hr_zones,
         hr_zone_basis=basis,
         hr_unzoned_s=unzoned,
+        rtss=load.rtss,
+        rtss_s=load.rtss_s,
+        hrtss=load.hrtss,
+        hrtss_s=load.hrtss_s,
     )
 
 
@@ -775,6 +791,105 @@ def _speed(block: Block, prof: Profile) -> float | None:
     return mean * prof.reference / 100
 
 
+# -- training load for runs (rTSS) and from heart rate (hrTSS) ------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingLoad:
+    """rTSS and hrTSS with the seconds they cover (docs/stats.md, "Training load")."""
+
+    rtss: float | None
+    rtss_s: float
+    hrtss: float | None
+    hrtss_s: float
+    notes: tuple[str, ...] = ()
+
+
+def _mean_square(start: float, end: float) -> float:
+    """The mean of x^2 over a linear change from start to end."""
+    return (start * start + start * end + end * end) / 3
+
+
+def training_load(prof: Profile, segments: Sequence[Segment], meta: Metadata) -> TrainingLoad:
+    """rTSS (runs) and hrTSS (any sport with heart-rate targets).
+
+    Both follow TSS: hours x IF^2 x 100, so an hour at threshold is 100.
+
+    - rTSS: IF is the planned speed over threshold speed (threshold-pace:).
+      A prescription has no terrain, so graded pace is the pace itself, and
+      the normalized pace is the time-weighted quadratic mean of the speed:
+      rTSS = sum over steps of hours x (speed / threshold speed)^2 x 100
+      (a ramp by the exact mean of its square).  Steps without a speed level
+      (only a heart rate or a cadence; a pace without threshold-pace) are left
+      out; ``max`` and ``free`` count at their stated assumption.
+    - hrTSS: each step's heart-rate target (the middle of its range in bpm,
+      ``heart_rate_bpm``) over LTHR is its IF; hrTSS = sum of hours x IF^2 x
+      100 over those steps.  It needs ``lthr:``.
+    """
+    notes: list[str] = []
+    rtss: float | None = None
+    rtss_s = 0.0
+    if prof.sport == "run":
+        total = 0.0
+        for b in prof.blocks:
+            if b.segment.step.target is None or b.start is None or b.end is None:
+                continue
+            if prof.unit != "pct_threshold_speed":
+                continue
+            total += b.duration_s / 3600 * _mean_square(b.start / 100, b.end / 100) * 100
+            rtss_s += b.duration_s
+        rtss = total if rtss_s else None
+        if rtss is None:
+            notes.append("rTSS unknown: no step has a pace relative to threshold-pace (set threshold-pace:)")
+        elif rtss_s < prof.duration_s - 1e-9 or prof.unplaced_steps:
+            notes.append(
+                f"rTSS counts the {format_duration(rtss_s)} with a pace or % of threshold speed: "
+                "steps without one (or without threshold-pace) are left out, so it is a lower bound"
+            )
+    hr_total = 0.0
+    hrtss_s = 0.0
+    hr_steps = False
+    for seg in segments:
+        target = seg.step.heart_rate
+        if target is None or seg.duration_s is None:
+            continue
+        hr_steps = True
+        bpm = heart_rate_bpm(target, meta)
+        if bpm is None or meta.lthr_bpm is None:
+            continue
+        ratio = (bpm[0] + bpm[1]) / 2 / meta.lthr_bpm
+        hr_total += seg.duration_s / 3600 * ratio * ratio * 100
+        hrtss_s += seg.duration_s
+    hrtss = hr_total if hrtss_s else None
+    if hr_steps and hrtss is None:
+        notes.append("hrTSS unknown: heart-rate targets need lthr: to be judged")
+    elif hrtss is not None and hrtss_s < prof.duration_s - 1e-9:
+        notes.append(
+            f"hrTSS counts the {format_duration(hrtss_s)} with a heart-rate target LTHR can judge: "
+            "a lower bound"
+        )
+    return TrainingLoad(rtss, rtss_s, hrtss, hrtss_s, tuple(notes))
+
+
+def load_text(load: float | None, covered_s: float, st: WorkoutStats) -> str:
+    """``62.3``, ``40.1 (over 30:00 of 45:00)`` or ``unknown``."""
+    if load is None:
+        return "unknown"
+    if covered_s < st.duration_s - 1e-9 or st.duration_at_least:
+        return f"{load:.1f} (over {format_duration(covered_s)} of {format_duration(st.duration_s)})"
+    return f"{load:.1f}"
+
+
+def load_short(st: WorkoutStats) -> list[str]:
+    """The loads for a title or a list: ``rTSS 62``, ``hrTSS ≥ 13`` (≥: over part of the session)."""
+    out = []
+    for label, load, covered in (("rTSS", st.rtss, st.rtss_s), ("hrTSS", st.hrtss, st.hrtss_s)):
+        if load is not None:
+            partial = covered < st.duration_s - 1e-9 or st.duration_at_least
+            out.append(f"{label} {'≥ ' if partial else ''}{load:.0f}")
+    return out
+
+
 # -- work:recovery of each repeat ------------------------------------------------------
 
 
@@ -949,6 +1064,11 @@ def format_table(st: WorkoutStats, file: str | None = None) -> str:
     if st.intensity_factor is not None and st.tss is not None:
         rows.append(("IF", f"{st.intensity_factor:.2f}"))
         rows.append(("TSS", f"{st.tss:.1f}"))
+    if st.sport == "run":
+        rows.append(("rTSS", load_text(st.rtss, st.rtss_s, st)))
+    if st.sport == "run" or st.hr_zones:
+        why = "" if st.hr_zones else " (no heart-rate targets)"
+        rows.append(("hrTSS", load_text(st.hrtss, st.hrtss_s, st) + (why if st.hrtss is None else "")))
     total = sum(z.seconds for z in st.zones)
     for z in st.zones:
         share = 100 * z.seconds / total if total else 0.0
@@ -1051,6 +1171,10 @@ CSV_COLUMNS = (
     "free_ride_pct",
     "duration_at_least",
     *(f"hr_z{z}_s" for z in range(1, 6)),
+    "rtss",
+    "rtss_s",
+    "hrtss",
+    "hrtss_s",
 )
 
 

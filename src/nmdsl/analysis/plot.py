@@ -29,6 +29,7 @@ from nmdsl.analysis.metrics import (
     format_duration,
     format_pace,
     format_total,
+    load_short,
     profile,
     stats,
     zone_of,
@@ -198,6 +199,7 @@ class _Chart:
             parts.append(f"{st.distance_m / 1000:.1f} km")
         if st.tss is not None:
             parts.append(f"TSS {st.tss:.0f}")
+        parts.extend(load_short(st))
         return " · ".join(parts)
 
     def _defs(self, root: etree._Element) -> None:

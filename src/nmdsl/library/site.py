@@ -34,6 +34,8 @@ from nmdsl.analysis.metrics import (
     format_duration,
     format_pace,
     format_total,
+    load_short,
+    load_text,
     nm_summary,
     ratio_text,
     stats,
@@ -274,14 +276,30 @@ def _row(e: Entry) -> dict[str, Any]:
         "sport": st.sport,
         "duration": ("≥ " if st.duration_at_least else "") + format_duration(st.duration_s),
         "duration_s": round(st.duration_s),
-        "tss": "" if st.tss is None else f"{st.tss:.0f}",
-        "tss_sort": -1 if st.tss is None else round(st.tss, 1),
+        "tss": _tss_cell(st),
+        "tss_sort": round(_tss_value(st), 1),
         "if_": "" if st.intensity_factor is None else f"{st.intensity_factor:.2f}",
         "if_sort": -1 if st.intensity_factor is None else round(st.intensity_factor, 3),
         "tags": _tags(e),
         "nm": nm_summary(st),
         "nm_sort": round(nm.hard_s or 0) * 1000 + nm.all_out_efforts,
     }
+
+
+def _tss_value(st: WorkoutStats) -> float:
+    """The load the list sorts by: TSS, else rTSS, else hrTSS (-1: none)."""
+    for value in (st.tss, st.rtss, st.hrtss):
+        if value is not None:
+            return value
+    return -1
+
+
+def _tss_cell(st: WorkoutStats) -> str:
+    """``62`` for a bike's TSS; a run's ``rTSS 45`` (or ``hrTSS ≥ 13``); empty: unknown."""
+    if st.tss is not None:
+        return f"{st.tss:.0f}"
+    loads = load_short(st)
+    return loads[0] if loads else ""
 
 
 def _numbers(st: WorkoutStats) -> list[tuple[str, str]]:
@@ -311,6 +329,10 @@ def _numbers(st: WorkoutStats) -> list[tuple[str, str]]:
         rows.append(("Intensity factor", f"{st.intensity_factor:.2f}"))
     if st.tss is not None:
         rows.append(("TSS", f"{st.tss:.0f}"))
+    if st.sport == "run":
+        rows.append(("rTSS", load_text(st.rtss, st.rtss_s, st)))
+    if st.hrtss is not None or (st.sport == "run" and st.hr_zones):
+        rows.append(("hrTSS", load_text(st.hrtss, st.hrtss_s, st)))
     return rows
 
 
