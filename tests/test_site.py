@@ -125,6 +125,18 @@ def test_formats_that_cannot_carry_a_run_say_why(site: Path) -> None:
     assert (site / "run-strides" / "run-strides.fit").is_file()
 
 
+def test_a_run_shows_its_training_load(site: Path) -> None:
+    # run-strides: rTSS 51.2 (docs/stats.md, "Training load"); no heart-rate target, so no hrTSS.
+    page = _page(site / "run-strides" / "index.html")
+    text = " ".join(page.xpath("//section[@class='numbers']")[0].text_content().split())
+    assert "rTSS51.2" in text and "hrTSS" not in text  # <dt>rTSS</dt><dd>51.2</dd>
+    index = _page(site / "index.html")
+    row = [tr for tr in index.xpath("//tr[@class='workout']") if "Easy run with strides" in tr.text_content()]
+    cells = [" ".join(td.text_content().split()) for td in row[0].xpath("td")]
+    assert cells[3] == "rTSS 51"
+    assert row[0].xpath("td")[3].get("data-value") == "51.2"
+
+
 def test_output_is_deterministic(site: Path, tmp_path: Path) -> None:
     # Another folder, another working directory: the same bytes.
     other = tmp_path / "again"
