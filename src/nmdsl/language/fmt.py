@@ -551,6 +551,8 @@ def _target(t: TargetNode) -> str:
         case "HR_PCT":
             suffix = "lthr" if text.endswith("lthr") else "maxhr"
             return "@" + _range(text[: -len(suffix)], "%") + suffix
+        case "PEAK_PCT":
+            return "@" + _range(text[:-4], "%") + text[-4:]
         case "ZONE":
             return f"@Z{int(text[2:])}"
         case "PACE":

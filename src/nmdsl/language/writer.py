@@ -30,6 +30,7 @@ from nmdsl.model import (
     Metadata,
     Pace,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     Repeat,
@@ -148,6 +149,8 @@ def target_text(t: IntensityTarget) -> str:
             return "max"
         case FreeTarget():
             return "free"
+        case PeakPercentTarget():
+            return "@" + _range(t.low_pct, t.high_pct, "%" + t.of)
         case PaceTarget():
             if t.fast == t.slow:
                 return "@" + _pace(t.fast)
