@@ -72,6 +72,10 @@ def _header(meta: Metadata) -> list[str]:
         out.append(f"lthr: {meta.lthr_bpm}")
     if meta.max_hr_bpm is not None:
         out.append(f"max-hr: {meta.max_hr_bpm}")
+    if meta.pmax_w is not None:
+        out.append(f"pmax: {number(meta.pmax_w)}W")
+    if meta.vmax is not None:
+        out.append(f"vmax: {meta.vmax}")
     return out
 
 
