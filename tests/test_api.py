@@ -32,6 +32,7 @@ MODEL_CLASSES = (
     "MaxTarget",
     "FreeTarget",
     "PaceTarget",
+    "PeakPercentTarget",
     "CadenceTarget",
     "HeartRateTarget",
     "HeaderSpan",

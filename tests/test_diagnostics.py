@@ -75,6 +75,7 @@ TRIGGERS: dict[str, Trigger] = {
     "E211": Trigger("3m until >165bpm @Z4\n", (1, 4)),
     "E212": Trigger("3m ~2m @50%\n", (1, 4)),
     "E214": Trigger("5m @80%lthr\n", (1, 4)),
+    "E215": Trigger("6x 8s @95%pmax / 3m @50%\n", (1, 7)),
     "E301": Trigger("10m @60%\n10m @4:30/km\n", (2, 5)),
     "E302": Trigger("5m @50% @60%\n", (1, 9)),
     "E303": Trigger("5m\n", (1, 1)),

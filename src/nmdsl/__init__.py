@@ -114,6 +114,9 @@ if TYPE_CHECKING:  # explicit "as" re-exports, for mypy --strict in users' code
         PaceTarget as PaceTarget,
     )
     from nmdsl.model import (
+        PeakPercentTarget as PeakPercentTarget,
+    )
+    from nmdsl.model import (
         PercentTarget as PercentTarget,
     )
     from nmdsl.model import (
@@ -168,6 +171,7 @@ _EXPORTS = {
         "Metadata",
         "Pace",
         "PaceTarget",
+        "PeakPercentTarget",
         "PercentTarget",
         "RampTarget",
         "Repeat",

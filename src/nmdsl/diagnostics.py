@@ -96,6 +96,7 @@ CODES: dict[str, Code] = _catalogue(
     Code("E211", E, "a step with two ways to end"),
     Code("E212", E, "an estimate on a timed step"),
     Code("E214", E, "heart rate relative to a missing lthr or max-hr"),
+    Code("E215", E, "target relative to a missing pmax or vmax"),
     # E3xx: meaning
     Code("E301", E, "target or unit not available for this sport"),
     Code("E302", E, "more than one target of a kind"),

@@ -27,6 +27,14 @@ MAX_PERCENT = 1000.0
 MAX_WATTS = 3000.0
 #: Faster than 1:30/km is beyond any human (the 100 m world record is ~1:36/km).
 FASTEST_PACE_S_PER_KM = 90
+#: A ``vmax:`` (top sprint speed) may be faster than that: elite sprinters reach
+#: about 12.5 m/s (Bolt's peak, 2009, was ~12.4 m/s), which is 1:20/km.
+FASTEST_VMAX_S_PER_KM = 80
+#: The highest ``pmax:`` is the watts limit of a target.
+MAX_PMAX_W = MAX_WATTS
+#: The highest ``@P%pmax`` / ``@P%vmax``: a little above the athlete's peak
+#: (a fresh day's best); more is a typo.
+PEAK_PERCENT_LIMIT = 120
 
 #: A workout may expand to at most this many steps ...
 MAX_EXPANDED_STEPS = 10_000

@@ -34,6 +34,7 @@ from nmdsl.model import (
     MaxTarget,
     Metadata,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     Segment,
@@ -41,6 +42,8 @@ from nmdsl.model import (
     WattsTarget,
     Workout,
     ZoneTarget,
+    peak_speeds_mps,
+    peak_watts,
     step_seconds,
 )
 
@@ -185,6 +188,16 @@ def _ends(target: IntensityTarget | None, meta: Metadata) -> tuple[float, float]
             return target.start, target.end
         ftp = _threshold_w(meta)
         return None if ftp is None else (100 * target.start / ftp, 100 * target.end / ftp)
+    if isinstance(target, PeakPercentTarget):  # %pmax via watts and FTP, %vmax via speed and threshold
+        watts = peak_watts(target, meta)
+        speeds = peak_speeds_mps(target, meta)
+        ftp = _threshold_w(meta)
+        if watts is not None and ftp is not None:
+            return 100 * watts[0] / ftp, 100 * watts[1] / ftp
+        if speeds is not None and speeds[0] > 0:
+            low, high = _pace_pct(1000 / speeds[0], meta), _pace_pct(1000 / speeds[1], meta)
+            return None if low is None or high is None else (low, high)
+        return None
     # A pace range: the slow end is the low intensity.
     slow = _pace_pct(target.slow.s_per_km, meta)
     fast = _pace_pct(target.fast.s_per_km, meta)

@@ -41,6 +41,7 @@ from nmdsl.model import (
     MaxTarget,
     Metadata,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     Repeat,
@@ -50,6 +51,8 @@ from nmdsl.model import (
     Workout,
     ZoneTarget,
     heart_rate_bpm,
+    peak_speeds_mps,
+    peak_watts,
     step_seconds,
     totals_of,
 )
@@ -203,6 +206,8 @@ class _Context:
     unit: Unit
     #: FTP (W) or threshold speed (m/s), to convert absolute targets to percent.
     reference: float | None
+    #: The header, for targets relative to its pmax or vmax.
+    meta: Metadata
 
 
 def _context(workout: Workout, options: StatsOptions, segments: Sequence[Segment]) -> _Context:
@@ -211,17 +216,17 @@ def _context(workout: Workout, options: StatsOptions, segments: Sequence[Segment
     if meta.sport == "bike":
         ftp = meta.ftp_w if meta.ftp_w is not None else options.ftp_w
         if ftp is not None:
-            return _Context("bike", "pct_ftp", float(ftp))
+            return _Context("bike", "pct_ftp", float(ftp), meta)
         watts = any(_is_watts(t) for t in targets)
         relative = any(isinstance(t, PercentTarget | ZoneTarget) or _is_pct_ramp(t) for t in targets)
         # Without an FTP a watts-only session stays in watts (its max/free
         # steps, which are assumed in %FTP, then have no level).
-        return _Context("bike", "watts" if watts and not relative else "pct_ftp", None)
+        return _Context("bike", "watts" if watts and not relative else "pct_ftp", None, meta)
     if meta.threshold_pace is not None:
-        return _Context("run", "pct_threshold_speed", meta.threshold_pace.speed_mps)
+        return _Context("run", "pct_threshold_speed", meta.threshold_pace.speed_mps, meta)
     paces = any(isinstance(t, PaceTarget) for t in targets)
     relative = any(isinstance(t, PercentTarget) or _is_pct_ramp(t) for t in targets)
-    return _Context("run", "speed_mps" if paces and not relative else "pct_threshold_speed", None)
+    return _Context("run", "speed_mps" if paces and not relative else "pct_threshold_speed", None, meta)
 
 
 def _is_watts(t: object) -> bool:
@@ -255,6 +260,13 @@ def _level(step: Step, ctx: _Context, opts: ResolvedOptions) -> tuple[float | No
         if t.unit == "percent":
             return (t.start, t.end, "ramp") if percent_unit else (None, None, "unknown")
         return _absolute(t.start, t.end, ctx, "ramp")
+    if isinstance(t, PeakPercentTarget):  # %pmax in watts, %vmax in m/s (None without the header)
+        meta = ctx.meta
+        both = peak_watts(t, meta) if t.of == "pmax" else peak_speeds_mps(t, meta)
+        if both is None:
+            return None, None, "unknown"
+        mid = (both[0] + both[1]) / 2
+        return _absolute(mid, mid, ctx, "steady")
     # A pace: its speed is linear in the profile (the middle of the two paces
     # in s/km, as the timeline estimates time, turned into a speed).
     speed = 1000.0 / t.middle_s_per_km
@@ -894,8 +906,8 @@ def load_short(st: WorkoutStats) -> list[str]:
 
 
 def _repeats(workout: Workout, prof: Profile) -> Iterator[RepeatStats]:
-    ctx = _Context(prof.sport, prof.unit, prof.reference)
     meta = workout.meta
+    ctx = _Context(prof.sport, prof.unit, prof.reference, meta)
 
     def visit(items: Sequence[Step | Repeat]) -> Iterator[RepeatStats]:
         for item in items:

@@ -20,12 +20,15 @@ from nmdsl.language.values import Problem, distance_m, duration_s, number_range,
 from nmdsl.limits import (  # re-exported: builder.ZONES is public
     CADENCE_LIMITS_RPM,
     FASTEST_PACE_S_PER_KM,
+    FASTEST_VMAX_S_PER_KM,
     HEART_RATE_LIMITS_BPM,
     HR_PERCENT_LIMIT,
     MAX_CUE_CHARS,
     MAX_HEADER_CHARS,
     MAX_PERCENT,
+    MAX_PMAX_W,
     MAX_WATTS,
+    PEAK_PERCENT_LIMIT,
     ZONES,
 )
 from nmdsl.model import (
@@ -44,6 +47,7 @@ from nmdsl.model import (
     MaxTarget,
     Metadata,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     Repeat,
@@ -96,6 +100,7 @@ class Builder:
     def _metadata(self, headers: list[HeaderLine]) -> Metadata:
         fields: dict[str, Any] = {}
         spans: list[HeaderSpan] = []
+        key_spans: dict[str, Span] = {}
         seen: dict[str, HeaderLine] = {}
         for h in headers:
             key = str(h.key)
@@ -151,6 +156,21 @@ class Builder:
                 continue
             fields[name] = parsed
             spans.append(HeaderSpan(key=key, span=vspan))
+            key_spans[key] = span_of(h.key, h.value)
+        # pmax: is a bike's, vmax: a run's (the sport may be set on any header line).
+        sport = fields.get("sport", "bike")
+        for key, name, its in (("pmax", "pmax_w", "bike"), ("vmax", "vmax", "run")):
+            if name in fields and sport != its:
+                self.report.add(
+                    "E301",
+                    f"'{key}:' is for {its} sessions; this is a {sport} session",
+                    key_spans[key],
+                    "remove the line"
+                    + ("; a run's top speed is 'vmax: 2:30/km'" if key == "pmax" else "")
+                    + ("; a bike's peak power is 'pmax: 1150W'" if key == "vmax" else ""),
+                )
+                del fields[name]
+                spans = [hs for hs in spans if hs.key != key]
         if fields.get("ftp_w") is None and self.default_ftp_w is not None:
             fields["ftp_w"] = float(self.default_ftp_w)
         return Metadata(**fields, header_spans=tuple(spans))
@@ -502,6 +522,8 @@ class Builder:
                     "E208", f"{text} is zero", "a steady target above 0%; for no target write 'free'"
                 )
             return PercentTarget(low_pct=float(lo), high_pct=float(hi), of=of, span=span)
+        if kind == "PEAK_PCT":
+            return self._peak_target(text, span)
         if kind == "WATTS":
             lo, hi = number_range(text, "W")
             ordered(text, lo, hi, "W")
@@ -589,6 +611,34 @@ class Builder:
             return FreeTarget(span=span)
         raise AssertionError(kind)  # pragma: no cover
 
+    def _peak_target(self, text: str, span: Span) -> PeakPercentTarget:
+        """``@95%pmax`` (bike, needs ``pmax:``), ``@90-95%vmax`` (run, needs ``vmax:``)."""
+        of: Literal["pmax", "vmax"] = "pmax" if text.endswith("pmax") else "vmax"
+        its = "bike" if of == "pmax" else "run"
+        if self.sport != its:
+            raise Problem(
+                "E301",
+                f"%{of} targets are for {its} sessions; this is a {self.sport} session",
+                "on a run write %vmax (of top speed, 'vmax:'), on a bike %pmax (of peak power, 'pmax:')",
+            )
+        lo, hi = number_range(text[:-4], "%")
+        ordered(text, lo, hi, "%")
+        if lo <= 0 or hi > PEAK_PERCENT_LIMIT:
+            raise Problem(
+                "E208",
+                f"{text} is outside what a share of {of} can be (above 0%, at most {PEAK_PERCENT_LIMIT}%)",
+                "e.g. @95%pmax or @85-95%pmax; for all-out efforts write 'max'",
+            )
+        have = self.meta.pmax_w if of == "pmax" else self.meta.vmax
+        if have is None:
+            raise Problem(
+                "E215",
+                f"{text} is a share of the header's {of}, which this session does not set",
+                f"add '{'pmax: 1150W' if of == 'pmax' else 'vmax: 2:30/km'}' to the header"
+                + (", or write watts: @1000W" if of == "pmax" else ", or write a pace: @2:45/km"),
+            )
+        return PeakPercentTarget(low_pct=float(lo), high_pct=float(hi), of=of, span=span)
+
 
 def _plausible_percent(pct: float) -> None:
     if pct > MAX_PERCENT:
@@ -646,6 +696,32 @@ def _header_value(key: str, value: str) -> tuple[str, Any]:
         return "ftp_w", ftp
     if key == "threshold-pace":
         return "threshold_pace", pace(value)
+    if key == "pmax":
+        v = value[:-1] if value.endswith("W") else value
+        try:
+            pmax = float(v)
+        except ValueError:
+            raise Problem(
+                "E106",
+                f"pmax {value!r} is not a number of watts",
+                "write it like 'pmax: 1150W' or 'pmax: 1150'",
+            ) from None
+        if not 1 <= pmax <= MAX_PMAX_W:
+            raise Problem(
+                "E106",
+                f"pmax {value} is not a plausible peak power",
+                f"a peak power in watts, between 1 and {MAX_PMAX_W:.0f}",
+            )
+        return "pmax_w", pmax
+    if key == "vmax":
+        top = pace(value)
+        if top.s_per_km < FASTEST_VMAX_S_PER_KM:
+            raise Problem(
+                "E106",
+                f"vmax {value} is faster than any human runs (about 12.5 m/s, 1:20/km)",
+                "vmax is the athlete's top sprint speed as a pace, e.g. 'vmax: 2:30/km'",
+            )
+        return "vmax", top
     # lthr, max-hr
     try:
         bpm = int(value[:-3] if value.endswith("bpm") else value)

@@ -429,6 +429,11 @@ def _header_line(h: HeaderLine, meta: Metadata, comment: str | None) -> str:
         return prefix + str(meta.threshold_pace)
     if key == "lthr":
         return prefix + str(meta.lthr_bpm)
+    if key == "pmax":  # in watts, as the writer spells it: 'pmax: 1150' becomes 'pmax: 1150W'
+        assert meta.pmax_w is not None
+        return prefix + _number(meta.pmax_w) + "W"
+    if key == "vmax":
+        return prefix + str(meta.vmax)
     assert key == "max-hr", key
     return prefix + str(meta.max_hr_bpm)
 
@@ -551,6 +556,8 @@ def _target(t: TargetNode) -> str:
         case "HR_PCT":
             suffix = "lthr" if text.endswith("lthr") else "maxhr"
             return "@" + _range(text[: -len(suffix)], "%") + suffix
+        case "PEAK_PCT":
+            return "@" + _range(text[:-4], "%") + text[-4:]
         case "ZONE":
             return f"@Z{int(text[2:])}"
         case "PACE":

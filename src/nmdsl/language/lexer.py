@@ -32,6 +32,8 @@ HEADER_KEYS = (
     "threshold-pace",
     "lthr",
     "max-hr",
+    "pmax",
+    "vmax",
 )
 
 HEADER_RE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:")

@@ -146,12 +146,15 @@ _TARGETS = {
     "BPM",
     "HR_ZONE",
     "HR_PCT",
+    "PEAK_PCT",
     "CADENCE",
     "RAMP",
     "MAX",
     "FREE",
 }
-_TARGET_WORDS = "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm, @Z2hr, @80%lthr)"
+_TARGET_WORDS = (
+    "a target (@150%, @250W, @Z2, ramp 45%-70%, max, free, 110rpm, @150bpm, @Z2hr, @80%lthr, @95%pmax)"
+)
 
 
 def describe(kind: str) -> str:

@@ -30,6 +30,7 @@ from nmdsl.model import (
     Metadata,
     Pace,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     Repeat,
@@ -71,6 +72,10 @@ def _header(meta: Metadata) -> list[str]:
         out.append(f"lthr: {meta.lthr_bpm}")
     if meta.max_hr_bpm is not None:
         out.append(f"max-hr: {meta.max_hr_bpm}")
+    if meta.pmax_w is not None:
+        out.append(f"pmax: {number(meta.pmax_w)}W")
+    if meta.vmax is not None:
+        out.append(f"vmax: {meta.vmax}")
     return out
 
 
@@ -148,6 +153,8 @@ def target_text(t: IntensityTarget) -> str:
             return "max"
         case FreeTarget():
             return "free"
+        case PeakPercentTarget():
+            return "@" + _range(t.low_pct, t.high_pct, "%" + t.of)
         case PaceTarget():
             if t.fast == t.slow:
                 return "@" + _pace(t.fast)

@@ -369,6 +369,8 @@ def _required(workout: object, cfg: Config, file: str) -> list[Diagnostic]:
         "threshold-pace": lambda: meta.threshold_pace,
         "lthr": lambda: meta.lthr_bpm,
         "max-hr": lambda: meta.max_hr_bpm,
+        "pmax": lambda: meta.pmax_w,
+        "vmax": lambda: meta.vmax,
     }
     return [
         _diag(

@@ -246,10 +246,33 @@ class PaceTarget(Node):
         return (self.fast.s_per_km + self.slow.s_per_km) / 2
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PeakPercentTarget(Node):
+    """``@95%pmax``, ``@85-95%pmax`` (bike), ``@95%vmax`` (run): a share of the header's peak.
+
+    ``pmax`` is the athlete's peak power (``pmax:``, best ~5 s), ``vmax`` their
+    top sprint speed (``vmax:``, written as a pace).  A class of its own, not a
+    :class:`PercentTarget`, so that no consumer can take it for %FTP.
+    """
+
+    kind: Literal["peak_pct"] = "peak_pct"
+    low_pct: float
+    high_pct: float
+    of: Literal["pmax", "vmax"]
+    span: Span | None = None
+
+
 #: Any intensity target.  (The model's own fields name the union with
 #: pydantic's discriminator on ``kind``, read only when pydantic builds.)
 IntensityTarget = (
-    PercentTarget | WattsTarget | ZoneTarget | RampTarget | MaxTarget | FreeTarget | PaceTarget
+    PercentTarget
+    | WattsTarget
+    | ZoneTarget
+    | RampTarget
+    | MaxTarget
+    | FreeTarget
+    | PaceTarget
+    | PeakPercentTarget
 )
 
 
@@ -426,6 +449,10 @@ class Metadata(Node):
     threshold_pace: Pace | None = None
     lthr_bpm: int | None = None
     max_hr_bpm: int | None = None
+    #: ``pmax:``, the athlete's peak power in watts (bike).
+    pmax_w: float | None = None
+    #: ``vmax:``, the athlete's top sprint speed, written as a pace (run).
+    vmax: Pace | None = None
     #: Where each value was written, in source order (empty for a model
     #: built by hand or imported): what a diagnostic about the name, an FTP
     #: or a description points at.
@@ -523,6 +550,10 @@ def _speed_mps(step: Step, meta: Metadata) -> float | None:
     t = step.target
     if isinstance(t, PaceTarget):
         return 1000.0 / t.middle_s_per_km
+    if isinstance(t, PeakPercentTarget):
+        if t.of == "vmax" and meta.vmax is not None:
+            return meta.vmax.speed_mps * (t.low_pct + t.high_pct) / 200.0
+        return None
     if meta.threshold_pace is None:
         return None
     threshold = meta.threshold_pace.speed_mps
@@ -531,6 +562,20 @@ def _speed_mps(step: Step, meta: Metadata) -> float | None:
     if isinstance(t, RampTarget) and t.unit == "percent" and t.of == "threshold_speed":
         return threshold * (t.start + t.end) / 200.0
     return None
+
+
+def peak_watts(t: PeakPercentTarget, meta: Metadata) -> tuple[float, float] | None:
+    """A ``%pmax`` target in watts (low, high), from the header's ``pmax:``; None without it."""
+    if t.of != "pmax" or meta.pmax_w is None:
+        return None
+    return meta.pmax_w * t.low_pct / 100.0, meta.pmax_w * t.high_pct / 100.0
+
+
+def peak_speeds_mps(t: PeakPercentTarget, meta: Metadata) -> tuple[float, float] | None:
+    """A ``%vmax`` target as speeds in m/s (low, high), from the header's ``vmax:``; None without it."""
+    if t.of != "vmax" or meta.vmax is None:
+        return None
+    return meta.vmax.speed_mps * t.low_pct / 100.0, meta.vmax.speed_mps * t.high_pct / 100.0
 
 
 def iter_steps(

@@ -44,6 +44,7 @@ from nmdsl.model import (
     LapEnd,
     MaxTarget,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     Step,
@@ -318,6 +319,8 @@ class _Course:
     #: Where the steps that need an FTP nobody gave are, and the first one's unit.
     ftp_missing: list[Span | None] = field(default_factory=list)
     ftp_missing_from: Unit = "percent"
+    #: The header's pmax (W), which a %pmax target is a share of.
+    pmax_w: float | None = None
 
 
 class _Diagnostics:
@@ -376,7 +379,7 @@ class _CourseBackend:
                 "FIT keeps how the repeat ends",
             )
         plan = _plan(workout)
-        course = _Course()
+        course = _Course(pmax_w=workout.meta.pmax_w)
         values = [self._values(course, step, span, diags, options) for step, span in plan.steps]
         if course.ftp_missing:
             self._ftp_missing(course, report)
@@ -434,7 +437,7 @@ class _CourseBackend:
                 f"the heart-rate target {_heart_rate_text(h)} is dropped: {fmt} files carry power only",
                 h.span or span,
             )
-        level = self._level(step, span, diags, options)
+        level = self._level(step, span, diags, options, course.pmax_w)
         if level is None:
             return None
         first, last, unit = level
@@ -451,7 +454,7 @@ class _CourseBackend:
         return values
 
     def _level(
-        self, step: Step, span: Span | None, diags: _Diagnostics, options: EmitOptions
+        self, step: Step, span: Span | None, diags: _Diagnostics, options: EmitOptions, pmax_w: float | None
     ) -> tuple[float, float, Unit] | None:
         """The step's power at its start and end, in the unit it is written in."""
         fmt = self.name.upper()
@@ -504,6 +507,22 @@ class _CourseBackend:
             case PaceTarget():
                 diags.add("E453", f"a pace target cannot be written: {fmt} files carry power", t.span or span)
                 return None
+            case PeakPercentTarget():
+                # %pmax is watts (the header's pmax); MRC then needs an FTP, like watts (E450).
+                if t.of == "vmax":
+                    diags.add(
+                        "E453", f"a %vmax target is a running target: {fmt} files carry power", t.span or span
+                    )
+                    return None
+                if pmax_w is None:
+                    diags.add(
+                        "E215", f"a %pmax target needs the header's pmax: {fmt} files carry power",
+                        t.span or span,
+                    )
+                    return None
+                low, high = pmax_w * t.low_pct / 100, pmax_w * t.high_pct / 100
+                mid = self._middle(low, high, "W", t.span or span, diags)
+                return mid, mid, "watts"
             case _:
                 assert_never(t)
 

@@ -57,6 +57,7 @@ from nmdsl.model import (
     MaxTarget,
     Metadata,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     Repeat,
@@ -405,6 +406,22 @@ class _Emitter:
                 return _Slot(
                     fc.Target.SPEED, self._speed(step, t.slow.speed_mps), self._speed(step, t.fast.speed_mps)
                 )
+            case PeakPercentTarget():
+                # In the device's units: %pmax as watts, %vmax as a speed.
+                if t.of == "pmax" and self.meta.pmax_w is not None:
+                    pmax = self.meta.pmax_w
+                    low_w, high_w = pmax * t.low_pct / 100, pmax * t.high_pct / 100
+                    return _Slot(fc.Target.POWER, self._watts(step, low_w), self._watts(step, high_w))
+                if t.of == "vmax" and self.meta.vmax is not None:
+                    vmax = self.meta.vmax.speed_mps
+                    low, high = vmax * t.low_pct / 100, vmax * t.high_pct / 100
+                    return _Slot(fc.Target.SPEED, self._speed(step, low), self._speed(step, high))
+                self.report.add(
+                    "E215",
+                    f"a %{t.of} target is a share of the header's {t.of}, which this workout does not set",
+                    t.span or step.span,
+                )
+                raise _Abort
             case RampTarget():  # pragma: no cover - ramps go through _ramp
                 raise AssertionError("ramp")
             case _:

@@ -46,6 +46,7 @@ from nmdsl.model import (
     MaxTarget,
     Metadata,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     Repeat,
@@ -55,6 +56,8 @@ from nmdsl.model import (
     ZoneTarget,
     iter_steps,
     ms_of,
+    peak_speeds_mps,
+    peak_watts,
     repeats_until,
     step_seconds,
 )
@@ -257,7 +260,7 @@ def _band(step: Step) -> bool:
     """Whether ``step``'s target is a band: a range or a zone with two different ends."""
     t = step.target
     match t:
-        case PercentTarget() | ZoneTarget():
+        case PercentTarget() | ZoneTarget() | PeakPercentTarget():
             return t.low_pct != t.high_pct
         case WattsTarget():
             return t.low_w != t.high_w
@@ -470,7 +473,8 @@ class _Emitter:
 
     @staticmethod
     def _steady(step: Step) -> bool:
-        return isinstance(step.target, (PercentTarget, WattsTarget, ZoneTarget, PaceTarget))
+        steady = (PercentTarget, WattsTarget, ZoneTarget, PaceTarget, PeakPercentTarget)
+        return isinstance(step.target, steady)
 
     # -- values ---------------------------------------------------------------
 
@@ -500,12 +504,36 @@ class _Emitter:
             case PaceTarget():
                 # The slow end is the low fraction of threshold speed.
                 return _Steady(self._pace(t.slow.s_per_km, step), self._pace(t.fast.s_per_km, step))
+            case PeakPercentTarget():
+                return self._peak(t, step)
             case MaxTarget():
                 return _Max()
             case FreeTarget():
                 return _Free()
             case _:
                 assert_never(t)
+
+    def _peak(self, t: PeakPercentTarget, step: Step) -> _Power:
+        """%pmax as watts over FTP (E401 without one); %vmax as a speed over threshold speed (E402)."""
+        if t.of == "pmax":
+            watts = peak_watts(t, self.meta)
+            if watts is None:
+                self._no_peak(t, step)
+                return _Free()
+            return _Steady(self._watts(watts[0], step), self._watts(watts[1], step))
+        speeds = peak_speeds_mps(t, self.meta)
+        if speeds is None:
+            self._no_peak(t, step)
+            return _Free()
+        return _Steady(self._pace(1000 / speeds[0], step), self._pace(1000 / speeds[1], step))
+
+    def _no_peak(self, t: PeakPercentTarget, step: Step) -> None:
+        if self._once("E215", step):
+            self.report.add(
+                "E215",
+                f"a %{t.of} target is a share of the header's {t.of}, which this workout does not set",
+                t.span or step.span,
+            )
 
     def _watts(self, watts: float, step: Step) -> float:
         if self.ftp_w is None:
