@@ -5,7 +5,7 @@ Regenerate with ``python -m nmdsl.language._grammar`` after editing the grammar.
 # fmt: off
 # ruff: noqa
 
-GRAMMAR_SHA256 = '0dbc026542bc24b8143c7eaee6261525090861cae77494d2c4b53d3f8eca6055'
+GRAMMAR_SHA256 = '6d0dc70cdaee7d34a1ee38bbd910869d5b5baac8b3818eb1d7cbd62eb49da296'
 LARK_VERSION = '1.3.1'
 START = 0
 ACCEPT = 14
@@ -13,7 +13,7 @@ ACCEPT = 14
 #: (name, 'str' or 're', literal or regular expression)
 TERMINALS: tuple[tuple[str, str, str], ...] = (
     ('INTENSITY', 're', '(?:cooldown|recovery|warmup|rest)'),
-    ('DRILL', 're', '(?:strides|sprint|spinup|accel)'),
+    ('DRILL', 're', '(?:standing\\-start|hill\\-sprint|strides|sprint|spinup|torque|flying|accel)'),
     ('RAMP', 'str', 'ramp'),
     ('MAX', 'str', 'max'),
     ('FREE', 'str', 'free'),
