@@ -138,7 +138,9 @@ _TIME_TYPES = {fc.Duration.TIME, fc.Duration.REPETITION_TIME, fc.Duration.TIME_O
 _DRILLS: tuple[Drill, ...] = get_args(Drill)
 #: The short names of long drills, read only before a marker or a ramp part
 #: (where nmdsl writes them; alone the full name fits).
-_SHORT_DRILLS: dict[str, Drill] = {short: full for full, short in names.SHORT_DRILLS.items()}  # type: ignore[misc]
+_SHORT_DRILLS: dict[str, Drill] = {
+    short: full for full, short in names.SHORT_DRILLS.items()  # type: ignore[misc]
+}
 
 
 @dataclass
