@@ -49,7 +49,7 @@ def test_zone_table_matches_the_code(zone: int) -> None:
 
 
 DEFAULT_ROW = re.compile(
-    r"^\| `(?P<drill>\w+)` \| (?P<sport>bike|run) \| `(?P<target>[^`]+)`[^|]*\| "
+    r"^\| `(?P<drill>[\w-]+)` \| (?P<sport>bike|run) \| `(?P<target>[^`]+)`[^|]*\| "
     r"(?:`(?P<cadence>[^`]+)`|none) \| `(?P<recovery>[^`]+)`"
 )
 

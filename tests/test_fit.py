@@ -279,6 +279,10 @@ def expected_name(step: Step, ramp: str | None = None) -> str | None:
         words.append("all-out")
     elif isinstance(step.target, FreeTarget):
         words.append("free")
+    # 16 bytes: the long drills take their short names before a marker.
+    short = {"standing-start": "stand", "hill-sprint": "hill"}
+    if len(words) > 1 and len(" ".join(words)) > 16:
+        words[0] = short[words[0]]
     return " ".join(words) or None
 
 

@@ -911,6 +911,14 @@ def test_labels() -> None:
     # spinup is a bike drill: on a run the name is text.
     run = expect_warnings(make_fit([timed(10, wkt_step_name="spinup")], sport=1)).steps[0]
     assert isinstance(run, Step) and run.drill is None and run.cues[0].text == "spinup"
+    # The long drills' short names, before a marker (16 bytes: 'standing-start all-out' is 22).
+    stand = expect_warnings(make_fit([timed(10, wkt_step_name="stand all-out")])).steps[0]
+    assert isinstance(stand, Step) and stand.drill == "standing-start" and isinstance(stand.target, MaxTarget)
+    hill = expect_warnings(make_fit([timed(10, wkt_step_name="hill all-out")], sport=1)).steps[0]
+    assert isinstance(hill, Step) and hill.drill == "hill-sprint"
+    # Alone, a short name is only text.
+    alone = expect_warnings(make_fit([timed(10, wkt_step_name="hill")], sport=1)).steps[0]
+    assert isinstance(alone, Step) and alone.drill is None and alone.cues[0].text == "hill"
 
 
 def test_every_fit_code_is_documented_and_triggered_by_a_test() -> None:

@@ -123,7 +123,14 @@ def heart_rates(draw: st.DrawFn) -> AnyHeartRateTarget:
 
 @st.composite
 def steps(draw: st.DrawFn, sport: Sport) -> Step:
-    drill = draw(st.sampled_from([None, None, None, "sprint", "strides", "accel", "spinup"]))
+    drill = draw(
+        st.sampled_from(
+            [
+                *(None, None, None, "sprint", "strides", "accel", "spinup"),
+                *("standing-start", "torque", "hill-sprint", "flying"),
+            ]
+        )
+    )
     if drill is not None and (drills.defaults(drill, sport) is None or (sport == "run" and drill == "accel")):
         drill = None  # a run accel is a ramp of paces: not carried whole
     distance_m: float | None = None

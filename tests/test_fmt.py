@@ -580,7 +580,10 @@ PLAIN_TEXT = st.text(
     max_size=16,
 ).filter(lambda s: s.strip(" \t") != "")
 TAG_TEXT = st.text(st.characters(categories=["L", "N"], include_characters=" -/"), min_size=1, max_size=8)
-DRILLS = {"bike": ["sprint", "strides", "accel", "spinup"], "run": ["sprint", "strides", "accel"]}
+DRILLS = {
+    "bike": ["sprint", "strides", "accel", "spinup", "standing-start", "torque"],
+    "run": ["sprint", "strides", "accel", "hill-sprint", "flying"],
+}
 
 
 @st.composite

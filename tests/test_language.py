@@ -845,3 +845,32 @@ def test_a_cue_at_0s_fires_at_the_start() -> None:
     (step,) = parse('5m @50% "go" at 0s "half" at 2m30s\n').steps
     assert isinstance(step, Step)
     assert [(c.text, c.offset_s) for c in step.cues] == [("go", 0), ("half", 150)]
+
+
+def test_repertoire_drills_defaults_per_sport() -> None:
+    # standing-start and torque are bike drills; hill-sprint and flying run drills.
+    for drill in ("standing-start", "torque"):
+        assert drills.defaults(drill, "bike") is not None and drills.defaults(drill, "run") is None
+    for drill in ("hill-sprint", "flying"):
+        assert drills.defaults(drill, "run") is not None and drills.defaults(drill, "bike") is None
+    w = parse("ftp: 250\n6x standing-start 12s\n")
+    assert w.totals().duration_s == 6 * (12 + 300)
+    torque = step("torque 5m")
+    assert isinstance(torque.target, PercentTarget)
+    assert (torque.target.low_pct, torque.target.high_pct) == (85, 95)
+    assert torque.cadence is not None and (torque.cadence.low_rpm, torque.cadence.high_rpm) == (50, 60)
+    assert step("torque 5m @80% 45rpm").cadence.low_rpm == 45  # type: ignore[union-attr]
+    run = parse("sport: run\n8x hill-sprint 10s\n4x flying 4s / 2m free\n")
+    assert run.totals().duration_s == 8 * (10 + 180) + 4 * (4 + 120)
+    hill = run.steps[0]
+    assert isinstance(hill, Repeat) and isinstance(hill.steps[0], Step)
+    assert hill.steps[0].drill == "hill-sprint" and isinstance(hill.steps[0].target, MaxTarget)
+
+
+def test_a_drill_of_the_other_sport_is_e307_both_ways() -> None:
+    bike = nmdsl.check("2x hill-sprint 10s\n").diagnostics
+    assert [d.code for d in bike] == ["E307"]
+    assert bike[0].message == "'hill-sprint' is a run drill; this is a bike session"
+    run = nmdsl.check("sport: run\ntorque 5m\n").diagnostics
+    assert [d.code for d in run] == ["E307"]
+    assert run[0].message == "'torque' is a bike drill; this is a run session"

@@ -597,3 +597,14 @@ def test_docs_repeated_sprint_example_is_clean() -> None:
     assert declares_repeated_sprint(w.meta) and lint(w) == []
     untagged = w.model_copy(update={"meta": w.meta.model_copy(update={"tags": ()})})
     assert [d.code for d in lint(untagged)] == ["W602"]
+
+
+def test_the_all_out_drills_are_all_out_even_with_a_target() -> None:
+    # standing-start, hill-sprint and flying are all-out by name, like sprint:
+    # back to back with 30 s between them they are a short recovery (W602).
+    assert "W602" in codes("ftp: 250\nwarmup 15m @60%\n4x standing-start 10s @300% / 30s @50%\n")
+    assert "W602" in codes("sport: run\nwarmup 15m free\n4x hill-sprint 10s @130% / 30s free\n")
+    assert "W602" in codes("sport: run\nwarmup 15m free\n4x flying 4s @130% / 30s free\n")
+    # torque is not all-out; the defaults are lint-clean.
+    assert codes("ftp: 250\nwarmup 15m @60%\n4x torque 5m\n6x standing-start 12s\n") == []
+    assert codes("sport: run\nwarmup 15m free\n8x hill-sprint 10s\n4x flying 4s\n") == []

@@ -27,7 +27,10 @@ MILE_M = 1609.344
 MAX_STEPS = 10_000
 MAX_SECONDS = 24 * 3600
 
-DRILLS = {"bike": ("sprint", "strides", "accel", "spinup"), "run": ("sprint", "strides", "accel")}
+DRILLS = {
+    "bike": ("sprint", "strides", "accel", "spinup", "standing-start", "torque"),
+    "run": ("sprint", "strides", "accel", "hill-sprint", "flying"),
+}
 
 
 @dataclass(frozen=True)

@@ -214,10 +214,14 @@ def _low(target: IntensityTarget | None, meta: Metadata) -> float | None:
     return None if ends is None else min(ends)
 
 
+#: The drills that are all-out by name (docs/lints.md).
+ALL_OUT_DRILLS = frozenset({"sprint", "standing-start", "hill-sprint", "flying"})
+
+
 def _is_all_out(step: Step) -> bool:
-    # The sprint drill is all-out even when a target was written on it: the
+    # An all-out drill is all-out even when a target was written on it: the
     # drill's name says what the athlete will do.
-    return isinstance(step.target, MaxTarget) or (step.drill == "sprint" and not step.implicit)
+    return isinstance(step.target, MaxTarget) or (step.drill in ALL_OUT_DRILLS and not step.implicit)
 
 
 def _critical_pct(meta: Metadata, settings: LintSettings) -> float:

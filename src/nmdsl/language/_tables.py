@@ -5,7 +5,7 @@ Regenerate with ``python -m nmdsl.language._grammar`` after editing the grammar.
 # fmt: off
 # ruff: noqa
 
-GRAMMAR_SHA256 = '5748c77d31953a14202d53a74340c4632ab336533351e4c9f3aa86c67497192d'
+GRAMMAR_SHA256 = '60dea8c9dcba0603bf163d86b54355172c5b458af583ee3b614b1ee1045cffb7'
 LARK_VERSION = '1.3.1'
 START = 0
 ACCEPT = 14
@@ -13,7 +13,7 @@ ACCEPT = 14
 #: (name, 'str' or 're', literal or regular expression)
 TERMINALS: tuple[tuple[str, str, str], ...] = (
     ('INTENSITY', 're', '(?:cooldown|recovery|warmup|rest)'),
-    ('DRILL', 're', '(?:strides|sprint|spinup|accel)'),
+    ('DRILL', 're', '(?:standing\\-start|hill\\-sprint|strides|sprint|spinup|torque|flying|accel)'),
     ('RAMP', 'str', 'ramp'),
     ('MAX', 'str', 'max'),
     ('FREE', 'str', 'free'),

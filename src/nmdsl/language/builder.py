@@ -58,7 +58,20 @@ from nmdsl.model import (
     ZoneTarget,
 )
 
-STEP_WORDS = ("warmup", "cooldown", "rest", "recovery", "sprint", "strides", "accel", "spinup")
+STEP_WORDS = (
+    "warmup",
+    "cooldown",
+    "rest",
+    "recovery",
+    "sprint",
+    "strides",
+    "accel",
+    "spinup",
+    "standing-start",
+    "torque",
+    "hill-sprint",
+    "flying",
+)
 
 BIKE_ONLY = {"WATTS": "watts", "ZONE": "power zones", "CADENCE": "cadence targets (rpm)"}
 RUN_ONLY = {"PACE": "pace targets", "DISTANCE": "distances"}
@@ -260,11 +273,14 @@ class Builder:
             intensity = "active"
             drill = word
             if drills.defaults(drill, self.sport) is None:  # type: ignore[arg-type]
+                home = "run" if self.sport == "bike" else "bike"
                 self.report.add(
                     "E307",
-                    f"'{drill}' is a bike drill; this is a run session",
+                    f"'{drill}' is a {home} drill; this is a {self.sport} session",
                     span_of(raw.word),
-                    "use strides or accel for runs",
+                    "use strides or accel for runs"
+                    if self.sport == "run"
+                    else "use sprint or standing-start for bike sprints",
                 )
 
         duration: int | float | None = None

@@ -65,6 +65,15 @@ _BIKE: dict[str, DrillDefaults] = {
         _easy_spin(60),
         "@50-60% 120-140rpm; 1m @50% after each",
     ),
+    "standing-start": DrillDefaults(
+        MaxTarget(), None, _easy_spin(300), "all-out from a near standstill, big gear; 5m @50% after each"
+    ),
+    "torque": DrillDefaults(
+        PercentTarget(low_pct=85.0, high_pct=95.0),
+        CadenceTarget(low_rpm=50, high_rpm=60),
+        _easy_spin(180),
+        "@85-95% 50-60rpm, seated; 3m @50% after each",
+    ),
 }
 
 _RUN: dict[str, DrillDefaults] = {
@@ -80,6 +89,12 @@ _RUN: dict[str, DrillDefaults] = {
         None,
         _walk_jog(90),
         "build-up, ramp 80%-125% of threshold speed; 1m30s free after each",
+    ),
+    "hill-sprint": DrillDefaults(
+        MaxTarget(), None, _walk_jog(180), "all-out up a steep hill; 3m free (walk back down) after each"
+    ),
+    "flying": DrillDefaults(
+        MaxTarget(), None, _walk_jog(240), "top speed after a run-in; 4m free (walk back, stand) after each"
     ),
 }
 

@@ -120,7 +120,7 @@ _WORDS = {
     "DURATION": "a duration (30s, 10m, 1:30)",
     "DISTANCE": "a distance (400mtr, 1km)",
     "INTENSITY": "warmup, cooldown, rest or recovery",
-    "DRILL": "a drill (sprint, strides, accel, spinup)",
+    "DRILL": "a drill (sprint, strides, accel, spinup, standing-start, torque, hill-sprint, flying)",
     "REPEAT": "a repeat count (6x)",
     "STRING": 'a cue ("...")',
     "AT": "'at'",

@@ -45,7 +45,9 @@ METRES_PER_MILE = 1609.344
 
 Sport = Literal["bike", "run"]
 Intensity = Literal["warmup", "active", "recovery", "rest", "cooldown"]
-Drill = Literal["sprint", "strides", "accel", "spinup"]
+Drill = Literal[
+    "sprint", "strides", "accel", "spinup", "standing-start", "torque", "hill-sprint", "flying"
+]
 PaceUnit = Literal["km", "mi"]
 
 _ADAPTERS: dict[type, TypeAdapter[Any]] = {}

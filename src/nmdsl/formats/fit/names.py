@@ -18,6 +18,11 @@ FREE = "free"
 RAMP = "ramp"
 MARKERS = (ALL_OUT, FREE)
 
+#: The step name holds 16 bytes: a drill whose name and marker do not fit
+#: (``standing-start all-out`` is 22) is written by its short name
+#: (``stand all-out``).  Alone, the full name fits and is written.
+SHORT_DRILLS = {"standing-start": "stand", "hill-sprint": "hill"}
+
 
 def ramp_part(k: int, n: int) -> str:
     """The name of stair ``k`` of ``n`` (from 1): ``ramp 2/5``."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Literal
+from typing import Literal, get_args
 
 from nmdsl.diagnostics import Code, Report, Severity, register
 from nmdsl.formats.base import ReadOptions
@@ -135,7 +135,12 @@ _SPEED_TYPES = {fc.Target.SPEED, fc.Target.SPEED_LAP}
 _HR_TYPES = {fc.Target.HEART_RATE, fc.Target.HEART_RATE_LAP}
 _TIME_TYPES = {fc.Duration.TIME, fc.Duration.REPETITION_TIME, fc.Duration.TIME_ONLY}
 
-_DRILLS: tuple[Drill, ...] = ("sprint", "strides", "accel", "spinup")
+_DRILLS: tuple[Drill, ...] = get_args(Drill)
+#: The short names of long drills, read only before a marker or a ramp part
+#: (where nmdsl writes them; alone the full name fits).
+_SHORT_DRILLS: dict[str, Drill] = {
+    short: full for full, short in names.SHORT_DRILLS.items()  # type: ignore[misc]
+}
 
 
 @dataclass
@@ -524,8 +529,10 @@ class _Reader:
         words = name.split(" ")
         label = _Label()
         i = 0
-        if words and words[0] in _DRILLS and drills.defaults(words[0], self.sport) is not None:
-            label.drill = words[0]
+        drill = _SHORT_DRILLS.get(words[0]) if len(words) > 1 else None
+        drill = drill or (words[0] if words[0] in _DRILLS else None)
+        if drill is not None and drills.defaults(drill, self.sport) is not None:
+            label.drill = drill
             i = 1
         rest = " ".join(words[i:])
         if rest in names.MARKERS:

@@ -656,18 +656,22 @@ def _fallback_name(filename: str) -> str:
 def _label(step: Step, ramp_part: str | None) -> str | None:
     """The step name: drill, then what an open or ramp step is.  At most 16 bytes.
 
-    ``strides ramp 5/5`` is the longest (16): drill names are at most 7
-    letters and a ramp has at most 5 stairs.
+    ``strides ramp 5/5`` is the longest (16): a ramp has at most 5 stairs,
+    and a drill whose name and marker do not fit is written by its short
+    name (``stand all-out``, ``hill ramp 5/5``; ``names.SHORT_DRILLS``).
     """
     words: list[str] = []
-    if step.drill is not None:
-        words.append(step.drill)
     if ramp_part is not None:
         words.append(ramp_part)
     elif isinstance(step.target, MaxTarget):
         words.append(names.ALL_OUT)
     elif isinstance(step.target, FreeTarget):
         words.append(names.FREE)
+    if step.drill is not None:
+        drill: str = step.drill
+        if words and len(drill) + 1 + len(words[0]) > STEP_NAME_BYTES:
+            drill = names.SHORT_DRILLS[drill]
+        words.insert(0, drill)
     return " ".join(words) or None
 
 
