@@ -384,14 +384,21 @@ class _Reader:
         """repeat_until_hr_less/greater_than as ``until <N:``; None when the language cannot say it."""
         if dtype not in (fc.Duration.REPEAT_UNTIL_HR_LESS_THAN, fc.Duration.REPEAT_UNTIL_HR_GREATER_THAN):
             return None
+        return self._hr_end(dtype == fc.Duration.REPEAT_UNTIL_HR_LESS_THAN, value)
+
+    def _hr_end(self, below: bool, value: int | None) -> HeartRateEnd | None:
+        """A workout_hr (a step's or a repeat's end) as a heart-rate end; None if the language cannot say it.
+
+        Above 100 it is bpm + 100; 1-100 is % of max heart rate, which needs a
+        max-hr in the header (W550).
+        """
         if value is None:
             return None
-        below = dtype == fc.Duration.REPEAT_UNTIL_HR_LESS_THAN
         lo, hi = HEART_RATE_LIMITS_BPM
         if value > fc.HR_BPM_OFFSET and lo <= value - fc.HR_BPM_OFFSET <= hi:
             return HeartRateEnd(below=below, bpm=value - fc.HR_BPM_OFFSET)
         if 0 < value <= 100:
-            self.percent_of_max_hr = True  # the header needs a max-hr (W550)
+            self.percent_of_max_hr = True
             return HeartRateEnd(below=below, pct=float(value), of="max_hr")
         return None
 
@@ -564,15 +571,10 @@ class _Reader:
             return None, max(value, 1) / 100, None, None
         if dtype == fc.Duration.OPEN:
             return None, None, LapEnd(), None
-        if dtype in (fc.Duration.HR_LESS_THAN, fc.Duration.HR_GREATER_THAN) and value is not None:
-            below = dtype == fc.Duration.HR_LESS_THAN
-            bpm = value - fc.HR_BPM_OFFSET  # workout_hr: above 100 is bpm + 100
-            lo, hi = HEART_RATE_LIMITS_BPM
-            if value > fc.HR_BPM_OFFSET and lo <= bpm <= hi:
-                return None, None, HeartRateEnd(below=below, bpm=bpm), None
-            if 0 < value <= 100:  # ... and 1-100 % of max heart rate
-                self.percent_of_max_hr = True  # the header needs a max-hr (W550)
-                return None, None, HeartRateEnd(below=below, pct=float(value), of="max_hr"), None
+        if dtype in (fc.Duration.HR_LESS_THAN, fc.Duration.HR_GREATER_THAN):
+            end = self._hr_end(dtype == fc.Duration.HR_LESS_THAN, value)
+            if end is not None:
+                return None, None, end, None
         condition = _condition_text(dtype, value)
         self.report.add(
             "W541",
