@@ -444,11 +444,15 @@ class Builder:
             return None
         return HeartRateEnd(below=text[0] == "<", bpm=bpm, span=span_of(word, bound))
 
+    def _share_base(self, share_of: Literal["lthr", "max_hr"]) -> tuple[str, int | None]:
+        """The header key a heart-rate share is of, and its value (None when the header lacks it)."""
+        return ("lthr", self.meta.lthr_bpm) if share_of == "lthr" else ("max-hr", self.meta.max_hr_bpm)
+
     def _until_share(self, word: Token, bound: Token, text: str) -> HeartRateEnd | None:
         """``until <70%maxhr``, ``until >95%lthr``: a share of the header's max-hr or lthr."""
         share_of: Literal["lthr", "max_hr"] = "lthr" if text.endswith("lthr") else "max_hr"
         pct = float(text[1 : text.index("%")])
-        key, have = ("lthr", self.meta.lthr_bpm) if share_of == "lthr" else ("max-hr", self.meta.max_hr_bpm)
+        key, have = self._share_base(share_of)
         if have is None:
             self.report.add(
                 "E214",
@@ -580,9 +584,7 @@ class Builder:
             number_text = text[: -len("lthr")] if share_of == "lthr" else text[: -len("maxhr")]
             lo, hi = number_range(number_text, "%")
             ordered(text, lo, hi, "%")
-            key, have = (
-                ("lthr", self.meta.lthr_bpm) if share_of == "lthr" else ("max-hr", self.meta.max_hr_bpm)
-            )
+            key, have = self._share_base(share_of)
             if have is None:
                 raise Problem(
                     "E214",
