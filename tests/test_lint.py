@@ -63,7 +63,10 @@ def test_codes_are_registered_warnings_in_the_lint_range() -> None:
 
 
 def test_every_lint_is_a_one_line_warning_with_a_hint() -> None:
-    src = "ftp: 250\n6x sprint 30s / 30s @50%\n10m @160%\n8x strides 45s @160%\n"
+    src = (
+        "ftp: 250\npmax: 1000\n6x sprint 30s / 30s @50%\n10m @160%\n8x strides 45s @160%\n"
+        "3x 30s @90%pmax / 5m @50%\n4x sprint 10s @50%pmax\n"
+    )
     ds = lint(nmdsl.parse(src), filename="lib/s.nm")
     assert {d.code for d in ds} == set(RULES)
     for d in ds:
@@ -483,6 +486,156 @@ def test_w606_thresholds_are_settings() -> None:
 def test_w606_needs_a_threshold_for_watts_and_paces() -> None:
     assert codes("warmup 10m @100W\n8x strides 20s @900W / 1m @100W\n") == []
     assert codes("sport: run\nwarmup 10m free\n8x strides 20s @2:30/km\n") == []
+
+
+# -- W607, W608: the athlete's own peak ------------------------------------------------------
+
+PMAX = "ftp: 250\npmax: 1000\n"  # a peak of 400% of FTP
+VMAX = RUN + "vmax: 2:30/km\n"  # a top speed of 167% of threshold speed
+
+#: Well-known neuromuscular sessions written against the peak: none may warn.
+PEAK_BIKE_REPERTOIRE = [
+    "6x 8s @95%pmax / 3m @50%",
+    "6x 10s @85-95%pmax / 3m free",
+    "8x 6s @100%pmax / 4m @50%",
+    "5x 15s @80%pmax / 5m @50%",
+    "4x 30s @65-70%pmax / 4m @50%",
+    "6x sprint 10s @90-100%pmax",
+    "4x standing-start 12s @80%pmax",
+    "6x 10s @900-1000W / 3m @125W",
+]
+PEAK_RUN_REPERTOIRE = [
+    "6x 10s @95%vmax / 2m free",
+    "6x flying 4s @98%vmax",
+    "5x 60mtr @90-95%vmax / 3m free",
+    "4x 20s @90%vmax / 3m free",
+    "6x hill-sprint 10s @70%vmax",  # uphill speed is not the flat vmax: W608 leaves it alone
+]
+
+
+@pytest.mark.parametrize("line", PEAK_BIKE_REPERTOIRE)
+def test_w607_w608_real_peak_sessions_are_clean(line: str) -> None:
+    assert codes(PMAX + WARM + line + "\n") == []
+
+
+@pytest.mark.parametrize("line", PEAK_RUN_REPERTOIRE)
+def test_w607_w608_real_peak_run_sessions_are_clean(line: str) -> None:
+    assert codes(VMAX + RUN_WARM + line + "\n") == []
+
+
+@pytest.mark.parametrize("pmax", [600, 1000, 1600])
+@pytest.mark.parametrize("line", BIKE_REPERTOIRE)
+def test_w607_the_bike_repertoire_stays_clean_with_a_pmax(line: str, pmax: int) -> None:
+    assert codes(f"ftp: 250\npmax: {pmax}\n" + WARM + line + "\n") == []
+
+
+@pytest.mark.parametrize("vmax", ["3:00/km", "2:30/km", "2:00/km"])
+@pytest.mark.parametrize("line", RUN_REPERTOIRE)
+def test_w607_the_run_repertoire_stays_clean_with_a_vmax(line: str, vmax: str) -> None:
+    assert codes(RUN + f"vmax: {vmax}\n" + RUN_WARM + line + "\n") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "6x 20s @95%pmax / 3m @50%",  # ~13 s is what 95% lasts
+        "6x 30s @80%pmax / 3m @50%",  # ~25 s
+        "3x 1m @60%pmax / 5m @50%",  # ~58 s
+        "6x 12s @110%pmax / 3m @50%",  # above the peak: shorter than 10 s
+        "6x 20s @900W / 3m @125W",  # watts count as the share they are
+        "6x 20s @360% / 3m @50%",  # and so does %FTP: 90% of pmax
+    ],
+)
+def test_w607_held_too_long(line: str) -> None:
+    assert found(PMAX + WARM + line + "\n") == [("W607", 4, 4)]
+
+
+def test_w607_message_and_hint() -> None:
+    d = only(PMAX + WARM + "6x 20s @95%pmax / 3m @50%\n", "W607")
+    assert d.message.startswith("95% of pmax for 20s is longer than a maximal effort at that share lasts")
+    assert "about 13s for a pmax of 400% of FTP" in d.message
+    assert d.hint and "peak-hold-s or w-prime-s" in d.hint
+
+
+def test_w607_run() -> None:
+    assert found(VMAX + RUN_WARM + "6x 1m @95%vmax / 3m free\n") == [("W607", 5, 4)]
+    assert codes(VMAX + RUN_WARM + "4x 400mtr @2:40/km / 3m free\n") == ["W607"]  # 94% of vmax for 64 s
+    assert "d-prime-s" in (only(VMAX + RUN_WARM + "6x 1m @95%vmax / 3m free\n", "W607").hint or "")
+
+
+def test_w607_the_model_is_anchored_at_the_peak() -> None:
+    from nmdsl.analysis.lint import peak_time_limit_s
+
+    s = LintSettings()
+    assert peak_time_limit_s(100, 400, s, "bike") == pytest.approx(s.peak_hold_s)
+    # Morton's 3-parameter curve: shorter as the share rises, infinite at or below CP.
+    limits = [peak_time_limit_s(share, 400, s, "bike") for share in (50, 70, 90, 100, 110)]
+    assert limits == sorted(limits, reverse=True)
+    assert peak_time_limit_s(105 / 4, 400, s, "bike") == math.inf
+    assert peak_time_limit_s(90, 400, s, "bike") == pytest.approx(
+        12000 / (360 - 105) - 12000 / (400 - 105) + 10
+    )
+
+
+def test_w607_needs_the_peak_and_the_threshold() -> None:
+    line = "6x 20s @95%pmax / 3m @50%\n"
+    assert codes("pmax: 1000\n" + WARM + line) == []  # no FTP: no CP to anchor the model
+    assert codes(WARM + "6x 20s @380% / 3m @50%\n") == []  # no pmax: W604 alone, which allows it
+    assert codes(RUN + RUN_WARM + "6x 1m @2:38/km / 3m free\n") == []  # no vmax
+
+
+def test_w607_is_not_said_beside_w604() -> None:
+    # 5m at 95% of pmax is beyond W604's generous limit too: one warning, W604's.
+    assert codes(PMAX + WARM + "5m @95%pmax\n") == ["W604"]
+
+
+def test_w607_skips_all_out_steps_and_ramps() -> None:
+    assert codes(PMAX + WARM + "6x sprint 15s\n") == []
+    assert codes(PMAX + WARM + "4x 30s ramp 150%-400% / 3m @50%\n") == []
+
+
+def test_w607_thresholds_are_settings() -> None:
+    line = PMAX + WARM + "6x 20s @95%pmax / 3m @50%\n"
+    assert codes(line, peak_hold_s=20) == []
+    assert codes(line, w_prime_s=600) == []
+    assert codes(PMAX + WARM + "6x 8s @95%pmax / 3m @50%\n", peak_hold_s=2) == ["W607"]
+
+
+@pytest.mark.parametrize(
+    ("line", "share"),
+    [
+        ("6x sprint 10s @60%pmax", "60%"),
+        ("6x sprint 10s @200%", "50%"),  # 500 W of a 1000 W pmax
+        ("6x standing-start 12s @500-700W", "70%"),  # a range by its upper end
+        ("6x sprint 10s @Z6", "37.5%"),
+    ],
+)
+def test_w608_sprint_below_peak(line: str, share: str) -> None:
+    d = only(PMAX + WARM + line + "\n", "W608")
+    assert (d.span.line, d.span.column) == (4, 4) if d.span else False
+    assert f"at {share} of pmax is not neuromuscular work" in d.message
+    assert d.hint and "@75%pmax" in d.hint
+
+
+def test_w608_run() -> None:
+    d = only(VMAX + RUN_WARM + "6x flying 30mtr @3:30/km / 3m free\n", "W608")
+    assert "a flying sprint at 71.4% of vmax" in d.message
+    assert codes(VMAX + RUN_WARM + "6x sprint 10s @80%vmax / 3m free\n") == ["W608"]
+    assert codes(VMAX + RUN_WARM + "6x sprint 10s @90%vmax / 3m free\n") == []
+
+
+def test_w608_leaves_other_steps_alone() -> None:
+    # Not a sprint by name: a short step at a low share may be anything (spin-ups, torque).
+    assert codes(PMAX + WARM + "6x 10s @50%pmax / 3m @50%\n") == []
+    assert codes(PMAX + WARM + "4x torque 5m\n") == []
+    # Without the peak a sprint's target cannot be judged against it.
+    assert codes("ftp: 250\n" + WARM + "6x sprint 10s @200%\n") == []
+
+
+def test_w608_thresholds_are_settings() -> None:
+    assert codes(PMAX + WARM + "6x sprint 10s @60%pmax\n", min_sprint_pmax_pct=50) == []
+    assert codes(PMAX + WARM + "6x sprint 10s @80%pmax\n", min_sprint_pmax_pct=85) == ["W608"]
+    assert codes(VMAX + RUN_WARM + "6x sprint 10s @90%vmax / 3m free\n", min_sprint_vmax_pct=95) == ["W608"]
 
 
 # -- examples and properties ------------------------------------------------------------------

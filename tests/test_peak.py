@@ -12,7 +12,7 @@ import re
 import pytest
 
 import nmdsl
-from nmdsl.analysis.metrics import stats
+from nmdsl.analysis.metrics import NeuromuscularStats, stats
 from nmdsl.diagnostics import NmdslError
 from nmdsl.formats.fit import codec as fc
 from nmdsl.language.fmt import format_text
@@ -203,3 +203,66 @@ def test_lints_and_plot_take_them() -> None:
     w = nmdsl.parse("pmax: 1000W\nftp: 250\nwarmup 15m @60%\n6x 8s @90%pmax / 3m @50%\ncooldown 10m @50%\n")
     assert lint(w) == []
     assert b"<svg" in render_svg(w)
+
+
+# -- the neuromuscular summary against the peak -----------------------------------------------
+
+
+def _nm(src: str, **options: float) -> NeuromuscularStats:
+    from nmdsl.analysis.metrics import StatsOptions
+
+    return stats(nmdsl.parse(src), StatsOptions(**options)).neuromuscular
+
+
+def test_near_peak_efforts_and_time_on_a_bike() -> None:
+    nm = _nm(
+        "ftp: 250\npmax: 1000\nwarmup 10m ramp 45%-70%\n"
+        "6x 8s @95%pmax / 3m @50%\n"  # 6 efforts of 8 s
+        "4x sprint 10s\n"  # max counts in full: 4 of 10 s
+        "3x 10s @850W / 3m @50%\n"  # 85%: below the line
+        "2x 12s @360-380% / 3m @50%\n"  # 900-950 W, its middle 92.5%: counts
+        "20s ramp 200%-400%\n"  # 50% -> 100% of pmax: the last 20% of it, 4 s
+    )
+    assert (nm.peak_of, nm.peak_pct) == ("pmax", 90.0)
+    assert nm.peak_efforts == 6 + 4 + 2 + 1
+    assert nm.peak_s == pytest.approx(6 * 8 + 4 * 10 + 2 * 12 + 4)
+
+
+def test_back_to_back_near_peak_steps_are_one_effort() -> None:
+    nm = _nm("ftp: 250\npmax: 1000\n5s @100%pmax\n5s max\n3m @50%\n")
+    assert (nm.peak_efforts, nm.peak_s) == (1, 10.0)
+
+
+def test_near_peak_on_a_run() -> None:
+    nm = _nm(
+        "sport: run\nthreshold-pace: 4:10/km\nvmax: 2:30/km\n"
+        "6x 10s @95%vmax / 2m free\n"
+        "4x 10s @2:40/km / 2m free\n"  # 93.75% of vmax
+        "4x 10s @150% / 2m free\n"  # 150% of 4.0 m/s = 6.0 m/s, 90% of 6.67 m/s
+        "4x 10s @3:00/km / 2m free\n"  # 83%: below
+    )
+    assert nm.peak_of == "vmax"
+    assert nm.peak_efforts == 14
+    assert nm.peak_s == pytest.approx(140.0)
+
+
+def test_near_peak_threshold_is_an_option_and_needs_the_peak() -> None:
+    src = "ftp: 250\npmax: 1000\n6x 8s @85%pmax / 3m @50%\n"
+    assert _nm(src).peak_efforts == 0
+    assert _nm(src, peak_pct=80).peak_efforts == 6
+    nm = _nm("ftp: 250\n6x 8s @380% / 3m @50%\n")
+    assert (nm.peak_of, nm.peak_efforts, nm.peak_s) == (None, None, None)
+    # %FTP needs an FTP to be a share of pmax; --ftp stands in for the header's.
+    assert _nm("pmax: 1000\n6x 8s @380% / 3m @50%\n").peak_efforts == 0
+    assert _nm("pmax: 1000\n6x 8s @380% / 3m @50%\n", ftp_w=250).peak_efforts == 6
+
+
+def test_near_peak_in_the_reports() -> None:
+    from nmdsl.analysis.metrics import csv_row, format_table, nm_summary
+
+    st = stats(nmdsl.parse("ftp: 250\npmax: 1000\nwarmup 10m @50%\n6x 8s @95%pmax / 3m @50%\n"))
+    assert "6 ≥90% pmax (0:48)" in nm_summary(st)
+    assert re.search(r">= 90% pmax\s+6 efforts, 0:48", format_table(st))
+    row = csv_row(st, "s.nm")
+    assert (row["peak_of"], row["peak_efforts"], row["peak_s"]) == ("pmax", "6", "48.0")
+    assert st.to_dict()["neuromuscular"]["peak_s"] == 48.0

@@ -2,7 +2,7 @@
 
 The language checks (:mod:`nmdsl.language.checks`) ask "can this be compiled?"; the
 lints ask "does this make sense as neuromuscular training?".  Each rule is a
-warning with its own code (W601-W606), a threshold in :class:`LintSettings`,
+warning with its own code (W601-W608), a threshold in :class:`LintSettings`,
 and a section in docs/lints.md giving the reasoning and the sources.  Keep
 the three in step: a test compares the docs' settings table with the
 defaults here.
@@ -44,6 +44,7 @@ from nmdsl.model import (
     ZoneTarget,
     peak_speeds_mps,
     peak_watts,
+    share_of_peak,
     step_seconds,
 )
 
@@ -56,6 +57,8 @@ _CODES = (
     Code("W604", Severity.WARNING, "target no one can hold for that long"),
     Code("W605", Severity.WARNING, "stride too long"),
     Code("W606", Severity.WARNING, "stride too hard"),
+    Code("W607", Severity.WARNING, "share of peak held longer than a maximal effort lasts"),
+    Code("W608", Severity.WARNING, "sprint too far below peak to be neuromuscular"),
 )
 register(*_CODES)
 
@@ -69,6 +72,10 @@ RULES: dict[str, str] = {
     "model), most often a typo",
     "W605": "strides longer than a relaxed stride (about 20-30 s)",
     "W606": "strides faster than a relaxed stride (all-out, or above about 800 m race pace / 150% FTP)",
+    "W607": "with pmax: (vmax: on a run) known, a target held longer than the athlete can hold that share "
+    "of their peak (by a generous 3-parameter critical-power model anchored at the peak)",
+    "W608": "with pmax: (vmax: on a run) known, a sprint drill whose written target is too low a share of "
+    "the peak to be neuromuscular work",
 }
 
 #: Header tags (compared after :func:`_normal_tag`) that declare a file as
@@ -114,6 +121,13 @@ class LintSettings:
     max_bike_stride_pct: float = 150
     #: W606 (run): fastest stride, % of threshold speed.
     max_run_stride_pct: float = 130
+    #: W607: how long the athlete's peak (pmax:, vmax:) can be held, in seconds,
+    #: where the 3-parameter model is anchored.
+    peak_hold_s: float = 10
+    #: W608 (bike): lowest sprint target, % of pmax.
+    min_sprint_pmax_pct: float = 75
+    #: W608 (run): lowest sprint target, % of vmax.
+    min_sprint_vmax_pct: float = 85
 
     #: Fields that divide or define a scale: zero would make no sense.
     _POSITIVE: ClassVar[frozenset[str]] = frozenset({"critical_power_pct", "critical_speed_pct"})
@@ -337,7 +351,11 @@ def lint(
     _w602_short_recovery(segments, efforts, meta, settings, report)
     _w603_no_warmup(segments, efforts, meta, settings, report)
     for step, span in _source_steps(workout.steps):
-        _w604_unsustainable(step, span, meta, settings, report)
+        # W607 is the stricter model (it knows the athlete's peak): said only
+        # where W604, the generous one, has not already spoken.
+        if not _w604_unsustainable(step, span, meta, settings, report):
+            _w607_beyond_peak(step, span, meta, settings, report)
+        _w608_sprint_below_peak(step, span, meta, settings, report)
         if step.drill == "strides" and not step.implicit:
             _w605_stride_too_long(step, span, meta, settings, report)
             _w606_stride_too_hard(step, span, meta, settings, report)
@@ -506,26 +524,27 @@ def _excess_s(start: float, end: float, seconds: float, line: float) -> float:
 
 def _w604_unsustainable(
     step: Step, span: Span | None, meta: Metadata, settings: LintSettings, report: Report
-) -> None:
+) -> bool:
+    """W604; True when it reported the step."""
     target = step.target
     if target is None or isinstance(target, (MaxTarget, FreeTarget)):
-        return
+        return False
     seconds = step_seconds(step, meta)[0]
     ends = _ends(target, meta)
     if seconds is None or ends is None:
-        return
+        return False
     line = _critical_pct(meta, settings)
     budget = _capacity_s(meta, settings)
     if isinstance(target, RampTarget):
         if _excess_s(ends[0], ends[1], seconds, line) <= budget:
-            return
+            return False
         what = (
             f"a ramp to {_pct(max(ends))} of {_of(meta)} over {_dur(seconds)} is beyond what anyone can hold"
         )
     else:
         low = min(ends)
         if _excess_s(low, low, seconds, line) <= budget:
-            return
+            return False
         cap = line + 100 * budget / seconds
         level = f"{_pct(low)} of {_of(meta)}"
         shown = f"{target.slow} ({level})" if isinstance(target, PaceTarget) else level
@@ -539,6 +558,112 @@ def _w604_unsustainable(
         f"{what}; is it a typo?",
         span,
         f"check the duration and the target (5m for 5s? @150% for @105%?); if it is right, raise {_key(key)}",
+    )
+    return True
+
+
+# -- W607, W608: the athlete's own peak ------------------------------------------------------
+
+
+def _peak_name(meta: Metadata) -> str:
+    return "pmax" if meta.sport == "bike" else "vmax"
+
+
+def peak_time_limit_s(
+    share_pct: float, peak_pct_of_threshold: float, settings: LintSettings, sport: str
+) -> float:
+    """How long a share of the peak can be held, by the anchored 3-parameter critical-power model.
+
+    Everything is in % of threshold (FTP, or threshold speed): the peak is
+    ``peak_pct_of_threshold``, the target ``share_pct`` of it.  Morton's
+    (1996) model gives the time to exhaustion at P as
+    ``W'/(P - CP) - W'/(Pmax - CP)``, where Pmax is the power that can be
+    held for no time at all; the header's peak is a best over a few seconds,
+    so the model's Pmax is placed where the header's peak lasts
+    ``peak_hold_s``: ``t(P) = W'/(P - CP) - W'/(peak - CP) + peak_hold_s``.
+    Infinite at or below CP (the model says nothing there); may be negative
+    far above the peak.
+    """
+    cp = settings.critical_power_pct if sport == "bike" else settings.critical_speed_pct
+    reserve = 100 * (settings.w_prime_s if sport == "bike" else settings.d_prime_s)
+    level = share_pct * peak_pct_of_threshold / 100
+    if level <= cp:
+        return math.inf
+    if peak_pct_of_threshold <= cp:  # a peak below CP: the header is wrong, not the step
+        return math.inf
+    return reserve / (level - cp) - reserve / (peak_pct_of_threshold - cp) + settings.peak_hold_s
+
+
+def _peak_of_threshold(meta: Metadata) -> float | None:
+    """The header's peak in % of threshold: pmax / FTP, or vmax / threshold speed."""
+    if meta.sport == "bike":
+        ftp = _threshold_w(meta)
+        return None if meta.pmax_w is None or ftp is None else 100 * meta.pmax_w / ftp
+    if meta.vmax is None or meta.threshold_pace is None:
+        return None
+    return 100 * meta.vmax.speed_mps / meta.threshold_pace.speed_mps
+
+
+def _w607_beyond_peak(
+    step: Step, span: Span | None, meta: Metadata, settings: LintSettings, report: Report
+) -> None:
+    target = step.target
+    if target is None or isinstance(target, (MaxTarget, FreeTarget, RampTarget)):
+        return  # all-out steps are W601's; a ramp passes through its peak share for an instant
+    peak = _peak_of_threshold(meta)
+    ends = share_of_peak(target, meta)
+    seconds = step_seconds(step, meta)[0]
+    if peak is None or ends is None or seconds is None:
+        return
+    share = min(ends)
+    limit = peak_time_limit_s(share, peak, settings, meta.sport)
+    if seconds <= limit:
+        return
+    name = _peak_name(meta)
+    held = "no time at all" if limit <= 0 else f"about {_dur(limit) if limit >= 1 else f'{limit:.1f}s'}"
+    report.add(
+        "W607",
+        f"{_pct(share)} of {name} for {_dur(seconds)} is longer than a maximal effort at that share lasts "
+        f"({held} for a {name} of {_pct(peak)} of {_of(meta)}, by nmdsl's generous model); "
+        "the athlete will fade, not hold it",
+        span,
+        f"shorten the effort or lower the share of {name}; if the athlete really holds it, "
+        f"raise peak-hold-s or {setting_key('w_prime_s' if meta.sport == 'bike' else 'd_prime_s')} "
+        "in [tool.nmdsl.lint]",
+    )
+
+
+#: The all-out drills W608 judges, by the words its message uses for them.
+_SPRINT_DRILL_WORDS = {"sprint": "sprint", "standing-start": "standing start", "flying": "flying sprint"}
+
+
+def _w608_sprint_below_peak(
+    step: Step, span: Span | None, meta: Metadata, settings: LintSettings, report: Report
+) -> None:
+    # Uphill, top speed is not the flat vmax: a hill sprint's speed says
+    # nothing about how hard it is.
+    if step.implicit or step.drill not in _SPRINT_DRILL_WORDS or isinstance(step.target, MaxTarget):
+        return
+    ends = share_of_peak(step.target, meta)
+    if ends is None:
+        return
+    # A range by its upper end: the sprint is not neuromuscular only when
+    # even the hardest the target allows is far below the peak.
+    share = max(ends)
+    bike = meta.sport == "bike"
+    floor = settings.min_sprint_pmax_pct if bike else settings.min_sprint_vmax_pct
+    if share >= floor:
+        return
+    name = _peak_name(meta)
+    report.add(
+        "W608",
+        f"a {_SPRINT_DRILL_WORDS[step.drill]} at {_pct(share)} of {name} is not neuromuscular work: "
+        f"it asks for less than {_pct(floor)} of the athlete's peak"
+        + (", what a 30-s all-out effort averages" if bike else ""),
+        span,
+        f"drop the target to keep the drill all-out, or write at least @{floor:g}%{name}; for "
+        f"{'anaerobic-capacity' if bike else 'speed-endurance'} work write the step without the drill's "
+        f"name; or set {_key('min_sprint_pmax_pct' if bike else 'min_sprint_vmax_pct')}",
     )
 
 

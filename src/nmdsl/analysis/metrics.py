@@ -53,6 +53,7 @@ from nmdsl.model import (
     heart_rate_bpm,
     peak_speeds_mps,
     peak_watts,
+    share_of_peak,
     step_seconds,
     totals_of,
 )
@@ -83,6 +84,11 @@ DEFAULT_FREE_RIDE_PCT = {"bike": 50.0, "run": 50.0}
 #: language draws between Z6 and Z7) or 115% of threshold speed (the bottom of
 #: the run strides default, about mile race pace).
 DEFAULT_HARD_PCT = {"bike": 150.0, "run": 115.0}
+#: "Near-peak" time, when the header knows the athlete's peak (``pmax:`` on a
+#: bike, ``vmax:`` on a run): at or above 90% of it, the share that
+#: repeated-sprint work keeps an effort above to count it as still maximal
+#: (docs/stats.md, "The neuromuscular summary").
+DEFAULT_PEAK_PCT = 90.0
 #: The easy ceiling for work:recovery: a step at or below it counts as
 #: recovery whatever its label.  Bike: the top of Z1 (active recovery).  Run: a
 #: jog, 75% of threshold speed (5:33/km for a 4:10/km runner).
@@ -106,6 +112,8 @@ class StatsOptions:
     hard_pct: float | None = None
     #: At or below this a step counts as recovery in work:recovery ratios.
     easy_pct: float | None = None
+    #: The threshold of near-peak time, in % of pmax (bike) or vmax (run).
+    peak_pct: float | None = None
 
     def resolved(self, sport: str) -> ResolvedOptions:
         return ResolvedOptions(
@@ -350,6 +358,15 @@ class NeuromuscularStats:
     #: Drill steps done, by drill name (implicit recoveries not counted).
     drills: dict[str, int]
     repeats: tuple[RepeatStats, ...]
+    #: What near-peak time is relative to: ``pmax`` (bike) or ``vmax`` (run);
+    #: None when the header sets neither, and then the two below are None.
+    peak_of: str | None = None
+    #: The share of the peak that counts, in %.
+    peak_pct: float = DEFAULT_PEAK_PCT
+    #: Efforts that reach ``peak_pct`` of the peak (back-to-back steps are one
+    #: effort; ``max`` counts, being meant to reach it), and the time at or above it.
+    peak_efforts: int | None = None
+    peak_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -475,6 +492,7 @@ def stats(workout: Workout, options: StatsOptions | None = None) -> WorkoutStats
         hard_pct=opts.hard_pct,
         drills=_drill_counts(segments),
         repeats=tuple(_repeats(workout, prof)),
+        **_near_peak(segments, workout.meta, options),
     )
     hr_zones, basis, unzoned = _heart_rate_zones(segments, workout.meta)
     if unzoned:
@@ -726,6 +744,29 @@ def _hard_seconds(prof: Profile, series: list[float | None] | None) -> float | N
             continue
         total += b.duration_s * _fraction_at_or_above(b.start, b.end, limit)
     return total
+
+
+def _near_peak(segments: Sequence[Segment], meta: Metadata, options: StatsOptions) -> dict[str, Any]:
+    """``peak_of``, ``peak_pct``, ``peak_efforts`` and ``peak_s`` of :class:`NeuromuscularStats`."""
+    of = "pmax" if meta.sport == "bike" else "vmax"
+    pct = _or(options.peak_pct, DEFAULT_PEAK_PCT)
+    if (meta.pmax_w if of == "pmax" else meta.vmax) is None:
+        return {"peak_pct": pct}
+    efforts, seconds, inside = 0, 0.0, False
+    for seg in segments:
+        ends = share_of_peak(seg.step.target, meta, options.ftp_w)
+        # A level in the middle of a range, as every other number takes it.
+        share = 0.0
+        if ends is not None:
+            start, end = ends
+            if not isinstance(seg.step.target, RampTarget):
+                start = end = (start + end) / 2
+            share = _fraction_at_or_above(start, end, pct)
+        if share > 0 and not inside:
+            efforts += 1
+        inside = share > 0
+        seconds += share * (seg.duration_s or 0.0)
+    return {"peak_of": of, "peak_pct": pct, "peak_efforts": efforts, "peak_s": seconds}
 
 
 def _fraction_at_or_above(start: float, end: float, limit: float) -> float:
@@ -1038,6 +1079,10 @@ def nm_summary(st: WorkoutStats) -> str:
             parts.append(f"{n} {drill}")
     if nm.hard_s:
         parts.append(f"{format_duration(nm.hard_s)} ≥{_short(nm.hard_pct)}%")
+    if nm.peak_efforts:
+        parts.append(
+            f"{nm.peak_efforts} ≥{_short(nm.peak_pct)}% {nm.peak_of} ({format_duration(nm.peak_s or 0.0)})"
+        )
     # The ratios of the one-line repeats (the intervals themselves), once each.
     ratios: dict[str, None] = {}
     for r in nm.repeats:
@@ -1113,6 +1158,14 @@ def format_table(st: WorkoutStats, file: str | None = None) -> str:
     )
     if nm.hard_s is not None:
         rows.append((f">= {nm.hard_pct:g}% {unit}", format_duration(nm.hard_s)))
+    if nm.peak_efforts is not None:
+        rows.append(
+            (
+                f">= {nm.peak_pct:g}% {nm.peak_of}",
+                f"{nm.peak_efforts} effort{'s' if nm.peak_efforts != 1 else ''}, "
+                f"{format_duration(nm.peak_s or 0.0)}",
+            )
+        )
     if nm.drills:
         rows.append(("drills", ", ".join(f"{d} x {n}" for d, n in nm.drills.items())))
     for i, r in enumerate(nm.repeats):
@@ -1178,6 +1231,10 @@ CSV_COLUMNS = (
     "all_out_s",
     "hard_pct",
     "hard_s",
+    "peak_of",
+    "peak_pct",
+    "peak_efforts",
+    "peak_s",
     "work_recovery",
     "max_effort_pct",
     "free_ride_pct",
@@ -1205,6 +1262,7 @@ def csv_row(st: WorkoutStats, file: str) -> dict[str, str]:
         "all_out_s": nm["all_out_s"],
         "hard_pct": nm["hard_pct"],
         "hard_s": nm["hard_s"],
+        **{k: nm[k] for k in ("peak_of", "peak_pct", "peak_efforts", "peak_s")},
         # One cell for all repeats: "line 13 4x 30s / 45s 1:1.5; ..."
         "work_recovery": "; ".join(
             f"line {r.line} {r.label} {ratio_text(r)}" for r in st.neuromuscular.repeats

@@ -555,6 +555,8 @@ class _Chart:
         if nm.hard_s:
             unit = "FTP" if st.sport == "bike" else "threshold speed"
             details.append(f"{format_duration(nm.hard_s)} at or above {nm.hard_pct:g}% {unit}")
+        if nm.peak_efforts:
+            details.append(f"{nm.peak_efforts} at or above {nm.peak_pct:g}% {nm.peak_of}")
         if details:
             _sub(g, "text", " · ".join(details), x=self.left, y=50, font_size=13, fill=MUTED)
         if self.prof.unplaced_steps:

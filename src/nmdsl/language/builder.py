@@ -351,7 +351,8 @@ class Builder:
                     f"a step has one {slot} target; {str(other.value)!r} is already given",
                     t.span,
                     "remove one of them" if slot != "intensity"
-                    else "one of %, W, Zn, pace, ramp, max, free per step (plus a cadence and a heart rate)",
+                    else "one of %, W, Zn, pace, %pmax/%vmax, ramp, max, free per step "
+                    "(plus a cadence and a heart rate)",
                 )
                 continue
             first_seen[slot] = t
@@ -380,8 +381,12 @@ class Builder:
                     "E303",
                     "this step has no target",
                     raw.span,
-                    "add one: @60%, @250W, @Z2, ramp 45%-70%, max, free"
-                    + (", @4:30/km" if self.sport == "run" else "")
+                    "add one: "
+                    + (
+                        "@60%, @250W, @Z2, @95%pmax, ramp 45%-70%, max, free"
+                        if self.sport == "bike"
+                        else "@60%, @4:30/km, @95%vmax, ramp 45%-70%, max, free"
+                    )
                     + " (or write 'rest 3m' for an easy recovery)",
                 )
 

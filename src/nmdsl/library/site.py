@@ -404,6 +404,10 @@ def _neuromuscular(st: WorkoutStats) -> dict[str, Any]:
         "all_out": f"{nm.all_out_efforts} ({format_duration(nm.all_out_s)})",
         "hard_label": f"At or above {nm.hard_pct:g}% {unit}",
         "hard": None if nm.hard_s is None else format_duration(nm.hard_s),
+        "peak_label": f"Efforts at or above {nm.peak_pct:g}% of {nm.peak_of}",
+        "peak": None
+        if nm.peak_efforts is None
+        else f"{nm.peak_efforts} ({format_duration(nm.peak_s or 0.0)})",
         "drills": ", ".join(f"{d} × {n}" for d, n in nm.drills.items()),
         "repeats": [
             {

@@ -580,6 +580,52 @@ def peak_speeds_mps(t: PeakPercentTarget, meta: Metadata) -> tuple[float, float]
     return meta.vmax.speed_mps * t.low_pct / 100.0, meta.vmax.speed_mps * t.high_pct / 100.0
 
 
+def share_of_peak(
+    target: IntensityTarget | None, meta: Metadata, ftp_w: float | None = None
+) -> tuple[float, float] | None:
+    """The target's two ends as % of the athlete's peak: ``pmax:`` on a bike, ``vmax:`` on a run.
+
+    The ends as written: a range's low and high, a ramp's start and end, a
+    pace range's slow and fast end.  ``max`` is 100%: an all-out effort is
+    meant to reach the peak.  None when the header has no peak, when the
+    target has no level (``free``, heart rate or cadence only), or when it
+    cannot be related to the peak (%FTP without an FTP -- ``ftp_w`` stands
+    in for a header without one --, % of threshold speed without
+    ``threshold-pace:``).
+    """
+    if target is None or isinstance(target, FreeTarget):
+        return None
+    if meta.sport == "bike":
+        peak = meta.pmax_w
+        ftp = meta.ftp_w if meta.ftp_w is not None else ftp_w
+        scale = None if ftp is None or peak is None else ftp / peak  # %FTP -> %pmax
+        per_w = None if peak is None else 100.0 / peak
+    else:
+        peak = None if meta.vmax is None else meta.vmax.speed_mps
+        threshold = None if meta.threshold_pace is None else meta.threshold_pace.speed_mps
+        scale = None if threshold is None or peak is None else threshold / peak
+        per_w = None
+    if peak is None:
+        return None
+    if isinstance(target, MaxTarget):
+        return 100.0, 100.0
+    if isinstance(target, PeakPercentTarget):
+        own = "pmax" if meta.sport == "bike" else "vmax"
+        return (target.low_pct, target.high_pct) if target.of == own else None
+    if isinstance(target, PaceTarget):
+        if meta.sport == "bike":
+            return None
+        return 100.0 * target.slow.speed_mps / peak, 100.0 * target.fast.speed_mps / peak
+    if isinstance(target, WattsTarget):
+        return None if per_w is None else (target.low_w * per_w, target.high_w * per_w)
+    if isinstance(target, RampTarget):
+        if target.unit == "watts":
+            return None if per_w is None else (target.start * per_w, target.end * per_w)
+        return None if scale is None else (target.start * scale, target.end * scale)
+    # A percentage or a power zone: of FTP on a bike, of threshold speed on a run.
+    return None if scale is None else (target.low_pct * scale, target.high_pct * scale)
+
+
 def iter_steps(
     items: Sequence[Step | Repeat], iteration: tuple[int, ...] = ()
 ) -> Iterator[tuple[Step, tuple[int, ...]]]:

@@ -540,7 +540,12 @@ class _Emitter:
             if self._once("E401", step):
                 self.report.add(
                     "E401",
-                    "ZWO power is a fraction of FTP, and this session gives watts without an FTP",
+                    "ZWO power is a fraction of FTP, and this session gives watts without an FTP"
+                    + (
+                        " (a share of pmax is watts: pmax is in watts)"
+                        if isinstance(step.target, PeakPercentTarget)
+                        else ""
+                    ),
                     step.target.span if step.target is not None and step.target.span else step.span,
                     "add the header line 'ftp: 250' (your FTP in watts), or pass --ftp 250",
                 )
