@@ -138,3 +138,48 @@ def test_run_strides_example() -> None:
 def test_bike_sprints_example_has_max_sprints() -> None:
     w = _by_name(r"sprint")
     assert any(isinstance(s.step.target, MaxTarget) for s in w.timeline())
+
+
+@pytest.mark.parametrize("path", examples(), ids=lambda p: p.name)
+def test_example_compiles_without_errors_to_every_format_of_its_sport(path: Path) -> None:
+    workout = nmdsl.parse_file(path)
+    formats = ["zwo", "erg", "mrc", "fit"] if workout.meta.sport == "bike" else ["zwo", "fit"]
+    for fmt in formats:
+        out = nmdsl.emit(workout, fmt)
+        assert out.data, fmt
+        assert not [d for d in out.diagnostics if d.is_error], fmt
+
+
+def _zwo_powers(zwo: str, attr: str) -> list[float]:
+    return [float(v) for v in re.findall(rf'{attr}="([0-9.]+)"', zwo)]
+
+
+def test_pmax_example_writes_shares_of_peak_power() -> None:
+    from .test_fit import decode_both, execute
+
+    w = _by_name(r"pmax")
+    assert w.meta.pmax_w == 1200 and w.meta.ftp_w == 250
+    erg = nmdsl.emit(w, "erg").data.decode()
+    # 95% of 1200 W is 1140 W and 85% is 1020 W: ERG writes the watts ...
+    assert re.search(r"^\S+\t1140(\.0+)?\r?$", erg, re.M) and re.search(r"^\S+\t1020(\.0+)?\r?$", erg, re.M)
+    # ... ZWO the share of FTP (1140 / 250 = 4.56; 1020 / 250 = 4.08, written so
+    # that a float32 reader gets that number) ...
+    on = _zwo_powers(nmdsl.emit(w, "zwo").data.decode(), "OnPower")
+    assert any(abs(v - 4.56) < 1e-6 for v in on) and any(abs(v - 4.08) < 1e-6 for v in on)
+    # ... and FIT the watts again (custom target values of 1000 + W).
+    steps = execute(decode_both(nmdsl.compile(w, "fit"))["workout_step"])
+    assert {(s[5], s[6]) for s in steps if 5 in s} >= {(2140, 2140), (2020, 2020)}
+
+
+def test_vmax_example_writes_shares_of_top_speed() -> None:
+    from .test_fit import decode_both, execute
+
+    w = _by_name(r"vmax")
+    assert w.meta.sport == "run" and w.meta.vmax is not None
+    # 95% of 2:40/km (6.25 m/s) is 5.9375 m/s; threshold 4:10/km is 4 m/s: 148.4375% of it,
+    # which ZWO gets rounded to 0.01% (docs/format-zwo.md); 90% is 140.625%, 140.62% (half to even).
+    powers = _zwo_powers(nmdsl.emit(w, "zwo").data.decode(), "OnPower")
+    assert any(abs(v - 1.4844) < 1e-6 for v in powers) and any(abs(v - 1.4062) < 1e-6 for v in powers)
+    steps = execute(decode_both(nmdsl.compile(w, "fit"))["workout_step"])
+    # Speeds in mm/s (steps without a speed target, the free walk-backs, have none).
+    assert {(s[5], s[6]) for s in steps if 5 in s} >= {(5938, 5938), (5625, 5625)}

@@ -408,7 +408,9 @@ def test_browser_index_shows_every_workout_with_thumbnails(
     by_tss = seen["by_tss"]
     assert isinstance(by_tss, list)
     # Runs sort by their rTSS among the rides' TSS: the lightest sessions first.
-    assert by_tss[:4] == ["Standing starts", "Hill sprints", "Bike sprints", "Easy run with strides"]
+    # (Run vmax sprints: rTSS 45.4; Standing starts: TSS 45.5; Hill sprints: rTSS 50.1;
+    # Bike sprints: TSS 50.6.)
+    assert by_tss[:4] == ["Run vmax sprints", "Standing starts", "Hill sprints", "Bike sprints"]
     assert seen["by_tss_descending"] == list(reversed(by_tss))
 
 
@@ -418,6 +420,8 @@ def test_browser_tag_filter_from_the_address(browser: str, profile_dir: str, bro
         "Bike sprints",
         "Easy run with strides",
         "Hill sprints",
+        "Pmax sprints",
+        "Run vmax sprints",
         "Seated accelerations",
         "Standing starts",
     ]
