@@ -53,6 +53,7 @@ from nmdsl.model import (
     Metadata,
     Pace,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     Repeat,
@@ -201,6 +202,13 @@ def intensity_slot(step: Step, meta: Metadata) -> Slot | None:
         return (fc.Target.POWER, t.low_w + 1000, t.high_w + 1000)
     if isinstance(t, PaceTarget):
         return (fc.Target.SPEED, _mm_s(t.slow.speed_mps), _mm_s(t.fast.speed_mps))
+    if isinstance(t, PeakPercentTarget) and t.of == "pmax" and meta.pmax_w is not None:
+        # Whole watts (W461 says so when a share is not one), half up.
+        low, high = (int(meta.pmax_w * p / 100 + 0.5) for p in (t.low_pct, t.high_pct))
+        return (fc.Target.POWER, low + 1000, high + 1000)
+    if isinstance(t, PeakPercentTarget) and t.of == "vmax" and meta.vmax is not None:
+        v = meta.vmax.speed_mps
+        return (fc.Target.SPEED, _mm_s(v * t.low_pct / 100), _mm_s(v * t.high_pct / 100))
     return None
 
 

@@ -47,8 +47,9 @@ from nmdsl.model import (
     IntensityTarget,
     LapEnd,
     MaxTarget,
-    Pace,
+    Metadata,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     Repeat,
@@ -85,7 +86,8 @@ def compile_fit(workout: Workout) -> bytes:
 # -- comparing timelines ------------------------------------------------------------------------------------
 
 
-def _target(t: IntensityTarget | None, threshold: Pace | None) -> tuple[Any, ...] | None:
+def _target(t: IntensityTarget | None, meta: Metadata) -> tuple[Any, ...] | None:
+    threshold = meta.threshold_pace
     match t:
         case None:
             return None
@@ -107,6 +109,14 @@ def _target(t: IntensityTarget | None, threshold: Pace | None) -> tuple[Any, ...
             return ("max",)
         case FreeTarget():
             return ("free",)
+        case PeakPercentTarget(of="pmax"):
+            # FIT has no share of peak power: whole watts, and watts they come back as.
+            assert meta.pmax_w is not None
+            return ("W", *(int(meta.pmax_w * p / 100 + 0.5) for p in (t.low_pct, t.high_pct)))
+        case PeakPercentTarget():
+            assert meta.vmax is not None
+            v = meta.vmax.speed_mps
+            return ("speed", v * t.low_pct / 100, v * t.high_pct / 100)
     raise AssertionError(t)
 
 
@@ -132,7 +142,7 @@ def timeline(workout: Workout, *, intensity: bool = True, drill: bool = True) ->
         out.append((
             amount,
             s.intensity if intensity else None,
-            _target(s.target, workout.meta.threshold_pace),
+            _target(s.target, workout.meta),
             (s.cadence.low_rpm, s.cadence.high_rpm) if s.cadence else None,
             heart_rate_slot(s, workout.meta),
             s.drill if drill else None,

@@ -41,6 +41,7 @@ from nmdsl.model import (
     WattsTarget,
     Workout,
     ZoneTarget,
+    step_seconds,
 )
 
 INTENSITIES = ("active", "recovery", "rest", "warmup", "cooldown")
@@ -207,4 +208,10 @@ def workouts(draw: st.DrawFn) -> Workout:
     workout = Workout(meta=meta, steps=tuple(draw(st.lists(items(sport, 0), min_size=1, max_size=5))))
     timeline = workout.timeline()
     assume(len(timeline) <= 5000 and workout.totals().duration_s <= 20 * 3600)
+    # FIT carries no ~D estimate: the file's own time (a distance at its pace)
+    # must stay inside the importer's limits too.
+    without_estimates = sum(
+        step_seconds(seg.step.model_copy(update={"estimate_s": None}), meta)[0] or 0.0 for seg in timeline
+    )
+    assume(without_estimates <= 20 * 3600)
     return workout

@@ -36,6 +36,7 @@ from nmdsl.model import (
     FreeTarget,
     MaxTarget,
     PaceTarget,
+    PeakPercentTarget,
     PercentTarget,
     RampTarget,
     WattsTarget,
@@ -99,6 +100,16 @@ def samples(workout: Workout) -> list[Sample]:
                     assert meta.threshold_pace is not None
                     thr = meta.threshold_pace.s_per_km
                     out.append(_level("range", thr / t.slow.s_per_km, thr / t.fast.s_per_km))
+                case PeakPercentTarget(of="pmax"):
+                    # A share of pmax is watts, and ZWO has them as a fraction of FTP.
+                    assert meta.pmax_w is not None and meta.ftp_w is not None
+                    scale = meta.pmax_w / meta.ftp_w / 100
+                    out.append(_level("range", t.low_pct * scale, t.high_pct * scale))
+                case PeakPercentTarget():
+                    # A share of vmax is a speed: a fraction of threshold speed.
+                    assert meta.vmax is not None and meta.threshold_pace is not None
+                    scale = meta.vmax.speed_mps / meta.threshold_pace.speed_mps / 100
+                    out.append(_level("range", t.low_pct * scale, t.high_pct * scale))
                 case MaxTarget():
                     out.append(("max",))
                 case FreeTarget() | None:
