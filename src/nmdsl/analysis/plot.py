@@ -298,13 +298,17 @@ class _Chart:
                     )
             elif b.kind in ("free", "unknown") or b.start is None or b.end is None:
                 level = b.start if b.start is not None else self.y_max * 0.3
+                # The outline sits half a pixel inside the block; one too narrow
+                # for that keeps a 0.5 px sliver centred on it, so that even the
+                # last block of the ride stays inside the frame.
+                inner = x1 - x0 - 1
                 el = _sub(
                     g,
                     "rect",
                     class_=b.kind,
-                    x=x0 + 0.5,
+                    x=x0 + 0.5 if inner >= 0.5 else (x0 + x1) / 2 - 0.25,
                     y=self.y(level),
-                    width=max(x1 - x0 - 1, 0.5),
+                    width=max(inner, 0.5),
                     height=base - self.y(level),
                     fill=FREE_FILL,
                     stroke=MUTED,
