@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -221,6 +222,24 @@ def test_header_values_without_an_exact_spelling_still_read_back() -> None:
     assert "author" not in text
     back = nmdsl.parse(text).meta
     assert back.name == "'a'" and back.tags == ("x y",)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'Say "go" at #1 ' + "#" * 20_000,  # every "#" becomes "No.": longer than the limit allows
+        "x" * 9_990 + ' "a" #2 #3 #4 #5',  # spelled past the limit right at its end
+        "#" * 20_000,  # quoted, and cut
+    ],
+)
+def test_long_header_values_stay_within_the_limit(value: str) -> None:
+    from nmdsl.limits import MAX_HEADER_CHARS
+
+    w = Workout(meta=Metadata(description=value), steps=(Step(duration_s=60, target=FreeTarget()),))
+    result = nmdsl.check(write(w))
+    assert result.ok, [d.short() for d in result.diagnostics]
+    assert result.workout is not None and result.workout.meta.description is not None
+    assert 0 < len(result.workout.meta.description) <= MAX_HEADER_CHARS
 
 
 def test_recoveries_share_a_line_only_with_an_active_step() -> None:

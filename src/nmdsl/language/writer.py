@@ -87,14 +87,18 @@ def header_text(value: str) -> str:
     itself one quoted string (which would read back without its quotes) gets
     single quotes.
     """
-    value = " ".join(value.split())[:MAX_HEADER_CHARS]
-    whole_quoted = value.startswith('"') and value.endswith('"') and len(value) > 1
-    if whole_quoted and value.count('"') == 2:
-        value = "'" + value[1:-1] + "'"
+    value = " ".join(value.split())
+    # Twice at most: "No." is longer than "#", so a value cut to the limit
+    # may need cutting again (and the second cut has no "#" left to spell).
+    for _ in range(2):
+        value = value[:MAX_HEADER_CHARS]
+        whole_quoted = value.startswith('"') and value.endswith('"') and len(value) > 1
+        if whole_quoted and value.count('"') == 2:
+            value = "'" + value[1:-1] + "'"
+        if "#" in value and '"' in value:
+            value = value.replace("#", "No.")
     if "#" in value:
-        if '"' not in value:
-            return f'"{value}"'
-        value = value.replace("#", "No.")
+        return f'"{value}"'
     if value.strip('"') == "":
         return ""
     return value
