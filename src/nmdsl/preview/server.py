@@ -142,6 +142,9 @@ class Watcher:
             # Whatever happened before this watch began (the first start, a
             # folder that came back) is read now.
             self.on_change()
+            # A change made while the watch was being set up has no event:
+            # the first answer of the watch (a change or a timeout) reads the file again.
+            fresh = True
             try:
                 for changes in watchfiles.watch(
                     *present,
@@ -154,12 +157,15 @@ class Watcher:
                     rust_timeout=500,
                     yield_on_timeout=True,
                 ):
-                    if changes:
+                    if changes or fresh:
                         self.on_change()
+                        fresh = False
                     # An empty set is a timeout: are the folders all still there?
                     if [f for f in folders if os.path.isdir(f)] != present:
+                        self.on_change()
                         break
             except (OSError, RuntimeError):  # the folder went away under the watch
+                self.on_change()
                 self._stop.wait(0.25)
 
 
