@@ -23,6 +23,8 @@ from nmdsl.api import check  # noqa: E402
 from nmdsl.preview.server import start  # noqa: E402
 from nmdsl.preview.snapshot import Preview  # noqa: E402
 
+from .conftest import PATHS  # noqa: E402
+
 CHROMIUM = os.environ.get("NMDSL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--headless",
@@ -144,3 +146,34 @@ def test_the_page_follows_the_file(browser: Any, tmp_path: Path) -> None:
         server.shutdown()
         server.stop()
         thread.join(timeout=5)
+
+
+def test_screenshots(
+    browser: Any, tmp_path: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page as it is and with an error over its chart (``--update-goldens``: into docs/img/)."""
+    monkeypatch.chdir(tmp_path)  # the page names the file as given: 30-30s.nm
+    path = Path("30-30s.nm")
+    good = (PATHS.examples / "30-30s.nm").read_text(encoding="utf-8")
+    path.write_text(good, encoding="utf-8")
+    server, thread = start(Preview(path))
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(server.url)
+        page.wait_for_selector("#status.live", timeout=WAIT_MS)
+        shots = {"preview.png": page.screenshot()}
+        save(path, good.replace("10x 30s @120-130%", "10x 30 @120-130%"))
+        page.wait_for_selector("#problems li.problem.error", timeout=WAIT_MS)
+        shots["preview-errors.png"] = page.screenshot()
+    finally:
+        server.shutdown()
+        server.stop()
+        thread.join(timeout=5)
+    for name, data in shots.items():
+        assert data.startswith(b"\x89PNG")
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert (width, height) == (1280, 1000)
+        assert len(data) > 50_000  # a blank page compresses to a few kilobytes
+        if update_goldens:
+            (PATHS.docs / "img").mkdir(exist_ok=True)
+            (PATHS.docs / "img" / name).write_bytes(data)

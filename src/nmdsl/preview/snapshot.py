@@ -46,7 +46,7 @@ class Problem:
     column: int
     message: str
     hint: str | None
-    #: As ``nmdsl check`` prints it: the message, the line and a caret.
+    #: As ``nmdsl check`` prints it, less the hint (shown apart): the message, the line and a caret.
     text: str
 
     def as_data(self) -> dict[str, Any]:
@@ -186,7 +186,7 @@ class _Renderer:
 
     def render(self) -> tuple[State, str | None, tuple[Problem, ...], Good | None]:
         from nmdsl.api import check
-        from nmdsl.diagnostics import Report, render
+        from nmdsl.diagnostics import Report
         from nmdsl.library import Job, check_one, discover
         from nmdsl.limits import MAX_FILE_BYTES
 
@@ -207,14 +207,14 @@ class _Renderer:
         if size > MAX_FILE_BYTES:
             report = Report(file=name)
             report.add("E009", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-            return "errors", None, tuple(_problem(d, render(d)) for d in report.items), None
+            return "errors", None, tuple(_problem(d, None) for d in report.items), None
         _, cfg, config_problems = next(iter(discover([str(self.path)])))
         # As nmdsl check checks it (configuration, lints, disable comments), from the bytes read above.
         checked = check_one(Job("-", cfg, self.options.ftp_w, strict=False), stdin=data)
         source = checked.source or ""
         diagnostics = list(config_problems)
         diagnostics += [d.model_copy(update={"file": name}) for d in checked.diagnostics]
-        problems = tuple(_problem(d, render(d, source)) for d in diagnostics)
+        problems = tuple(_problem(d, source) for d in diagnostics)
         if not checked.ok or any(d.is_error for d in config_problems):
             return "errors", None, problems, None
         ftp_w = self.options.ftp_w if self.options.ftp_w is not None else cfg.ftp_w
@@ -266,8 +266,11 @@ def _downloads(entry: Any, files: dict[str, tuple[bytes, str]]) -> list[Any]:
     return out
 
 
-def _problem(d: Any, text: str) -> Problem:
+def _problem(d: Any, source: str | None) -> Problem:
+    from nmdsl.diagnostics import render
+
     span = d.span
+    text = render(d.model_copy(update={"hint": None}), source)
     return Problem(
         d.code,
         d.severity.value,
