@@ -150,6 +150,27 @@ def test_errors_keep_the_last_good_page(session: Path) -> None:
     assert fixed.state == "ok" and fixed.problems == () and fixed.good_version == 1  # same page as before
 
 
+def test_a_failure_of_nmdsl_is_said_and_keeps_the_page(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nmdsl.analysis.metrics
+
+    live = Preview(session)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(nmdsl.analysis.metrics, "stats", broken)
+    save(session, SESSION.replace("ftp: 250", "ftp: 300"))
+    snap = live.refresh()
+    assert snap.state == "errors" and snap.problems == () and snap.good_version == 1
+    assert (
+        snap.message == "nmdsl failed on this version (ZeroDivisionError: division by zero): please report it"
+    )
+    monkeypatch.undo()
+    assert live.refresh().state == "ok"
+
+
 def test_errors_before_any_good_version_give_no_page(tmp_path: Path) -> None:
     path = tmp_path / "new.nm"
     path.write_text(BROKEN, encoding="utf-8")

@@ -127,7 +127,16 @@ class Preview:
 
     def refresh(self) -> Snapshot:
         """Read and check the file again; publish a new snapshot if the page would change."""
-        state, message, problems, good = self._renderer.render()
+        try:
+            state, message, problems, good = self._renderer.render()
+        except Exception as exc:  # a bug of nmdsl's must not stop the preview: say it, keep the last page
+            why = f"{type(exc).__name__}: {exc}"
+            state, message, problems, good = (
+                "errors",
+                f"nmdsl failed on this version ({why}): please report it",
+                (),
+                None,
+            )
         with self._cond:
             old = self._snapshot
             same_good = good is None or (old.good is not None and _same_good(old.good, good))

@@ -49,7 +49,8 @@
       panel.appendChild(el("p", "message", s.message));
     } else {
       var errors = s.problems.filter(function (p) { return p.severity === "error"; }).length;
-      panel.appendChild(el("h2", null, plural(errors, "error") + " in " + s.file));
+      panel.appendChild(el("h2", null, errors ? plural(errors, "error") + " in " + s.file : "No preview"));
+      if (s.message) panel.appendChild(el("p", "message", s.message));
       var list = el("ol");
       s.problems.forEach(function (p) {
         var item = el("li", "problem " + p.severity);
