@@ -45,6 +45,7 @@ pytestmark = pytest.mark.skipif(
 
 SESSION = """\
 name: Browser test
+tags: vo2max, test
 ftp: 250
 
 warmup 10m ramp 45%-70%
@@ -96,11 +97,15 @@ def test_the_page_follows_the_file(browser: Any, tmp_path: Path) -> None:
         assert ftp() == "250 W"
         chart_before = page.inner_html("figure.chart svg")
 
+        # A tag leads nowhere here (on the site: to the index filtered by it).
+        page.evaluate("window.notReloaded = true")
+        page.click(".tags a.tag")
+        assert page.evaluate("window.notReloaded") is True and page.url == server.url
+
         page.evaluate("window.scrollTo(0, 420)")
         assert page.evaluate("window.scrollY") == 420
 
         # A change: the numbers and the chart follow, the page is not reloaded, the scroll stays.
-        page.evaluate("window.notReloaded = true")
         save(path, SESSION.replace("ftp: 250", "ftp: 300").replace("6x 30s", "8x 40s"))
         page.wait_for_function(
             "() => [...document.querySelectorAll('.numbers td')].some(td => td.textContent === '300 W')",
@@ -117,7 +122,7 @@ def test_the_page_follows_the_file(browser: Any, tmp_path: Path) -> None:
         error = page.locator("#problems li.problem.error").first
         expected = check(path.read_bytes()).errors[0].code
         assert error.locator(".code").inner_text() == expected == error.get_attribute("data-code")
-        assert "line 5, column 4" in error.locator(".where").inner_text()
+        assert "line 6, column 4" in error.locator(".where").inner_text()
         assert error.locator(".hint").inner_text().startswith("hint: ")
         assert page.evaluate("document.body.dataset.state") == "errors"
         assert page.is_visible("figure.chart svg") and ftp() == "300 W"

@@ -85,6 +85,11 @@
     status.textContent = ok ? "live" : "not connected: is nmdsl preview still running?";
   }
 
+  // On the site a tag leads to the index filtered by it; here there is no index.
+  content.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("a.tag")) e.preventDefault();
+  });
+
   if (!window.EventSource) {
     status.textContent = "this browser has no server-sent events: reload after saving";
     return;
