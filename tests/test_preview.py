@@ -283,9 +283,11 @@ def test_it_listens_on_127_0_0_1_only(served: tuple[PreviewServer, Client]) -> N
     assert server.socket.getsockname()[0] == "127.0.0.1"
     assert server.url == f"http://127.0.0.1:{server.port}/"
     # Nothing answers on the machine's other addresses at that port.
-    for family, _, _, _, address in socket.getaddrinfo(
-        socket.gethostname(), server.port, type=socket.SOCK_STREAM
-    ):
+    try:
+        addresses = socket.getaddrinfo(socket.gethostname(), server.port, type=socket.SOCK_STREAM)
+    except socket.gaierror:  # a host name that does not resolve: only the socket's own address to check
+        addresses = []
+    for family, _, _, _, address in addresses:
         if address[0].startswith("127.") or address[0] == "::1":
             continue
         with socket.socket(family, socket.SOCK_STREAM) as s:
@@ -474,3 +476,38 @@ def test_the_command_prints_the_url_first_and_serves_it(session: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=DEADLINE_S)
+
+
+def test_without_no_browser_the_browser_opens_the_url(session: Path, tmp_path: Path) -> None:
+    opened = tmp_path / "opened.txt"
+    # webbrowser runs $BROWSER with the URL for %s: here a script that notes it.
+    note = f"import sys; open({str(opened)!r}, 'w').write(sys.argv[1])"
+    env = dict(os.environ, BROWSER=f'{sys.executable} -c "{note}" %s')
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nmdsl", "preview", str(session)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert eventually(
+            lambda: opened.is_file() and opened.read_text() == url, "the browser opening the URL"
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=DEADLINE_S)
+
+
+def test_a_browser_that_cannot_open_is_said(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import webbrowser
+
+    from nmdsl.cli.preview import _open_browser
+
+    monkeypatch.setattr(webbrowser, "open", lambda url: False)
+    _open_browser("http://127.0.0.1:1/")
+    assert "no browser could be opened; open http://127.0.0.1:1/ yourself" in capsys.readouterr().err

@@ -63,12 +63,18 @@ def preview_cmd(
     click.echo(f"nmdsl preview: showing {file} at {server.url} (Ctrl-C to stop)", err=True)
     if not no_browser:
         import threading
-        import webbrowser
 
-        threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+        threading.Thread(target=_open_browser, args=(server.url,), daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+
+
+def _open_browser(url: str) -> None:
+    import webbrowser
+
+    if not webbrowser.open(url):
+        click.echo(f"nmdsl preview: no browser could be opened; open {url} yourself", err=True)
