@@ -456,15 +456,19 @@ def test_without_watchfiles_the_command_says_what_to_install(
     assert "pip install 'nmdsl[preview]'" in result.output
 
 
-def test_the_command_prints_the_url_first_and_serves_it(session: Path) -> None:
+def test_the_command_prints_the_url_first_serves_it_and_stops_on_ctrl_c(session: Path) -> None:
+    import signal
+
     proc = subprocess.Popen(
         [sys.executable, "-m", "nmdsl", "preview", str(session), "--no-browser", "--ftp", "200"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as in a terminal, even where this test runs with SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
-        assert proc.stdout is not None
+        assert proc.stdout is not None and proc.stderr is not None
         url = proc.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:") and url.endswith("/")
         port = int(url.rsplit(":", 1)[1].rstrip("/"))
@@ -473,9 +477,14 @@ def test_the_command_prints_the_url_first_and_serves_it(session: Path) -> None:
         body = conn.getresponse().read().decode("utf-8")
         conn.close()
         assert "<h1>Preview test</h1>" in body
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=DEADLINE_S) == 0
+        assert proc.stdout.read() == ""  # the URL is all stdout says
+        assert f"showing {session} at {url}" in proc.stderr.read()
     finally:
-        proc.terminate()
-        proc.wait(timeout=DEADLINE_S)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=DEADLINE_S)
 
 
 def test_without_no_browser_the_browser_opens_the_url(session: Path, tmp_path: Path) -> None:
