@@ -470,5 +470,14 @@ def _register_report_commands() -> None:
 
 _register_report_commands()
 
+
+def _register_preview_command() -> None:
+    from nmdsl.cli.preview import preview_cmd
+
+    main.add_command(preview_cmd)
+
+
+_register_preview_command()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

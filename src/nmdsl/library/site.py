@@ -112,7 +112,7 @@ def build_site(library: Path, out: Path, options: StatsOptions | None = None) ->
     found, config_problems = _discover(library, out)
     entries = [_entry(path, library, options, ftp_w) for path, ftp_w in found]
     _assign_slugs(entries)
-    env = _environment()
+    env = environment()
     workouts = [e for e in entries if e.workout is not None]
     failed = [e for e in entries if e.workout is None]
     for e in workouts:
@@ -209,27 +209,40 @@ def _write_workout(e: Entry, out: Path, env: Any, options: StatsOptions) -> None
     thumb = render_svg(workout, options, PlotOptions(width=240, height=64, thumbnail=True), workout_stats=st)
     (folder / "thumb.svg").write_bytes(thumb)
     e.downloads = [_download(workout, e, folder, fmt, label, purpose) for fmt, label, purpose in FORMATS]
+    html = env.get_template("workout.html").render(**workout_context(e, options))
+    (folder / "index.html").write_text(html, encoding="utf-8")
+
+
+def workout_context(e: Entry, options: StatsOptions) -> dict[str, Any]:
+    """What ``workout.html`` shows of one entry whose stats and downloads are set.
+
+    ``nmdsl preview`` renders the same template with the same context, so the
+    live page shows a workout exactly as its site page does.
+    """
     from markupsafe import Markup
 
+    from nmdsl.analysis.plot import render_svg
+
+    workout, st = e.workout, e.stats
+    assert workout is not None and st is not None
     # Inline, so the page needs no second request and the chart's tooltips work.
     inline = Markup(render_svg(workout, options, workout_stats=st, xml_declaration=False).decode("utf-8"))
-    html = env.get_template("workout.html").render(
-        title=workout.meta.name or e.file,
-        entry=e,
-        meta=workout.meta,
-        tags=_tags(e),
-        chart=inline,
-        numbers=_numbers(st),
-        zones=_zones(st),
-        nm=_neuromuscular(st),
-        assumptions=_assumptions(st),
-        hr_zones=_hr_zones(st),
-        warnings=[d for d in e.result.diagnostics if not d.is_error],
-        rendered_warnings=[render(d, e.result.source) for d in e.result.diagnostics if not d.is_error],
-        source=e.result.source or "",
-        root="../",
-    )
-    (folder / "index.html").write_text(html, encoding="utf-8")
+    return {
+        "title": workout.meta.name or e.file,
+        "entry": e,
+        "meta": workout.meta,
+        "tags": _tags(e),
+        "chart": inline,
+        "numbers": _numbers(st),
+        "zones": _zones(st),
+        "nm": _neuromuscular(st),
+        "assumptions": _assumptions(st),
+        "hr_zones": _hr_zones(st),
+        "warnings": [d for d in e.result.diagnostics if not d.is_error],
+        "rendered_warnings": [render(d, e.result.source) for d in e.result.diagnostics if not d.is_error],
+        "source": e.result.source or "",
+        "root": "../",
+    }
 
 
 def _download(workout: Workout, e: Entry, folder: Path, fmt: str, label: str, purpose: str) -> Download:
@@ -435,11 +448,12 @@ def _assumptions(st: WorkoutStats) -> list[str]:
 # -- templates and assets -------------------------------------------------------------------
 
 
-def _environment() -> Any:
+def environment(loader: Any = None) -> Any:
+    """The site's Jinja environment (``loader``: another, for a face that overrides some templates)."""
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("nmdsl.library", "templates"),
+        loader=loader or jinja2.PackageLoader("nmdsl.library", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
