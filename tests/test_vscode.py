@@ -279,6 +279,11 @@ def test_block_heads() -> None:
         (":", s["COLON"]),
         ("# hr", "comment.line.number-sign.nmdsl"),
     ]
+    hr_head = [("until", s["UNTIL"]), ("<130bpm", s["HR_BOUND"]), (":", s["COLON"])]
+    assert scopes("  until <130bpm:") == hr_head
+    # What may stand before a block's ':' is read from the lark grammar's block_head rule.
+    assert gen().block_heads(LARK.read_text(encoding="utf-8")) == ["REPEAT", "REPEAT_ESTIMATE", "HR_BOUND"]
+    assert scopes("30s:") == [] and scopes("3x :") == [("3x", s["REPEAT"])]
 
 
 @pytest.mark.parametrize("key", HEADER_KEYS)
@@ -447,3 +452,22 @@ def test_the_screenshot_page_is_coloured_by_vscodes_tokenizer(tmp_path: Path) ->
     ):
         assert re.search(f'<span style="color:{colour}">{re.escape(text)}</span>', html, re.I), text
     assert (PATHS.root / "docs" / "img" / "vscode-extension.png").is_file()
+
+
+def _has_preview() -> bool:
+    r = subprocess.run(
+        [sys.executable, "-m", "nmdsl", "preview", "--help"], capture_output=True, text=True, check=False
+    )
+    return r.returncode == 0 and "--no-browser" in r.stdout and "--port" in r.stdout
+
+
+def test_the_preview_command_finds_the_real_preview_servers_url() -> None:
+    node = _node()
+    if not _has_preview():
+        pytest.skip("this checkout has no `nmdsl preview` with --no-browser and --port")
+    session = PATHS.root / "examples" / "attacks.nm"
+    r = _run([node, "tests/run-preview.js", session, sys.executable, "-m", "nmdsl", "preview"])
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    assert got["url"].startswith(f"http://127.0.0.1:{got['port']}")
+    assert got["status"] == 200 and got["length"] > 0

@@ -77,9 +77,6 @@ SCOPES: dict[str, str] = {
     "HEADER_VALUE": "string.unquoted.header-value.nmdsl",
 }
 
-#: Terminals whose items may be followed by ":" to open a block (``3x:``, ``until >80%maxhr ~3x:``).
-BLOCK_HEADS = ("REPEAT", "REPEAT_ESTIMATE")
-
 #: How each header key's value is coloured: free text, a number of watts or
 #: bpm, a pace, or one of the sports.
 HEADER_VALUES: dict[str, str] = {
@@ -126,6 +123,19 @@ def terminals(grammar_text: str) -> list[tuple[str, str]]:
         else:
             patterns.append((t.name, t.pattern.to_regexp()))
     return literals + patterns
+
+
+def block_heads(grammar_text: str) -> list[str]:
+    """The terminals a block head's ":" follows (``3x:``, ``until <130bpm:``,
+    ``until >80%maxhr ~3x:``), read from the grammar's block_head rule."""
+    parser = build_lark(grammar_text)
+    order = [name for name, _ in terminals(grammar_text)]
+    heads = set()
+    for rule in parser.rules:
+        if rule.origin.name == "block_head":
+            names = [s.name for s in rule.expansion]
+            heads.update(names[i - 1] for i, n in enumerate(names) if n == "COLON" and i > 0)
+    return sorted(heads, key=order.index)
 
 
 def _rule_name(terminal: str) -> str:
@@ -203,7 +213,7 @@ def build(grammar_text: str) -> dict[str, object]:
         "patterns": [{"include": "#comment"}],
     }
     patterns.append({"include": "#header-unknown-key"})
-    for name in BLOCK_HEADS:
+    for name in block_heads(grammar_text):
         repository[_rule_name(name) + "-block"] = {
             "comment": f"{name} then ':' opens a block",
             "match": f"{ITEM_START}({terms[name]})(:){ITEM_END}",
