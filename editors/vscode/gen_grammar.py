@@ -138,6 +138,28 @@ def block_heads(grammar_text: str) -> list[str]:
     return sorted(heads, key=order.index)
 
 
+def non_capturing(regex: str) -> str:
+    """``regex`` with its groups made non-capturing, so that a rule's captures
+    are numbered by the rule alone: ``(mtr|km)`` becomes ``(?:mtr|km)``."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            out.append(regex[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(" and not regex.startswith("?", i + 1):
+            c = "(?:"
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def _rule_name(terminal: str) -> str:
     return terminal.lower().replace("_", "-")
 
@@ -181,7 +203,7 @@ def header_rules() -> list[dict[str, object]]:
 
 
 def build(grammar_text: str) -> dict[str, object]:
-    terms = dict(terminals(grammar_text))
+    terms = {name: non_capturing(regex) for name, regex in terminals(grammar_text)}
     order = list(terms)
     missing = [t for t in order if t not in SCOPES]
     if missing:
