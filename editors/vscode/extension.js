@@ -62,11 +62,17 @@ async function restartClient() {
 }
 
 function stopPreview(file) {
-  const p = previews.get(file);
-  if (!p) return;
+  const entry = previews.get(file);
+  if (!entry) return;
   previews.delete(file);
-  if (p.process.exitCode === null) p.process.kill();
-  if (p.panel) p.panel.dispose();
+  const proc = entry.process;
+  entry.process = null; // so that its exit is no surprise
+  if (proc && proc.exitCode === null) proc.kill();
+  if (entry.panel) entry.panel.dispose();
+}
+
+function running(entry) {
+  return Boolean(entry && entry.process && entry.process.exitCode === null);
 }
 
 async function show(entry, file) {
@@ -75,24 +81,28 @@ async function show(entry, file) {
     await vscode.env.openExternal(vscode.Uri.parse(entry.url));
     return;
   }
+  // In a remote window the port is forwarded and the URL rewritten.
+  const external = (await vscode.env.asExternalUri(vscode.Uri.parse(entry.url))).toString(true);
   if (entry.panel) {
+    if (entry.shown !== external) entry.panel.webview.html = previewHtml(external, title);
+    entry.shown = external;
     entry.panel.reveal(vscode.ViewColumn.Beside, true);
     return;
   }
-  // In a remote window the port is forwarded and the URL rewritten.
-  const external = (await vscode.env.asExternalUri(vscode.Uri.parse(entry.url))).toString(true);
-  const panel = vscode.window.createWebviewPanel(
+  const created = vscode.window.createWebviewPanel(
     'nmdsl.preview',
     title,
     { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
     { enableScripts: true, retainContextWhenHidden: true }
   );
-  panel.webview.html = previewHtml(external, title);
-  panel.onDidDispose(() => {
+  created.webview.html = previewHtml(external, title);
+  created.onDidDispose(() => {
     entry.panel = null;
-    if (config().get('preview.openIn', 'editor') === 'editor') stopPreview(file);
+    entry.shown = null;
+    stopPreview(file);
   });
-  entry.panel = panel;
+  entry.panel = created;
+  entry.shown = external;
 }
 
 async function openPreview(uri) {
@@ -112,9 +122,10 @@ async function openPreview(uri) {
   }
   if (document.isDirty) await document.save();
   const file = document.uri.fsPath;
-  const running = previews.get(file);
-  if (running && running.process.exitCode === null) {
-    await show(running, file);
+  // One server per file; a panel left by a server that stopped is reused.
+  const entry = previews.get(file) || { process: null, url: null, panel: null, shown: null };
+  if (running(entry)) {
+    await show(entry, file);
     return;
   }
   const { command, args } = splitCommand(config().get('preview.command'), PREVIEW_DEFAULT);
@@ -123,7 +134,11 @@ async function openPreview(uri) {
   try {
     started = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'nmdsl: starting the preview' },
-      () => startPreview(command, previewArgs(args, file, port), { cwd: path.dirname(file) })
+      () =>
+        startPreview(command, previewArgs(args, file, port), {
+          cwd: path.dirname(file),
+          onOutput: (text) => output.append(text),
+        })
     );
   } catch (err) {
     vscode.window.showErrorMessage(
@@ -132,10 +147,17 @@ async function openPreview(uri) {
     );
     return;
   }
-  const entry = { process: started.process, url: started.url, panel: null };
+  entry.process = started.process;
+  entry.url = started.url;
+  entry.shown = null; // a reused panel shows the new server's page
   previews.set(file, entry);
-  started.process.on('exit', () => {
-    if (previews.get(file) === entry) previews.delete(file);
+  started.process.on('exit', (code, signal) => {
+    if (entry.process !== started.process) return; // stopped by us
+    entry.process = null;
+    vscode.window.showWarningMessage(
+      `nmdsl: the preview of ${path.basename(file)} stopped (${signal || `exit code ${code}`}); ` +
+        'run nmdsl: Open Live Preview to start it again. Its output is in the nmdsl output channel.'
+    );
   });
   output.appendLine(`preview of ${file}: ${started.url}`);
   await show(entry, file);

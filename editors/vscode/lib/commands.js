@@ -88,12 +88,17 @@ function startPreview(command, args, options = {}) {
     }, timeoutMs);
     proc.stdout.setEncoding('utf8');
     proc.stderr.setEncoding('utf8');
+    // Both pipes are read for as long as the server runs (a full pipe would
+    // stop it); once the URL is known, what comes is handed to onOutput.
+    const onOutput = options.onOutput ?? (() => {});
     proc.stdout.on('data', (chunk) => {
+      if (done) return onOutput(chunk);
       out += chunk;
       const url = findUrl(out);
       if (url) finish(null, url);
     });
     proc.stderr.on('data', (chunk) => {
+      if (done) return onOutput(chunk);
       err += chunk;
       // Some servers log their address on stderr.
       const url = findUrl(err);

@@ -57,6 +57,22 @@ test('startPreview resolves with the URL the server prints', async () => {
   }
 });
 
+test('startPreview hands what the server writes after its URL to onOutput', async () => {
+  let later = '';
+  const { process: proc } = await c.startPreview(process.execPath, [FAKE, 'a.nm', '--port', '1'], {
+    onOutput: (text) => {
+      later += text;
+    },
+  });
+  try {
+    const end = Date.now() + 5000;
+    while (!later.includes('GET / 200') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(later, 'GET / 200\n');
+  } finally {
+    proc.kill();
+  }
+});
+
 test('startPreview says when the program is missing', async () => {
   await assert.rejects(c.startPreview('/nonexistent/nmdsl', ['preview']), /\/nonexistent\/nmdsl was not found/);
 });

@@ -11,7 +11,7 @@ const path = require('path');
 const Module = require('module');
 
 function fakeVscode(settings) {
-  const events = { errors: [], commands: {}, panels: [], opened: [], configListeners: [] };
+  const events = { errors: [], warnings: [], output: '', commands: {}, panels: [], opened: [], configListeners: [] };
   const vscode = {
     events,
     ViewColumn: { Beside: -2 },
@@ -40,7 +40,16 @@ function fakeVscode(settings) {
     window: {
       activeTextEditor: null,
       showErrorMessage: (m) => events.errors.push(m),
-      createOutputChannel: () => ({ appendLine() {}, dispose() {} }),
+      showWarningMessage: (m) => events.warnings.push(m),
+      createOutputChannel: () => ({
+        append: (t) => {
+          events.output += t;
+        },
+        appendLine: (t) => {
+          events.output += `${t}\n`;
+        },
+        dispose() {},
+      }),
       withProgress: (_opts, fn) => fn(),
       createWebviewPanel: (viewType, title, where, options) => {
         const listeners = [];
@@ -236,7 +245,42 @@ test('Open Live Preview runs the preview on a free port and shows its page besid
     assert.ok(alive(second.pid));
     await ext.deactivate();
     await waitFor(() => !alive(second.pid));
+    assert.deepEqual(vscode.events.warnings, [], 'servers stopped by the extension are no warning');
   } finally {
+    delete process.env.FAKE_PREVIEW_ARGS;
+    await ext.deactivate();
+  }
+});
+
+test('a preview that stops by itself is a warning, its output is in the channel, and it can start again', async () => {
+  const { file } = tmpSession();
+  process.env.FAKE_PREVIEW_MODE = 'die-later';
+  const vscode = fakeVscode({
+    'nmdsl.server.enabled': false,
+    'nmdsl.preview.command': [process.execPath, path.join(__dirname, 'fake-preview.js')],
+  });
+  vscode.window.activeTextEditor = { document: nmDocument(file) };
+  const ext = loadExtension(vscode, fakeClientModule({ clients: [] }));
+  await ext.activate(context());
+  try {
+    await vscode.events.commands['nmdsl.openPreview']();
+    await waitFor(() => vscode.events.warnings.length === 1);
+    assert.match(vscode.events.warnings[0], /the preview of attacks\.nm stopped \(exit code 3\)/);
+    assert.match(vscode.events.output, /preview of .*attacks\.nm: http:\/\/127\.0\.0\.1:\d+\/\n/);
+    assert.match(vscode.events.output, /GET \/ 200/);
+    delete process.env.FAKE_PREVIEW_MODE;
+    const [panel] = vscode.events.panels;
+    const { argsFile } = tmpSession();
+    process.env.FAKE_PREVIEW_ARGS = argsFile;
+    panel.webview.html = 'stale';
+    await vscode.events.commands['nmdsl.openPreview']();
+    assert.equal(vscode.events.panels.length, 1, 'a new server, in the same panel');
+    const { args } = JSON.parse(fs.readFileSync(argsFile, 'utf8'));
+    assert.match(panel.webview.html, new RegExp(`<iframe src="http://127\\.0\\.0\\.1:${args[3]}/"`));
+    assert.equal(panel.revealed, 1);
+    assert.equal(vscode.events.warnings.length, 1);
+  } finally {
+    delete process.env.FAKE_PREVIEW_MODE;
     delete process.env.FAKE_PREVIEW_ARGS;
     await ext.deactivate();
   }
