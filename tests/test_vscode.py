@@ -480,3 +480,6 @@ def test_the_preview_command_finds_the_real_preview_servers_url() -> None:
     got = json.loads(r.stdout)
     assert got["url"].startswith(f"http://127.0.0.1:{got['port']}")
     assert got["status"] == 200 and got["length"] > 0
+    # The extension shows the page in a frame inside its panel: it must allow being framed.
+    assert got["headers"]["xFrameOptions"] is None
+    assert "frame-ancestors" not in (got["headers"]["csp"] or "")

@@ -14,7 +14,11 @@ async function main() {
   try {
     const response = await fetch(url);
     const body = await response.text();
-    process.stdout.write(`${JSON.stringify({ url, port, status: response.status, length: body.length })}\n`);
+    const headers = {
+      xFrameOptions: response.headers.get('x-frame-options'),
+      csp: response.headers.get('content-security-policy'),
+    };
+    process.stdout.write(`${JSON.stringify({ url, port, status: response.status, length: body.length, headers })}\n`);
   } finally {
     server.kill();
   }
