@@ -483,3 +483,27 @@ def test_the_preview_command_finds_the_real_preview_servers_url() -> None:
     # The extension shows the page in a frame inside its panel: it must allow being framed.
     assert got["headers"]["xFrameOptions"] is None
     assert "frame-ancestors" not in (got["headers"]["csp"] or "")
+
+
+def _has_lsp() -> bool:
+    if importlib.util.find_spec("pygls") is None:
+        return False
+    argv = [sys.executable, "-m", "nmdsl", "lsp", "--help"]
+    return subprocess.run(argv, capture_output=True, text=True, check=False).returncode == 0
+
+
+def test_the_default_server_speaks_lsp_over_stdio_to_the_clients_protocol_library() -> None:
+    node = _node()
+    if not (NODE_MODULES / "vscode-languageserver-protocol").is_dir():
+        pytest.skip("vscode-languageclient is not installed: run npm ci in editors/vscode")
+    if not _has_lsp():
+        pytest.skip("this checkout has no `nmdsl lsp`, or pygls (the lsp extra) is missing")
+    r = _run([node, "tests/lsp-smoke.js", sys.executable, "-m", "nmdsl", "lsp"])
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    assert {"hoverProvider", "completionProvider", "documentFormattingProvider"} <= set(got["capabilities"])
+    [d] = got["diagnostics"]
+    assert d["code"] == "E002" and d["source"] == "nmdsl" and d["severity"] == 1
+    assert d["range"] == {"start": {"line": 3, "character": 3}, "end": {"line": 3, "character": 8}}
+    assert "did you mean 30s?" in d["message"]
+    assert got["hover"] and got["exited"]
