@@ -27,7 +27,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 import lark
 
@@ -130,7 +130,7 @@ def block_heads(grammar_text: str) -> list[str]:
     ``until >80%maxhr ~3x:``), read from the grammar's block_head rule."""
     parser = build_lark(grammar_text)
     order = [name for name, _ in terminals(grammar_text)]
-    heads = set()
+    heads: set[str] = set()
     for rule in parser.rules:
         if rule.origin.name == "block_head":
             names = [s.name for s in rule.expansion]
@@ -164,7 +164,7 @@ def _rule_name(terminal: str) -> str:
     return terminal.lower().replace("_", "-")
 
 
-def header_rules() -> list[dict[str, object]]:
+def header_rules() -> list[dict[str, Any]]:
     """One rule per kind of header value, then one for unknown keys (E101, E102)."""
     unknown = sorted(set(HEADER_KEYS) ^ set(HEADER_VALUES))
     if unknown:
@@ -177,11 +177,11 @@ def header_rules() -> list[dict[str, object]]:
     # A lone '"' (no closing quote) is text, and a '#' after it starts a comment,
     # as nmdsl reads `author: a "b # c`.
     text = {"match": r'[^#"]+|"', "name": SCOPES["HEADER_VALUE"]}
-    rules: list[dict[str, object]] = []
+    rules: list[dict[str, Any]] = []
     for kind in ("number", "pace", "sport", "text"):
         keys = [k for k in HEADER_KEYS if HEADER_VALUES[k] == kind]
         alternatives = "|".join(re.escape(k) for k in sorted(keys, key=lambda k: (-len(k), k)))
-        inner: list[dict[str, object]] = [quoted, comment]
+        inner: list[dict[str, Any]] = [quoted, comment]
         if kind in VALUE_PATTERNS:
             regex, scope = VALUE_PATTERNS[kind]
             inner.insert(0, {"match": r"(?<=[: \t])" + regex + VALUE_END, "name": scope})
@@ -202,7 +202,7 @@ def header_rules() -> list[dict[str, object]]:
     return rules
 
 
-def build(grammar_text: str) -> dict[str, object]:
+def build(grammar_text: str) -> dict[str, Any]:
     terms = {name: non_capturing(regex) for name, regex in terminals(grammar_text)}
     order = list(terms)
     missing = [t for t in order if t not in SCOPES]
@@ -212,7 +212,7 @@ def build(grammar_text: str) -> dict[str, object]:
     if stale:
         raise GrammarError(f"SCOPES names terminal(s) the grammar no longer has: {', '.join(stale)}")
 
-    repository: dict[str, object] = {
+    repository: dict[str, Any] = {
         "comment-line": {
             "match": r"^[ \t]*(#.*)$",
             "captures": {"1": {"name": "comment.line.number-sign.nmdsl"}},
@@ -220,8 +220,8 @@ def build(grammar_text: str) -> dict[str, object]:
         "comment": {"match": "#.*$", "name": "comment.line.number-sign.nmdsl"},
     }
     patterns: list[dict[str, str]] = [{"include": "#comment-line"}]
-    for i, rule in enumerate(header_rules(), start=1):
-        repository[f"header-{i}"] = rule
+    for i, header in enumerate(header_rules(), start=1):
+        repository[f"header-{i}"] = header
         patterns.append({"include": f"#header-{i}"})
     repository["header-unknown-key"] = {
         "comment": "a `key:` line whose key nmdsl does not know (E101, or E102 for capitals)",
@@ -245,7 +245,7 @@ def build(grammar_text: str) -> dict[str, object]:
     for name in order:
         if name in ("HEADER_KEY", "HEADER_VALUE", "COLON"):
             continue
-        rule: dict[str, object] = {
+        rule: dict[str, Any] = {
             "comment": f"the terminal {name} of grammar/nmdsl.lark",
             "name": SCOPES[name],
         }
