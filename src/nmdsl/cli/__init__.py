@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from nmdsl.diagnostics import Diagnostic
     from nmdsl.library import FileResult
 
-FORMATS = ("json", "zwo", "erg", "mrc", "fit")  # nmdsl.formats.FORMATS; a test keeps them in step
+FORMATS = ("json", "zwo", "erg", "mrc", "fit", "icu")  # nmdsl.formats.FORMATS; a test keeps them in step
 REPORTS = ("text", "json", "github", "sarif")  # reports.RENDERERS; a test keeps them in step
 
 
