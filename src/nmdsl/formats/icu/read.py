@@ -24,10 +24,17 @@ from nmdsl.diagnostics import Code, Report, Severity, Span, register
 from nmdsl.formats.base import ReadOptions
 from nmdsl.formats.icu.syntax import (
     INTENSITIES,
+    KIND_WORDS,
+    OPTION,
     PLACEHOLDER_LTHR,
     PLACEHOLDER_MAX_HR,
+    PUNCTUATION,
     REPEAT,
     SECTION_WORDS,
+    TAGS,
+    UNIT_KINDS,
+    Token,
+    classify,
 )
 from nmdsl.limits import (
     CADENCE_LIMITS_RPM,
@@ -83,54 +90,14 @@ register(
     Code("W572", W, "prompt after the step's end dropped"),
 )
 
-_NUM = r"[0-9]+(?:\.[0-9]+)?"
-_DASH = "[-\u2013]"
-_DURATION = re.compile(r"(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?(?:(?P<s>[0-9]+)s)?", re.IGNORECASE)
-_MINUTES_SECONDS = re.compile(r"(?:(?P<h>[0-9]+)h)?(?P<m>[0-9]+)m(?P<s>[0-9]+)", re.IGNORECASE)
-_QUOTES = re.compile(r"(?:(?P<m>[0-9]+)['\u2019])?(?:(?P<s>[0-9]+)[\"\u201d])?")
-_DISTANCE = re.compile(rf"(?P<n>{_NUM})(?P<unit>mtr|km|mi)", re.IGNORECASE)
-_PERCENT = re.compile(rf"(?:(?P<lo>{_NUM})%?{_DASH})?(?P<hi>{_NUM})%")
-_WATTS = re.compile(rf"(?:(?P<lo>{_NUM})w?{_DASH})?(?P<hi>{_NUM})w", re.IGNORECASE)
-_ZONE = re.compile(rf"z(?P<lo>[0-9]+)(?:{_DASH}z(?P<hi>[0-9]+))?", re.IGNORECASE)
-_CUSTOM_ZONE = re.compile(rf"cz[0-9]+(?:{_DASH}cz[0-9]+)?", re.IGNORECASE)
-_PACE_ONE = r"([0-9]{1,2}):([0-5][0-9])(?:/([0-9]*)(km|mi|m|y))?"
-_PACE = re.compile(rf"{_PACE_ONE}(?:{_DASH}{_PACE_ONE})?", re.IGNORECASE)
-_CADENCE = re.compile(r"(?:(?P<lo>[0-9]+)[-\u2013])?(?P<hi>[0-9]+)rpm", re.IGNORECASE)
-_BARE = re.compile(rf"(?:(?P<lo>{_NUM}){_DASH})?(?P<hi>{_NUM})")
-_PROMPT = re.compile(r"(?P<at>[0-9]+)\^(?P<show>[0-9]+)?")
-_OPTION = re.compile(r"(?P<key>[A-Za-z_]+)=(?P<value>\S*)")
-_TAGS = re.compile(r"</?[A-Za-z][^<>]*>")
-#: Punctuation a word may carry in prose (``90rpm,``, ``(50%)``) without changing what it is.
-_PUNCTUATION = ",;.:!?()[]"
-
-#: The kinds of a value that ends the cue (a number with a unit).
-_UNIT_KINDS = frozenset({"duration", "distance", "percent", "watts", "pace", "cadence"})
-_KIND_WORDS = frozenset({"hr", "lthr", "pace", "mmp"})
-
-
-@dataclass(frozen=True)
-class _Token:
-    text: str
-    column: int
-    kind: str
-    #: The numbers the value holds (seconds, metres, low and high, ...).
-    values: tuple[float, ...] = ()
-    #: The pace's metres per unit, for pace tokens.
-    per_m: float | None = None
-    #: False when the pace was written without a unit.
-    unit_written: bool = True
-
-    def span(self, line: int) -> Span:
-        return Span.point(line, self.column, len(self.text))
-
 
 @dataclass
 class _Targets:
     """A step line's targets by kind, the last of a kind winning: (target, token, line)."""
 
-    power: tuple[IntensityTarget, _Token] | None = None
-    pace: tuple[IntensityTarget, _Token] | None = None
-    hr: tuple[HeartRatePercentTarget | HeartRateZoneTarget, _Token] | None = None
+    power: tuple[IntensityTarget, Token] | None = None
+    pace: tuple[IntensityTarget, Token] | None = None
+    hr: tuple[HeartRatePercentTarget | HeartRateZoneTarget, Token] | None = None
     cadence: CadenceTarget | None = None
 
 
@@ -211,7 +178,7 @@ class _Reader:
                     self.items.append(step)
                 continue
             block = self._close(block)
-            words = _TAGS.sub(" ", stripped).strip(" \t#*_>").split()
+            words = TAGS.sub(" ", stripped).strip(" \t#*_>").split()
             repeat = REPEAT.fullmatch(words[-1]) if words else None
             label = " ".join(words[:-1] if repeat else words)
             section = _section(label)
@@ -264,26 +231,32 @@ class _Reader:
         kept: list[tuple[str, int]] = []
         while i < len(tokens):
             word = tokens[i][0].lower()
-            if word == "press" and i + 1 < len(tokens) and tokens[i + 1][0].lower().strip(_PUNCTUATION) == "lap":
+            if (
+                word == "press"
+                and i + 1 < len(tokens)
+                and tokens[i + 1][0].lower().strip(PUNCTUATION) == "lap"
+            ):
                 lap = True
                 i += 2
                 continue
             kept.append(tokens[i])
             i += 1
-        toks = _merge_spaced_ranges([_classify(t, c) for t, c in kept])
+        toks = _merge_spaced_ranges([classify(t, c) for t, c in kept])
         for k, t in enumerate(toks):
             # A bare clock time is a pace only with the word Pace after it ('5:00 Pace').
-            after = toks[k + 1].text.lower().strip(_PUNCTUATION) if k + 1 < len(toks) else ""
+            after = toks[k + 1].text.lower().strip(PUNCTUATION) if k + 1 < len(toks) else ""
             if t.kind == "pace" and not t.unit_written and after != "pace":
-                toks[k] = _Token(t.text, t.column, "word")
+                toks[k] = Token(t.text, t.column, "word")
         # The cue: the words before the first number with a unit; a zone among them clears it.
-        first = next((k for k, t in enumerate(toks) if t.kind in _UNIT_KINDS or t.kind == "end_prompts"), len(toks))
+        first = next(
+            (k for k, t in enumerate(toks) if t.kind in UNIT_KINDS or t.kind == "end_prompts"), len(toks)
+        )
         label, spec = toks[:first], toks[first:]
         if spec and spec[0].kind == "end_prompts":
             spec = spec[1:]
         targets = _Targets()
         clear_label = False
-        rest: list[_Token] = []
+        rest: list[Token] = []
         k = 0
         while k < len(label):
             t = label[k]
@@ -297,7 +270,7 @@ class _Reader:
         duration_ms: int | None = None
         distance_m: float | None = None
         intensity: Intensity = section or "active"
-        dropped: list[_Token] = []
+        dropped: list[Token] = []
         k = 0
         while k < len(spec):
             t = spec[k]
@@ -317,7 +290,11 @@ class _Reader:
                 k = self._target(spec, k + 1, targets, line, ramp=True) if k + 1 < len(spec) else k + 1
             elif t.kind in ("percent", "watts", "zone", "pace", "custom_zone", "cadence"):
                 k = self._target(spec, k, targets, line, ramp=False)
-            elif t.kind == "bare" and k + 1 < len(spec) and spec[k + 1].text.lower().strip(_PUNCTUATION) == "rpm":
+            elif (
+                t.kind == "bare"
+                and k + 1 < len(spec)
+                and spec[k + 1].text.lower().strip(PUNCTUATION) == "rpm"
+            ):
                 self._cadence(t, targets, line)
                 k += 2
             elif t.kind == "freeride":
@@ -338,7 +315,7 @@ class _Reader:
                 Span.point(line, dropped[0].column, len(dropped[0].text)),
                 "text for the athlete goes before the duration: '- Stay seated 5m 90%'",
             )
-        if duration_ms is None and distance_m is None or duration_ms == 0 or distance_m == 0:
+        if (duration_ms is None and distance_m is None) or duration_ms == 0 or distance_m == 0:
             what = "a zero duration" if duration_ms == 0 or distance_m == 0 else "no duration or distance"
             self.report.add(
                 "W560",
@@ -352,8 +329,8 @@ class _Reader:
             return None
         return _StepLine(line, intensity, duration_ms, distance_m, lap, targets, cues)
 
-    def _option(self, t: _Token, line: int, intensity: Intensity) -> Intensity:
-        m = _OPTION.fullmatch(t.text)
+    def _option(self, t: Token, line: int, intensity: Intensity) -> Intensity:
+        m = OPTION.fullmatch(t.text)
         key, value = (m.group("key").lower(), m.group("value").lower()) if m else ("", "")
         if key == "intensity" and value in INTENSITIES:
             return value  # type: ignore[return-value]
@@ -367,7 +344,7 @@ class _Reader:
         self.report.add("W567", f"option '{t.text}' is ignored: {why}", t.span(line))
         return intensity
 
-    def _cadence(self, t: _Token, targets: _Targets, line: int) -> None:
+    def _cadence(self, t: Token, targets: _Targets, line: int) -> None:
         lo, hi = min(t.values), max(t.values)
         low, high = CADENCE_LIMITS_RPM
         if lo != int(lo) or hi != int(hi) or lo < low or hi > high:
@@ -375,14 +352,14 @@ class _Reader:
             return
         targets.cadence = CadenceTarget(low_rpm=int(lo), high_rpm=int(hi))
 
-    def _limit(self, t: _Token, line: int, why: str) -> None:
+    def _limit(self, t: Token, line: int, why: str) -> None:
         self.report.add("W563", f"'{t.text}' is outside nmdsl's limits ({why}): dropped", t.span(line))
 
-    def _target(self, toks: list[_Token], k: int, targets: _Targets, line: int, *, ramp: bool) -> int:
+    def _target(self, toks: list[Token], k: int, targets: _Targets, line: int, *, ramp: bool) -> int:
         """Read the value at ``toks[k]`` (and the word after it: HR, LTHR, Pace, MMP); the next index."""
         t = toks[k]
-        nxt = toks[k + 1].text.lower().strip(_PUNCTUATION) if k + 1 < len(toks) else ""
-        word = nxt if nxt in _KIND_WORDS else ""
+        nxt = toks[k + 1].text.lower().strip(PUNCTUATION) if k + 1 < len(toks) else ""
+        word = nxt if nxt in KIND_WORDS else ""
         end = k + (2 if word else 1)
         if t.kind == "cadence":
             self._cadence(t, targets, line)
@@ -426,13 +403,13 @@ class _Reader:
                 targets.power = (got_power, t)
         return end
 
-    def _cannot(self, t: _Token, line: int, what: str, instead: str) -> None:
+    def _cannot(self, t: Token, line: int, what: str, instead: str) -> None:
         self.report.add(
             "W562", f"'{t.text}' is {what}, which nmdsl cannot say: dropped", t.span(line), f"write {instead}"
         )
 
     def _heart_rate(
-        self, t: _Token, word: str, line: int, ramp: bool
+        self, t: Token, word: str, line: int, ramp: bool
     ) -> HeartRatePercentTarget | HeartRateZoneTarget | None:
         if ramp:
             self._ramp_as_band(t, line)
@@ -461,14 +438,14 @@ class _Reader:
         self.units.add(of)
         return HeartRatePercentTarget(low_pct=lo, high_pct=hi, of=of)
 
-    def _ramp_as_band(self, t: _Token, line: int) -> None:
+    def _ramp_as_band(self, t: Token, line: int) -> None:
         self.report.add(
             "W562",
             f"'ramp {t.text}': nmdsl ramps are of power or of threshold speed only: read as a steady range",
             t.span(line),
         )
 
-    def _pace(self, t: _Token, line: int, ramp: bool) -> IntensityTarget | None:
+    def _pace(self, t: Token, line: int, ramp: bool) -> IntensityTarget | None:
         self.units.add("pace")
         if t.kind == "percent":
             lo, hi = (t.values[0], t.values[-1])
@@ -479,7 +456,9 @@ class _Reader:
                 return RampTarget(start=lo, end=hi, of="threshold_speed")
             return PercentTarget(low_pct=min(lo, hi), high_pct=max(lo, hi), of="threshold_speed")
         if t.kind == "zone":
-            self._cannot(t, line, "a pace zone (the athlete's own pace zones)", "a pace '5:00/km Pace' or '80% Pace'")
+            self._cannot(
+                t, line, "a pace zone (the athlete's own pace zones)", "a pace '5:00/km Pace' or '80% Pace'"
+            )
             return None
         if t.kind != "pace":
             self._cannot(t, line, "a pace in watts", "'5:00/km Pace' or '80% Pace'")
@@ -506,14 +485,14 @@ class _Reader:
                     f"'{t.text}' is {exact:.2f} s per km: read as {round(exact)} s per km",
                     t.span(line),
                 )
-            paces.append(Pace(seconds=max(int(round(exact)), 1), per="km"))
+            paces.append(Pace(seconds=max(round(exact), 1), per="km"))
         if min(p.s_per_km for p in paces) < FASTEST_PACE_S_PER_KM:
             self._limit(t, line, "nothing faster than 1:30/km")
             return None
         fast, slow = sorted(paces, key=lambda p: p.s_per_km)
         return PaceTarget(fast=fast, slow=slow)
 
-    def _power(self, t: _Token, line: int, ramp: bool) -> IntensityTarget | None:
+    def _power(self, t: Token, line: int, ramp: bool) -> IntensityTarget | None:
         if t.kind == "pace":  # pragma: no cover - a pace goes to _pace
             return None
         if t.kind == "zone":
@@ -556,21 +535,25 @@ class _Reader:
         sport: Literal["bike", "run"] = (
             "run" if any(s.targets.pace is not None for s in _all_steps(self.items)) else "bike"
         )
-        steps_total = sum(
-            len(i.steps) * i.count if isinstance(i, _Block) else 1 for i in self.items
-        )
+        steps_total = sum(len(i.steps) * i.count if isinstance(i, _Block) else 1 for i in self.items)
         if steps_total > MAX_EXPANDED_STEPS:
-            at = next((i.line for i in self.items if isinstance(i, _Block) and i.count > 1), self.items[-1].line)
+            at = next(
+                (i.line for i in self.items if isinstance(i, _Block) and i.count > 1), self.items[-1].line
+            )
             self.report.add(
                 "E305", f"the workout has more than {MAX_EXPANDED_STEPS:,} steps", Span.point(at, 1)
             )
             return None
         total_ms = sum(
-            sum(s.duration_ms or 0 for s in i.steps) * i.count if isinstance(i, _Block) else i.duration_ms or 0
+            sum(s.duration_ms or 0 for s in i.steps) * i.count
+            if isinstance(i, _Block)
+            else i.duration_ms or 0
             for i in self.items
         )
         if total_ms > MAX_DURATION_S * 1000:
-            self.report.add("E305", "the workout lasts more than 24 hours", Span.point(self.items[-1].line, 1))
+            self.report.add(
+                "E305", "the workout lasts more than 24 hours", Span.point(self.items[-1].line, 1)
+            )
             return None
         items: list[Item] = []
         for item in self.items:
@@ -597,7 +580,10 @@ class _Reader:
             )
         max_hr = PLACEHOLDER_MAX_HR if "max_hr" in self.units else None
         lthr = PLACEHOLDER_LTHR if "lthr" in self.units else None
-        for key, value, words in (("max-hr", max_hr, "max HR (% HR)"), ("lthr", lthr, "threshold HR (% LTHR)")):
+        for key, value, words in (
+            ("max-hr", max_hr, "max HR (% HR)"),
+            ("lthr", lthr, "threshold HR (% LTHR)"),
+        ):
             if value is not None:
                 self.report.add(
                     "W565",
@@ -693,7 +679,7 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _cues(label: list[_Token]) -> tuple[Cue, ...]:
+def _cues(label: list[Token]) -> tuple[Cue, ...]:
     """The cue text, split at the timed prompts: ``First 60^30 Second`` is First at 0 s, Second at 60 s."""
     cues: list[Cue] = []
     at, words = 0, []
@@ -709,14 +695,14 @@ def _cues(label: list[_Token]) -> tuple[Cue, ...]:
     return tuple(cues)
 
 
-def _merge_spaced_ranges(toks: list[_Token]) -> list[_Token]:
+def _merge_spaced_ranges(toks: list[Token]) -> list[Token]:
     """``315w - 330w`` as one range, when the three words read as one value."""
-    out: list[_Token] = []
+    out: list[Token] = []
     k = 0
     while k < len(toks):
         t = toks[k]
         if k + 2 < len(toks) and toks[k + 1].text in ("-", "\u2013") and t.text[:1].isdigit():
-            merged = _classify(f"{t.text}-{toks[k + 2].text}", t.column)
+            merged = classify(f"{t.text}-{toks[k + 2].text}", t.column)
             if merged.kind in ("percent", "watts", "pace", "cadence", "zone"):
                 out.append(merged)
                 k += 3
@@ -724,72 +710,3 @@ def _merge_spaced_ranges(toks: list[_Token]) -> list[_Token]:
         out.append(t)
         k += 1
     return out
-
-
-def _classify(text: str, column: int) -> _Token:
-    """What one word is; punctuation prose puts around a value does not change it."""
-    got = _value(text, column)
-    if got is None:
-        trimmed = text.strip(_PUNCTUATION)
-        if trimmed and trimmed != text:
-            got = _value(trimmed, column + text.index(trimmed))
-            if got is not None:
-                return _Token(text, column, got.kind, got.values, got.per_m, got.unit_written)
-    return got or _Token(text, column, "word")
-
-
-def _value(text: str, column: int) -> _Token | None:
-    lower = text.lower()
-    if lower == "<!>":
-        return _Token(text, column, "end_prompts")
-    if lower == "ramp":
-        return _Token(text, column, "ramp")
-    if lower == "freeride":
-        return _Token(text, column, "freeride")
-    if m := _PROMPT.fullmatch(text):
-        return _Token(text, column, "prompt", (float(m.group("at")),))
-    if m := _OPTION.fullmatch(text):
-        return _Token(text, column, "option")
-    for pattern in (_DURATION, _MINUTES_SECONDS, _QUOTES):
-        m = pattern.fullmatch(text)
-        if m is not None and m.group(0) and any(m.groupdict().values()):
-            parts = m.groupdict()
-            seconds = (
-                int(parts.get("h") or 0) * 3600 + int(parts.get("m") or 0) * 60 + int(parts.get("s") or 0)
-            )
-            return _Token(text, column, "duration", (float(seconds),))
-    if m := _DISTANCE.fullmatch(text):
-        metres = float(m.group("n")) * {"mtr": 1.0, "km": 1000.0, "mi": 1609.344}[m.group("unit").lower()]
-        return _Token(text, column, "distance", (metres,))
-    if m := _PERCENT.fullmatch(text):
-        return _Token(text, column, "percent", _pair(m.group("lo"), m.group("hi")))
-    if m := _WATTS.fullmatch(text):
-        return _Token(text, column, "watts", _pair(m.group("lo"), m.group("hi")))
-    if m := _CADENCE.fullmatch(text):
-        return _Token(text, column, "cadence", _pair(m.group("lo"), m.group("hi")))
-    if m := _ZONE.fullmatch(text):
-        return _Token(text, column, "zone", _pair(m.group("lo"), m.group("hi") or m.group("lo")))
-    if _CUSTOM_ZONE.fullmatch(text):
-        return _Token(text, column, "custom_zone")
-    if m := _PACE.fullmatch(text):
-        g = m.groups()
-        first = int(g[0]) * 60 + int(g[1])
-        units = [(g[2], g[3]), (g[6], g[7])]
-        written = [u for u in units if u[1] is not None]
-        per_m = _per_metres(*written[-1]) if written else None
-        if len(written) == 2 and _per_metres(*written[0]) != per_m:
-            return _Token(text, column, "word")
-        values = (float(first),) if g[4] is None else (float(first), float(int(g[4]) * 60 + int(g[5])))
-        return _Token(text, column, "pace", values, per_m, bool(written))
-    if m := _BARE.fullmatch(text):
-        return _Token(text, column, "bare", _pair(m.group("lo"), m.group("hi")))
-    return None
-
-
-def _pair(lo: str | None, hi: str) -> tuple[float, ...]:
-    return (float(hi),) if lo is None else (float(lo), float(hi))
-
-
-def _per_metres(count: str | None, unit: str) -> float:
-    n = float(count) if count else 1.0
-    return n * {"km": 1000.0, "mi": 1609.344, "m": 1.0, "y": 0.9144}[unit.lower()]
