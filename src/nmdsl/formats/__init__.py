@@ -113,7 +113,8 @@ def for_suffix(suffix: str) -> Importer:
     f = _by_suffix().get(suffix.lower())
     if f is None:
         by_name = [n for n, g in FORMATS.items() if g.reader is not None and g.suffix == suffix.lower()]
-        also = f" ({suffix} files are imported by name: --from {' or --from '.join(by_name)})" if by_name else ""
+        named = " or --from ".join(by_name)
+        also = f" ({suffix} files are imported by name: --from {named})" if by_name else ""
         raise KeyError(
             f"cannot import {suffix or 'suffix-less'!r} files by their suffix{also}; "
             f"known: {', '.join(suffixes())}"

@@ -163,7 +163,8 @@ class _Reader:
         for number, raw in enumerate(iter_lines(text), start=1):
             stripped = raw.strip(" \t")
             if not stripped:
-                block = self._close(block)
+                self._close(block)
+                block = None
                 section = None
                 continue
             if stripped.startswith("-"):
@@ -177,7 +178,8 @@ class _Reader:
                 else:
                     self.items.append(step)
                 continue
-            block = self._close(block)
+            self._close(block)
+            block = None
             words = TAGS.sub(" ", stripped).strip(" \t#*_>").split()
             repeat = REPEAT.fullmatch(words[-1]) if words else None
             label = " ".join(words[:-1] if repeat else words)
@@ -312,7 +314,9 @@ class _Reader:
                 "W561",
                 f"'{_short(words)}' after the step's duration is not a duration or a target: dropped, as "
                 "intervals.icu drops it",
-                Span.point(line, dropped[0].column, len(dropped[0].text)),
+                Span.point(
+                    line, dropped[0].column, dropped[-1].column + len(dropped[-1].text) - dropped[0].column
+                ),
                 "text for the athlete goes before the duration: '- Stay seated 5m 90%'",
             )
         if (duration_ms is None and distance_m is None) or duration_ms == 0 or distance_m == 0:
@@ -682,7 +686,8 @@ def _short(text: str) -> str:
 def _cues(label: list[Token]) -> tuple[Cue, ...]:
     """The cue text, split at the timed prompts: ``First 60^30 Second`` is First at 0 s, Second at 60 s."""
     cues: list[Cue] = []
-    at, words = 0, []
+    at = 0
+    words: list[str] = []
     for t in label:
         if t.kind == "prompt":
             if words:
