@@ -215,7 +215,7 @@ class _Reader:
         if block.count == 0:
             self.report.add(
                 "W560",
-                f"the repeat '0x' does its {len(block.steps)} step(s) no time: dropped",
+                f"the repeat '0x' does its step lines no times: its {len(block.steps)} step(s) are dropped",
                 Span.point(block.line, block.column, block.width),
             )
             return None
@@ -320,7 +320,13 @@ class _Reader:
                 "text for the athlete goes before the duration: '- Stay seated 5m 90%'",
             )
         if (duration_ms is None and distance_m is None) or duration_ms == 0 or distance_m == 0:
-            what = "a zero duration" if duration_ms == 0 or distance_m == 0 else "no duration or distance"
+            what = (
+                "a zero duration"
+                if duration_ms == 0
+                else "a zero distance"
+                if distance_m == 0
+                else "no duration or distance"
+            )
             self.report.add(
                 "W560",
                 f"the step on line {line} has {what}: dropped, as intervals.icu drops it",
@@ -493,7 +499,8 @@ class _Reader:
         if min(p.s_per_km for p in paces) < FASTEST_PACE_S_PER_KM:
             self._limit(t, line, "nothing faster than 1:30/km")
             return None
-        fast, slow = sorted(paces, key=lambda p: p.s_per_km)
+        fast = min(paces, key=lambda p: p.s_per_km)
+        slow = max(paces, key=lambda p: p.s_per_km)
         return PaceTarget(fast=fast, slow=slow)
 
     def _power(self, t: Token, line: int, ramp: bool) -> IntensityTarget | None:

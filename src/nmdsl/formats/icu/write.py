@@ -152,8 +152,11 @@ class _Writer:
         if all(isinstance(s, Step) for s in item.steps):
             return keep
         body = [u for inner in item.steps for u in self._best(inner)]
-        unrolled = body * item.count
-        return min((keep, unrolled), key=self._cost)
+        options = [keep, body * item.count]
+        if len(body) == 1 and isinstance(body[0], tuple):
+            # 10x (2x a / b) is 20x a / b.
+            options.append([(item.count * body[0][0], body[0][1])])
+        return min(options, key=self._cost)
 
     def _cost(self, units: Sequence[_Unit]) -> int:
         total = 0
@@ -313,7 +316,7 @@ class _Writer:
             case FreeTarget():
                 return ["freeride"]
             case PaceTarget():
-                return [f"{_pace(t.slow)}-{_pace(t.fast)}" if t.slow != t.fast else _pace(t.fast), "Pace"]
+                return [_pace_range(t.slow, t.fast), "Pace"]
             case PeakPercentTarget():
                 if t.of == "pmax":
                     watts = peak_watts(t, self.meta)
@@ -331,7 +334,7 @@ class _Writer:
                 if speeds is None or not run:  # pragma: no cover - the language requires vmax: on runs
                     return ["freeride"]
                 slow, fast = (Pace(seconds=max(round(1000 / v), 1)) for v in speeds)
-                text = f"{_pace(slow)}-{_pace(fast)}" if slow != fast else _pace(fast)
+                text = _pace_range(slow, fast)
                 self.report.add(
                     "W482",
                     f"intervals.icu has no share of top speed: {_range(t.low_pct, t.high_pct, '%vmax')} is "
@@ -388,13 +391,16 @@ def _repeats_until(items: Sequence[Item]) -> list[Repeat]:
 
 
 def _defused(word: str) -> str:
-    """``5m`` as ``5 m``, ``Z2`` as ``Z 2``, ``<!>`` as ``< ! >``: no longer one value, so it stays text."""
-    if not any(c.isdigit() for c in word):
-        return " ".join(word)
-    out = word[0]
-    for before, c in itertools.pairwise(word):
-        out += (" " if before.isdigit() != c.isdigit() else "") + c
-    return out
+    """``5m`` as ``5 m``, ``Z2,`` as ``Z 2,``, ``<!>`` as ``< ! >``: no longer one value, so it stays text."""
+    core = word.strip(PUNCTUATION) or word
+    at = word.index(core)
+    before, after = word[:at], word[at + len(core) :]
+    if not any(c.isdigit() for c in core):
+        return before + " ".join(core) + after
+    out = core[0]
+    for last, c in itertools.pairwise(core):
+        out += (" " if last.isdigit() != c.isdigit() else "") + c
+    return before + out + after
 
 
 def _range(low: float, high: float, unit: str) -> str:
@@ -409,6 +415,15 @@ def _cadence(c: CadenceTarget) -> str:
 
 def _pace(p: Pace) -> str:
     return f"{p.seconds // 60}:{p.seconds % 60:02d}/{p.per}"
+
+
+def _pace_range(slow: Pace, fast: Pace) -> str:
+    """``5:00/km``, or the slow end first as intervals.icu's guide writes it: ``7:15-7:00/km``."""
+    if slow == fast:
+        return _pace(fast)
+    if slow.per == fast.per:
+        return f"{slow.seconds // 60}:{slow.seconds % 60:02d}-{_pace(fast)}"
+    return f"{_pace(slow)}-{_pace(fast)}"
 
 
 def _distance(metres: float) -> str:
