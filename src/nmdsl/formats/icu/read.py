@@ -645,14 +645,15 @@ class _Reader:
                 "a prompt's time is seconds into its step, less than the step's duration",
             )
             cues = tuple(c for c in cues if c.offset_s * 1000 < s.duration_ms)
-        if s.lap:
-            if s.distance_m is not None:
-                self.report.add(
-                    "W569",
-                    f"the step on line {s.line} ends at a lap press and has a distance: nmdsl's lap step "
-                    "keeps a time estimate only, so the distance is dropped",
-                    Span.point(s.line, 1),
-                )
+        if s.lap and s.distance_m is not None:
+            self.report.add(
+                "W569",
+                f"the step on line {s.line} has a distance and ends at a lap press: nmdsl's step ends one "
+                "way, so it keeps the distance and drops the lap press",
+                Span.point(s.line, 1),
+                "for a lap step write a duration: '- 8m 90% Press lap'",
+            )
+        elif s.lap:
             return Step(
                 intensity=s.intensity,
                 until=LapEnd(),
@@ -701,7 +702,7 @@ def _cues(label: list[Token]) -> tuple[Cue, ...]:
                 cues.append(Cue(text=" ".join(words), offset_s=at))
             at, words = int(t.values[0]), []
         elif t.kind != "end_prompts":
-            words.append(t.text)
+            words.append(t.text.replace('"', "'"))  # nmdsl's cues cannot hold a double quote
     if words:
         cues.append(Cue(text=" ".join(words), offset_s=at))
     return tuple(cues)
