@@ -159,9 +159,10 @@ class _Reader:
         block: _Block | None = None
         section: Intensity | None = None
         seen_step = False
-        number = 0
+        number = last = 0
         for number, raw in enumerate(iter_lines(text), start=1):
             stripped = raw.strip(" \t")
+            last = number if stripped else last
             if not stripped:
                 self._close(block)
                 block = None
@@ -194,7 +195,7 @@ class _Reader:
             self.report.add(
                 "E560",
                 "the text has no step: intervals.icu's steps are lines starting with '-'",
-                Span.point(max(number, 1), 1),
+                Span.point(max(last, 1), 1),
                 "a step line looks like '- 10m 60%'",
             )
             return None
@@ -225,6 +226,7 @@ class _Reader:
     # -- one step line -------------------------------------------------------------------
 
     def _step(self, raw: str, start: int, line: int, section: Intensity | None) -> _StepLine | None:
+        units_before = set(self.units)  # a dropped line's targets count for nothing
         dash = raw.index("-", start - 1)
         tokens = [(m.group(), m.start() + 1) for m in re.finditer(r"\S+", raw[dash + 1 :])]
         tokens = [(t, c + dash + 1) for t, c in tokens]
@@ -333,6 +335,7 @@ class _Reader:
                 Span.point(line, start, max(len(raw.rstrip()) - start + 1, 1)),
                 "give the step a duration ('5m') or a distance ('1km', '400mtr')",
             )
+            self.units = units_before
             return None
         if duration_ms is not None and duration_ms > MAX_DURATION_S * 1000:
             self.report.add("E305", "a step lasts more than 24 hours", Span.point(line, start))
