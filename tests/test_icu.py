@@ -273,7 +273,8 @@ def test_the_name_comes_from_the_file_or_the_name_given(tmp_path: Path) -> None:
 
 def test_prose_before_the_first_step_is_the_description() -> None:
     result = _import("Threshold builder\nfor the winter\n\n- 10m 90%\n")
-    assert result.workout is not None and result.workout.meta.description == "Threshold builder for the winter"
+    assert result.workout is not None
+    assert result.workout.meta.description == "Threshold builder for the winter"
 
 
 # -- every code ---------------------------------------------------------------------------
@@ -450,7 +451,9 @@ def test_cli_compile_writes_a_txt(tmp_path: Path) -> None:
 
 # -- properties -----------------------------------------------------------------------------
 
-WORDS = st.sampled_from(["Go", "Easy", "Hold", "it", "Stay", "seated", "Push", "ramp", "HR", "Pace", "lap", "x"])
+WORDS = st.sampled_from(
+    ["Go", "Easy", "Hold", "it", "Stay", "seated", "Push", "ramp", "HR", "Pace", "lap", "x", "Warmup"]
+)
 
 
 @st.composite
