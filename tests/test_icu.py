@@ -582,3 +582,15 @@ def test_text_made_of_its_own_words_never_breaks_the_importer(words: list[str]) 
         assert result.source is not None
         checked = nmdsl.check(result.source, ftp_w=250)
         assert checked.ok, (words, checked.errors)
+
+
+@pytest.mark.parametrize("example", sorted(PATHS.examples.glob("*.nm")), ids=lambda p: p.stem)
+def test_every_example_exports_and_imports_back(example: Path) -> None:
+    """Each shipped example: its icu text imports and checks; with no warning, to the same steps."""
+    workout = nmdsl.parse_file(example, ftp_w=250)
+    out = nmdsl.emit(workout, "icu")
+    back = _import(out.data)
+    assert back.workout is not None and back.source is not None, back.diagnostics
+    assert nmdsl.check(back.source, ftp_w=250).ok
+    if not out.diagnostics:
+        assert _steps(back.workout) == _steps(workout)
