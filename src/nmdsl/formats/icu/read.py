@@ -79,7 +79,7 @@ register(
     Code("W561", W, "text after the targets dropped"),
     Code("W562", W, "target nmdsl cannot say dropped"),
     Code("W563", W, "target outside nmdsl's limits dropped"),
-    Code("W564", W, "power target on a run dropped"),
+    Code("W564", W, "power or cadence target on a run dropped"),
     Code("W565", W, "header value set for a heart-rate share"),
     Code("W566", W, "zone range read as a range"),
     Code("W567", W, "option not understood, ignored"),
@@ -98,7 +98,7 @@ class _Targets:
     power: tuple[IntensityTarget, Token] | None = None
     pace: tuple[IntensityTarget, Token] | None = None
     hr: tuple[HeartRatePercentTarget | HeartRateZoneTarget, Token] | None = None
-    cadence: CadenceTarget | None = None
+    cadence: tuple[CadenceTarget, Token] | None = None
 
 
 @dataclass
@@ -363,7 +363,7 @@ class _Reader:
         if lo != int(lo) or hi != int(hi) or lo < low or hi > high:
             self._limit(t, line, f"a cadence is a whole number of rpm from {low} to {high}")
             return
-        targets.cadence = CadenceTarget(low_rpm=int(lo), high_rpm=int(hi))
+        targets.cadence = (CadenceTarget(low_rpm=int(lo), high_rpm=int(hi)), t)
 
     def _limit(self, t: Token, line: int, why: str) -> None:
         self.report.add("W563", f"'{t.text}' is outside nmdsl's limits ({why}): dropped", t.span(line))
@@ -634,7 +634,16 @@ class _Reader:
         elif power is not None:
             target = power[0]
         hr = s.targets.hr[0] if s.targets.hr is not None else None
-        if target is None and hr is None and s.targets.cadence is None:
+        cadence = s.targets.cadence[0] if s.targets.cadence is not None else None
+        if cadence is not None and sport == "run" and s.targets.cadence is not None:
+            self.report.add(
+                "W564",
+                f"'{s.targets.cadence[1].text}' is a cadence in a run (the text has paces): dropped, "
+                "nmdsl's cadence targets are for bikes",
+                s.targets.cadence[1].span(s.line),
+            )
+            cadence = None
+        if target is None and hr is None and cadence is None:
             target = FreeTarget()
         duration = seconds_of_ms(s.duration_ms) if s.duration_ms is not None else None
         cues = s.cues
@@ -662,7 +671,7 @@ class _Reader:
                 until=LapEnd(),
                 estimate_s=duration,
                 target=target,
-                cadence=s.targets.cadence,
+                cadence=cadence,
                 heart_rate=hr,
                 cues=cues,
             )
@@ -671,7 +680,7 @@ class _Reader:
             duration_s=duration,
             distance_m=s.distance_m,
             target=target,
-            cadence=s.targets.cadence,
+            cadence=cadence,
             heart_rate=hr,
             cues=cues,
         )
