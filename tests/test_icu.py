@@ -167,6 +167,16 @@ def test_the_cue_is_the_text_before_the_first_number_with_a_unit(line: str, cue:
     assert [c.text for c in step.cues] == ([cue] if cue else [])
 
 
+def test_a_value_inside_a_word_ends_the_cue_and_the_last_duration_wins() -> None:
+    step = _one("- Easy only, <40% MAP. Do not add load. 30m 150w")
+    assert [c.text for c in step.cues] == ["Easy only, <"]
+    assert step.duration_s == 1800 and isinstance(step.target, nmdsl.WattsTarget)
+    step = _one("- Spin, if legs feel heavy in the first 10min, stop. 45m 120w-150w")
+    assert [c.text for c in step.cues] == ["Spin, if legs feel heavy in the first"]
+    assert step.duration_s == 45 * 60
+    assert _one("- 20min effort 20m 280w").cues == ()
+
+
 def test_the_word_ramp_in_the_cue_makes_no_ramp() -> None:
     assert isinstance(_one("- Ramp to failure 1m 140w").target, nmdsl.WattsTarget)
 

@@ -256,6 +256,8 @@ class _Reader:
             (k for k, t in enumerate(toks) if t.kind in UNIT_KINDS or t.kind == "end_prompts"), len(toks)
         )
         label, spec = toks[:first], toks[first:]
+        if spec and spec[0].lead:  # '<' of '<40%' stays in the cue, as intervals.icu keeps it
+            label = [*label, Token(spec[0].lead, spec[0].column, "word")]
         if spec and spec[0].kind == "end_prompts":
             spec = spec[1:]
         targets = _Targets()
@@ -279,13 +281,11 @@ class _Reader:
         while k < len(spec):
             t = spec[k]
             if t.kind in ("duration", "distance"):
-                if duration_ms is None and distance_m is None:
-                    if t.kind == "duration":
-                        duration_ms = round(t.values[0] * 1000)
-                    else:
-                        distance_m = t.values[0]
+                # The last one wins, as for targets ('in the first 10min ... 45m' lasts 45 minutes).
+                if t.kind == "duration":
+                    duration_ms, distance_m = round(t.values[0] * 1000), None
                 else:
-                    dropped.append(t)
+                    duration_ms, distance_m = None, t.values[0]
                 k += 1
             elif t.kind == "zone" and duration_ms is None and distance_m is None:
                 cues = ()

@@ -57,7 +57,7 @@ def number_text(x: float) -> str:
 
 _NUM = r"[0-9]+(?:\.[0-9]+)?"
 _DASH = "[-\u2013]"
-_DURATION = re.compile(r"(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?(?:(?P<s>[0-9]+)s)?", re.IGNORECASE)
+_DURATION = re.compile(r"(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)(?:min|m))?(?:(?P<s>[0-9]+)s)?", re.IGNORECASE)
 _MINUTES_SECONDS = re.compile(r"(?:(?P<h>[0-9]+)h)?(?P<m>[0-9]+)m(?P<s>[0-9]+)", re.IGNORECASE)
 _QUOTES = re.compile(r"(?:(?P<m>[0-9]+)['\u2019])?(?:(?P<s>[0-9]+)[\"\u201d])?")
 _DISTANCE = re.compile(rf"(?P<n>{_NUM})(?P<unit>mtr|km|mi)", re.IGNORECASE)
@@ -91,21 +91,33 @@ class Token:
     per_m: float | None = None
     #: False when the pace was written without a unit.
     unit_written: bool = True
+    #: What stands before the value in its word (``<`` of ``<40%``): intervals.icu keeps it in the cue.
+    lead: str = ""
 
     def span(self, line: int) -> Span:
         return Span.point(line, self.column, len(self.text))
 
 
 def classify(text: str, column: int) -> Token:
-    """What one word is; punctuation prose puts around a value does not change it."""
+    """What one word is; punctuation prose puts around a value does not change it.
+
+    intervals.icu finds a value inside a word: ``<40%`` is 40% (the ``<``
+    stays in the cue, :attr:`Token.lead`), ``(90rpm),`` is 90 rpm.
+    """
     got = _value(text, column)
-    if got is None:
-        trimmed = text.strip(PUNCTUATION)
-        if trimmed and trimmed != text:
-            got = _value(trimmed, column + text.index(trimmed))
-            if got is not None:
-                return Token(text, column, got.kind, got.values, got.per_m, got.unit_written)
-    return got or Token(text, column, "word")
+    if got is not None:
+        return got
+    # Where a value may start inside the word: after anything but a letter, a digit or a
+    # decimal point ('0.33s' is no duration, intervals.icu's parse shows).
+    for start, c in enumerate(text):
+        if c.isalnum() and (start == 0 or not (text[start - 1].isalnum() or text[start - 1] == ".")):
+            trimmed = text[start:].rstrip(PUNCTUATION)
+            if trimmed and trimmed != text:
+                got = _value(trimmed, column + start)
+                if got is not None:
+                    lead = text[:start]
+                    return Token(text, column, got.kind, got.values, got.per_m, got.unit_written, lead)
+    return Token(text, column, "word")
 
 
 def _value(text: str, column: int) -> Token | None:
