@@ -152,6 +152,8 @@ class _Reader:
         self.items: list[_StepLine | _Block] = []
         self.description: list[str] = []
         self.units: set[str] = set()
+        #: Steps read so far, repeats unrolled (the language's limit is MAX_EXPANDED_STEPS).
+        self.expanded = 0
 
     # -- lines -------------------------------------------------------------------------
 
@@ -178,6 +180,16 @@ class _Reader:
                     block.steps.append(step)
                 else:
                     self.items.append(step)
+                    self.expanded += 1
+                pending = block.count * len(block.steps) if block is not None else 0
+                if self.expanded + pending > MAX_EXPANDED_STEPS:
+                    # Stop at once: a 5 MB text need not be read to the end to be refused.
+                    self.report.add(
+                        "E305",
+                        f"the workout has more than {MAX_EXPANDED_STEPS:,} steps",
+                        Span.point(number, 1),
+                    )
+                    return None
                 continue
             self._close(block)
             block = None
@@ -221,6 +233,7 @@ class _Reader:
             )
             return None
         self.items.append(block)
+        self.expanded += block.count * len(block.steps)
         return None
 
     # -- one step line -------------------------------------------------------------------
@@ -549,15 +562,6 @@ class _Reader:
         sport: Literal["bike", "run"] = (
             "run" if any(s.targets.pace is not None for s in _all_steps(self.items)) else "bike"
         )
-        steps_total = sum(len(i.steps) * i.count if isinstance(i, _Block) else 1 for i in self.items)
-        if steps_total > MAX_EXPANDED_STEPS:
-            at = next(
-                (i.line for i in self.items if isinstance(i, _Block) and i.count > 1), self.items[-1].line
-            )
-            self.report.add(
-                "E305", f"the workout has more than {MAX_EXPANDED_STEPS:,} steps", Span.point(at, 1)
-            )
-            return None
         total_ms = sum(
             sum(s.duration_ms or 0 for s in i.steps) * i.count
             if isinstance(i, _Block)
