@@ -608,3 +608,22 @@ def test_every_example_exports_and_imports_back(example: Path) -> None:
     assert nmdsl.check(back.source, ftp_w=250).ok
     if not out.diagnostics:
         assert _steps(back.workout) == _steps(workout)
+
+
+def test_the_docs_example_is_the_golden() -> None:
+    """docs/format-icu.md's example session and its text are tests/icu/export/attacks.*."""
+    page = (PATHS.docs / "format-icu.md").read_text(encoding="utf-8")
+    example = page[page.index("## An example") : page.index("## Import")]
+    session, text = re.findall(r"^```\n(.*?)^```", example, re.S | re.M)
+    assert session == (HERE / "export" / "attacks.nm").read_text(encoding="utf-8")
+    assert text == (HERE / "export" / "attacks.txt").read_text(encoding="utf-8")
+
+
+def test_every_code_of_the_format_has_a_heading_on_its_page() -> None:
+    from nmdsl.formats.icu import read, write  # noqa: F401  (they register the codes)
+
+    page = (PATHS.docs / "format-icu.md").read_text(encoding="utf-8")
+    codes = [c for c in nmdsl.CODES if c[1:3] in ("56", "57", "48")]
+    assert len(codes) == 22
+    for code in codes:
+        assert re.search(rf"^### {code} — ", page, re.M), code
