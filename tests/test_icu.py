@@ -147,6 +147,11 @@ def test_a_blank_line_ends_a_repeat_and_a_section() -> None:
     assert isinstance(last, nmdsl.Step) and last.intensity == "active" and last.duration_s == 300
 
 
+def test_a_text_pasted_from_a_web_page_reads_the_same() -> None:
+    pasted = "\u00a0Warmup\r\n\u00a0- 10m\u00a0ramp 50-75%\r\n\r\n\t5x\r\n  -30s 120%\r\n"
+    assert _import(pasted).source == _import("Warmup\n- 10m ramp 50-75%\n\n5x\n- 30s 120%\n").source
+
+
 def test_a_cue_that_says_warmup_is_not_a_section() -> None:
     assert _one("- Warmup 5m 60%").intensity == "active"
     assert _one("- Warmup 5m 60%").cues[0].text == "Warmup"

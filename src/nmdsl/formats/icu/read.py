@@ -163,7 +163,7 @@ class _Reader:
         seen_step = False
         number = last = 0
         for number, raw in enumerate(iter_lines(text), start=1):
-            stripped = raw.strip(" \t")
+            stripped = raw.strip()  # any white space: a text pasted from a web page has no-break spaces
             last = number if stripped else last
             if not stripped:
                 self._close(block)
@@ -172,7 +172,7 @@ class _Reader:
                 continue
             if stripped.startswith("-"):
                 seen_step = True
-                indent = len(raw) - len(raw.lstrip(" \t"))
+                indent = len(raw) - len(raw.lstrip())
                 step = self._step(raw, indent + 1, number, section)
                 if step is None:
                     continue
@@ -193,7 +193,7 @@ class _Reader:
                 continue
             self._close(block)
             block = None
-            words = TAGS.sub(" ", stripped).strip(" \t#*_>").split()
+            words = TAGS.sub(" ", stripped).strip().strip("#*_>").split()
             repeat = REPEAT.fullmatch(words[-1]) if words else None
             label = " ".join(words[:-1] if repeat else words)
             section = _section(label)
