@@ -54,7 +54,6 @@ from nmdsl.model import (
     PeakPercentTarget,
     PercentTarget,
     RampTarget,
-    Repeat,
     Step,
     WattsTarget,
     Workout,
@@ -62,6 +61,7 @@ from nmdsl.model import (
     iter_steps,
     peak_speeds_mps,
     peak_watts,
+    repeats_until,
 )
 
 W = Severity.WARNING
@@ -101,7 +101,7 @@ class _Writer:
         self.cache: dict[int, str] = {}
 
     def lines(self) -> list[str]:
-        for repeat in _repeats_until(self.workout.steps):
+        for repeat in repeats_until(self.workout.steps):
             self.report.add(
                 "W487",
                 f"intervals.icu cannot repeat until a heart rate: written as {repeat.count} time(s)"
@@ -378,16 +378,6 @@ class _Writer:
                 return [text, word]
             case _:
                 assert_never(h)
-
-
-def _repeats_until(items: Sequence[Item]) -> list[Repeat]:
-    out: list[Repeat] = []
-    for item in items:
-        if isinstance(item, Repeat):
-            if item.until is not None:
-                out.append(item)
-            out.extend(_repeats_until(item.steps))
-    return out
 
 
 def _defused(word: str) -> str:
