@@ -25,7 +25,7 @@ from nmdsl.diagnostics import Diagnostic, NmdslError
 from tests.conftest import PATHS
 
 EXAMPLES = sorted(PATHS.examples.glob("*.nm"))
-FORMATS = ["zwo", "erg", "mrc", "fit", "json"]
+FORMATS = ["zwo", "erg", "mrc", "fit", "json", "icu"]
 
 
 @st.composite

@@ -46,6 +46,9 @@ if TYPE_CHECKING:  # explicit "as" re-exports, for mypy --strict in users' code
         emit as emit,
     )
     from nmdsl.api import (
+        import_text as import_text,
+    )
+    from nmdsl.api import (
         load as load,
     )
     from nmdsl.api import (
@@ -148,6 +151,7 @@ _EXPORTS = {
         "check_file",
         "compile",
         "emit",
+        "import_text",
         "load",
         "parse",
         "parse_file",

@@ -17,7 +17,7 @@ from nmdsl.diagnostics import Diagnostic, NmdslError, Report, Severity, cap_warn
 from nmdsl.model import Workout
 
 if TYPE_CHECKING:
-    from nmdsl.formats.base import EmitOptions
+    from nmdsl.formats.base import EmitOptions, Importer
 
 from nmdsl.limits import MAX_FILE_BYTES  # re-exported
 
@@ -162,38 +162,103 @@ def compile(
     return emit(workout, format, ftp_w=ftp_w, strict=strict, options=options).data
 
 
-def load(path: str | os.PathLike[str], *, strict: bool = False) -> Result:
-    """Import a ZWO, ERG, MRC or FIT file (by its suffix); never raises for bad input.
+def load(
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    name: str | None = None,
+    strict: bool = False,
+) -> Result:
+    """Import a workout file; never raises for bad input.
 
-    The result's ``source`` is the idiomatic nmdsl text of the workout.
+    The importer is the one of ``format`` (``"icu"``, ``"zwo"``, ...: see
+    ``nmdsl.formats.readers()``) or, without one, the one of the file's
+    suffix (``.zwo``, ``.erg``, ``.mrc``, ``.fit``; a ``.txt`` says nothing
+    of what it holds, so it needs ``format``).  ``name`` is the workout's
+    name, instead of the one the file gives (or the file's own name).  The
+    result's ``source`` is the idiomatic nmdsl text of the workout.
     """
     from nmdsl import formats
+
+    filename = str(path)
+    report = Report(file=filename)
+    try:
+        importer = formats.reader(format) if format is not None else formats.for_suffix(Path(path).suffix)
+    except KeyError as exc:
+        report.add("E008", str(exc.args[0]), None, _imports_hint())
+        return Result(filename, None, report.sorted())
+    data = _read_bytes(path, report)
+    if data is None:
+        return Result(filename, None, report.sorted())
+    return _import(importer, data, report, name, strict)
+
+
+def import_text(
+    data: str | bytes,
+    format: str,
+    *,
+    name: str | None = None,
+    filename: str = "<input>",
+    strict: bool = False,
+) -> Result:
+    """Import a workout given as text or bytes (a pasted intervals.icu text, say); never raises for bad input.
+
+    >>> import nmdsl
+    >>> result = nmdsl.import_text("- 10m 60%\\n- 5m Z2 HR\\n", "icu", name="Easy")
+    >>> print(result.source, end="")
+    name: Easy
+    <BLANKLINE>
+    10m @60%
+    5m @Z2hr
+    """
+    from nmdsl import formats
+
+    report = Report(file=filename)
+    try:
+        importer = formats.reader(format)
+    except KeyError as exc:
+        report.add("E008", str(exc.args[0]), None, _imports_hint())
+        return Result(filename, None, report.sorted())
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > MAX_FILE_BYTES:
+        report.add("E009", f"the text is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        return Result(filename, None, report.sorted())
+    return _import(importer, raw, report, name, strict)
+
+
+def _imports_hint() -> str:
+    from nmdsl import formats
+
+    by_suffix = ", ".join(formats.suffixes())
+    named = "|".join(formats.readers())
+    return f"nmdsl imports {by_suffix} files by their suffix, and any format with --from {named}"
+
+
+def _import(importer: Importer, data: bytes, report: Report, name: str | None, strict: bool) -> Result:
     from nmdsl.formats.base import ReadOptions
     from nmdsl.language.writer import write
 
-    name = str(path)
-    report = Report(file=name)
-    try:
-        importer = formats.for_suffix(Path(path).suffix)
-    except KeyError as exc:
-        report.add("E008", str(exc.args[0]), None, "nmdsl imports " + ", ".join(formats.suffixes()))
-        return Result(name, None, report.sorted())
-    data = _read_bytes(path, report)
-    if data is None:
-        return Result(name, None, report.sorted())
-    workout = importer.read(data, report, ReadOptions(filename=name))
+    workout = importer.read(data, report, ReadOptions(filename=report.file))
     diagnostics = cap_warnings(_strictly(report.sorted()) if strict else report.sorted())
     if workout is None or any(d.is_error for d in diagnostics):
-        return Result(name, None, diagnostics)
-    return Result(name, workout, diagnostics, write(workout))
+        return Result(report.file, None, diagnostics)
+    if name is not None and name.strip():
+        workout = workout.model_copy(update={"meta": workout.meta.model_copy(update={"name": name.strip()})})
+    return Result(report.file, workout, diagnostics, write(workout))
 
 
-def read(path: str | os.PathLike[str], *, strict: bool = False) -> Workout:
-    """Import a ZWO, ERG, MRC or FIT file into a :class:`Workout`.
+def read(
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    name: str | None = None,
+    strict: bool = False,
+) -> Workout:
+    """Import a workout file into a :class:`Workout` (as :func:`load`).
 
     Raises :class:`NmdslError` when the file cannot be read.
     """
-    result = load(path, strict=strict)
+    result = load(path, format=format, name=name, strict=strict)
     if result.workout is None:
         raise NmdslError(result.diagnostics)
     return result.workout

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from nmdsl.diagnostics import Diagnostic
     from nmdsl.library import FileResult
 
-FORMATS = ("json", "zwo", "erg", "mrc", "fit")  # nmdsl.formats.FORMATS; a test keeps them in step
+FORMATS = ("json", "zwo", "erg", "mrc", "fit", "icu")  # nmdsl.formats.FORMATS; a test keeps them in step
 REPORTS = ("text", "json", "github", "sarif")  # reports.RENDERERS; a test keeps them in step
 
 
@@ -411,25 +411,59 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool, ftp_w: float 
 
 
 @main.command(name="import")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True)
+)
+@click.option(
+    "--from",
+    "from_format",
+    metavar="FORMAT",
+    help="What the inputs are: icu (intervals.icu text), zwo, erg, mrc, fit. "
+    "Default: by each file's suffix; .txt files and - (stdin) need it.",
+)
+@click.option("--name", help="The imported session's name. Default: the file's own, or the file's name.")
 @click.option(
     "-o",
     "--output",
     type=click.Path(allow_dash=True),
     help="Output .nm file (one input), folder (several inputs) or - for stdout. "
-    "Default: next to each input, with the suffix .nm.",
+    "Default: next to each input, with the suffix .nm; stdout for -.",
 )
 @_strict_option
-def import_cmd(inputs: tuple[str, ...], output: str | None, strict: bool) -> None:
-    """Import ZWO, ERG, MRC or FIT files as nmdsl text."""
-    from nmdsl.api import load
+def import_cmd(
+    inputs: tuple[str, ...], from_format: str | None, name: str | None, output: str | None, strict: bool
+) -> None:
+    """Import workout files as nmdsl text: ZWO, ERG, MRC, FIT, intervals.icu text.
 
+    \b
+      nmdsl import session.zwo                 write session.nm
+      nmdsl import --from icu plan.txt         intervals.icu's workout text
+      nmdsl import --from icu - -o s.nm        paste the text, end with Ctrl-D
+    """
+    from nmdsl import formats
+    from nmdsl.api import import_text, load
+
+    if from_format is not None and from_format not in formats.readers():
+        raise click.UsageError(f"--from {from_format}: nmdsl imports {', '.join(formats.readers())}")
+    if "-" in inputs and from_format is None:
+        raise click.UsageError("stdin ('-') has no suffix to tell its format: give --from (e.g. --from icu)")
+    if inputs.count("-") > 1:
+        raise click.UsageError("stdin ('-') can be read only once")
     _refuse_file_for_several(output, len(inputs) > 1)
     plan = _plan([(path, None) for path in inputs], output, [".nm"], len(inputs) > 1)
     failed = 0
     for path, (dest,) in zip(inputs, plan, strict=True):
-        result = load(path, strict=strict)
-        _print_diagnostics(result.diagnostics, None)
+        # A text format's diagnostics quote the line they are about.
+        text = from_format is not None and formats.FORMATS[from_format].suffix == ".txt"
+        if path == "-":
+            assert from_format is not None
+            raw = sys.stdin.buffer.read()
+            result = import_text(raw, from_format, name=name, filename="<stdin>", strict=strict)
+        else:
+            raw = _small_file(path) if text else None
+            result = load(path, format=from_format, name=name, strict=strict)
+        shown = raw.decode("utf-8", errors="replace") if text and raw is not None else None
+        _print_diagnostics(result.diagnostics, shown)
         if result.workout is None or result.source is None:
             failed += 1
             continue
@@ -445,6 +479,19 @@ def import_cmd(inputs: tuple[str, ...], output: str | None, strict: bool) -> Non
             err=True,
         )
     sys.exit(1 if failed else 0)
+
+
+def _small_file(path: str) -> bytes | None:
+    """A file's bytes, to quote its lines; None when it cannot be read or is too large (load says why)."""
+    from nmdsl.limits import MAX_FILE_BYTES
+
+    try:
+        if os.stat(path).st_size > MAX_FILE_BYTES:
+            return None
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 # -- schema -------------------------------------------------------------------
