@@ -34,6 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Literal
 
 from nmdsl.diagnostics import Code, Report, Severity, Span, register, unread_lines
 from nmdsl.formats.base import ReadOptions
@@ -57,6 +58,7 @@ from nmdsl.model.compress import compress
 from nmdsl.source import count_lines, iter_lines, lines_after
 
 E, W = Severity.ERROR, Severity.WARNING
+Unit = Literal["percent", "watts"]
 
 register(
     Code("E580", E, "block without a duration"),
@@ -214,7 +216,8 @@ class _Reader:
             if pending.steps:
                 report.add(
                     "W581",
-                    f"the text ends with a comma after the repeat on line {pending.line}: it is read as complete",
+                    f"the text ends with a comma after the repeat on line {pending.line}: "
+                    "the repeat is read as it is",
                     Span.point(pending.line, 1),
                     "a copy that stops short of a repeat's last part loses that part: check the page",
                 )
@@ -384,8 +387,8 @@ def _part(cursor: _Cursor, report: Report) -> Step | None:
     if target is None:
         return None
     if not cursor.at_end:
-        report.add("E581", f"{_quoted(cursor.text[cursor.pos : cursor.end])} is not understood", cursor.span(),
-                   _hint(cursor))
+        rest = _quoted(cursor.text[cursor.pos : cursor.end])
+        report.add("E581", f"{rest} is not understood", cursor.span(), _hint(cursor))
         return None
     return Step(duration_s=seconds_of_ms(ms), target=target, cadence=cadence)
 
@@ -446,7 +449,7 @@ def _ramp(cursor: _Cursor, report: Report) -> IntensityTarget | None:
     return RampTarget(start=start, end=end, unit=unit)
 
 
-def _power(cursor: _Cursor) -> tuple[float, str] | None:
+def _power(cursor: _Cursor) -> tuple[float, Unit] | None:
     """``77% FTP``, ``55 % FTP``, ``109.45%``, ``100W``: the value (to 2 decimals) and its unit."""
     at = cursor.pos
     value = cursor.take(_NUMBER)
@@ -457,11 +460,11 @@ def _power(cursor: _Cursor) -> tuple[float, str] | None:
     return round(float(value.group(0)), 2), _unit_of(unit)
 
 
-def _unit_of(m: re.Match[str]) -> str:
+def _unit_of(m: re.Match[str]) -> Unit:
     return "percent" if m.group(1) else "watts"
 
 
-def _in_limits(value: float, unit: str, span: Span, report: Report) -> bool:
+def _in_limits(value: float, unit: Unit, span: Span, report: Report) -> bool:
     limit, sign = (MAX_PERCENT, "%") if unit == "percent" else (MAX_WATTS, "W")
     if value > limit:
         report.add("E585", f"{value:g}{sign} is more than nmdsl's limit of {limit:g}{sign}", span,
@@ -536,18 +539,24 @@ def _label(items: list[Item]) -> list[Item]:
     """Intensities the page implies: warm-up, cool-down, recoveries in repeats.
 
     The text has no intensities; these make the imported text idiomatic
-    (``6x 3m @77% 90rpm / 20s @120% 110rpm`` when the second part is the
-    easier one) without changing what is ridden.
+    (``3x 20s @105% / 40s @55%``, the second part being the easier one)
+    without changing what is ridden.
     """
     out = [_label_repeat(i) if isinstance(i, Repeat) else i for i in items]
     if len(out) < 2:
         return out  # a lone ramp is the workout (a ramp test), not its warm-up
     first, last = out[0], out[-1]
-    if isinstance(first, Step) and isinstance(first.target, RampTarget) and first.target.end > first.target.start:
+    if isinstance(first, Step) and _slope(first) > 0:
         out[0] = first.model_copy(update={"intensity": "warmup"})
-    if isinstance(last, Step) and isinstance(last.target, RampTarget) and last.target.end < last.target.start:
+    if isinstance(last, Step) and _slope(last) < 0:
         out[-1] = last.model_copy(update={"intensity": "cooldown"})
     return out
+
+
+def _slope(step: Step) -> float:
+    """A ramp's rise (negative: falling); 0 for any other step."""
+    t = step.target
+    return t.end - t.start if isinstance(t, RampTarget) else 0.0
 
 
 def _label_repeat(repeat: Repeat) -> Repeat:
