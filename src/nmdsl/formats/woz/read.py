@@ -214,10 +214,11 @@ class _Reader:
         pending = self.pending
         if pending is not None:
             if pending.steps:
+                what = "repeat" if pending.count is not None else "block"
                 report.add(
                     "W581",
-                    f"the text ends with a comma after the repeat on line {pending.line}: "
-                    "the repeat is read as it is",
+                    f"the text ends with a comma after the {what} on line {pending.line}: "
+                    f"the {what} is read as it is",
                     Span.point(pending.line, 1),
                     "a copy that stops short of a repeat's last part loses that part: check the page",
                 )
@@ -323,7 +324,7 @@ def _line(cursor: _Cursor, report: Report) -> tuple[int | None, list[Step], bool
                 "W582",
                 "a block of no duration is dropped",
                 Span.point(cursor.line, start + 1, end - start),
-                "Zwift skips a block of 0 seconds too",
+                "the block is left out: nothing is ridden in 0 seconds",
             )
         else:
             steps.append(step)
@@ -502,9 +503,24 @@ def _items(blocks: Sequence[_Block], report: Report) -> list[Item] | None:
     items: list[Item] = []
     steps = 0
     ms = 0
+    #: The first line with a %FTP target, and with a watts one.
+    first: dict[Unit, int] = {}
     for block in blocks:
         if not block.steps:
             continue
+        for step in block.steps:
+            unit = _unit_of_target(step.target)
+            if unit is not None:
+                first.setdefault(unit, block.line)
+        if len(first) == 2:
+            other = "percent" if first["watts"] == block.line else "watts"
+            report.add(
+                "E304",
+                f"this text mixes watts and %FTP (line {first[other]}) without an FTP to relate them",
+                Span.point(block.line, 1),
+                "whatsonzwift shows watts when an FTP is set on the page: copy the page with one unit",
+            )
+            return None
         count = block.count or 1
         steps += count * len(block.steps)
         ms += count * sum(round((s.duration_s or 0) * 1000) for s in block.steps)
@@ -520,6 +536,16 @@ def _items(blocks: Sequence[_Block], report: Report) -> list[Item] | None:
         else:
             items.append(Repeat(count=count, steps=tuple(block.steps)))
     return items
+
+
+def _unit_of_target(target: IntensityTarget | None) -> Unit | None:
+    if isinstance(target, PercentTarget):
+        return "percent"
+    if isinstance(target, WattsTarget):
+        return "watts"
+    if isinstance(target, RampTarget):
+        return target.unit
+    return None
 
 
 def _effort(step: Step) -> float:
