@@ -29,6 +29,7 @@ from nmdsl.model import (
     FreeTarget,
     IntensityTarget,
     MaxTarget,
+    Pace,
     PercentTarget,
     RampTarget,
     Repeat,
@@ -114,7 +115,8 @@ def test_the_importer_names_itself() -> None:
         ("2hrs", 7200),
         ("10 mins", 600),
         ("20secs", 20),
-        ("1h30m", 5400),
+        ("1h 30min", 5400),
+        ("1hour 5minutes 30seconds", 3930),
     ],
 )
 def test_durations(text: str, seconds: int) -> None:
@@ -172,6 +174,71 @@ def test_targets(text: str, target: IntensityTarget, cadence: CadenceTarget | No
     step = one(text + "\n")
     assert step.target == target
     assert step.cadence == cadence
+
+
+def run_pct(value: float) -> PercentTarget:
+    return PercentTarget(low_pct=value, high_pct=value, of="threshold_speed")
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "duration", "distance"),
+    [
+        ("10min @ 90% of 10k pace", run_pct(90), 600, None),
+        ("10min @ 90 % of 10K Pace", run_pct(90), 600, None),
+        # Other zones: x2 ** 0.06 (5 km), x(21097.5 / 10000) ** -0.06 (HM), x(42195 / 10000) ** -0.06 (M).
+        ("10min @ 85% of 5k pace", run_pct(88.61), 600, None),
+        ("10min @ 95% of HM pace", run_pct(90.84), 600, None),
+        ("10min @ 100% of M pace", run_pct(91.72), 600, None),
+        ("5min from 60 to 85% of 10k pace", RampTarget(start=60, end=85, of="threshold_speed"), 300, None),
+        (
+            "5min from 60% of 10k pace to 85% of 10k pace",
+            RampTarget(start=60, end=85, of="threshold_speed"),
+            300,
+            None,
+        ),
+        ("400 m @ 100% of 10k pace", run_pct(100), None, 400),
+        ("1.5 km @ 100% of 10k pace", run_pct(100), None, 1500),
+        ("1km @ 100% of 10k pace", run_pct(100), None, 1000),
+        ("5min free run", FreeTarget(), 300, None),
+        ("800 m free run", FreeTarget(), None, 800),
+    ],
+)
+def test_run_targets(
+    text: str, target: IntensityTarget, duration: int | None, distance: float | None
+) -> None:
+    workout, diagnostics = read(text + "\n")
+    assert workout is not None and workout.meta.sport == "run"
+    assert [d.code for d in diagnostics] in ([], ["W585"])
+    (step,) = workout.steps
+    assert isinstance(step, Step)
+    assert (step.target, step.duration_s, step.distance_m) == (target, duration, distance)
+
+
+def test_a_pace_zone_is_converted_with_a_warning_once_per_zone() -> None:
+    workout, diagnostics = read("6x 90sec @ 105% of 5k pace, 1min @ 100% of 5k pace\n2min @ 95% of HM pace\n")
+    assert workout is not None
+    assert [(d.code, d.span.line if d.span else 0) for d in diagnostics] == [("W585", 1), ("W585", 2)]
+    assert "x1.042" in diagnostics[0].message and "5 km" in diagnostics[0].message
+    assert "x0.956" in diagnostics[1].message
+    assert [s.step.target for s in workout.timeline()][:2] == [run_pct(109.46), run_pct(104.25)]
+
+
+def test_a_walk_is_free_with_its_words_as_a_cue() -> None:
+    workout = ok("2min No Incline Walk\n10min @ 90% of 10k pace\n")
+    assert workout.meta.sport == "run"
+    walk = workout.steps[0]
+    assert isinstance(walk, Step)
+    assert (walk.duration_s, walk.target) == (120, FreeTarget())
+    assert [c.text for c in walk.cues] == ["No Incline Walk"]
+    assert nmdsl.write(workout) == 'sport: run\n\n2m free "No Incline Walk"\n10m @90%\n'
+
+
+def test_a_ride_and_a_run_in_one_text_are_e586() -> None:
+    workout, diagnostics = read("5min @ 85% of 10k pace\n10min @ 60% FTP\n")
+    assert workout is None
+    (d,) = diagnostics
+    assert (d.code, d.span) == ("E586", Span.point(2, 1))
+    assert d.message == "this line is a ride's, but line 1 is a run's"
 
 
 def test_no_break_spaces_and_tabs_are_blanks() -> None:
@@ -303,18 +370,21 @@ def test_a_lone_ramp_is_the_workout() -> None:
 #: The warnings each golden gives: (code, line).
 GOLDEN_WARNINGS: dict[str, list[tuple[str, int]]] = {
     "pasted-page": [("W580", 27), ("W580", 28)],
+    "run": [("W585", 4), ("W585", 7)],
+    "run-track": [("W585", 2), ("W585", 3)],
 }
 
 
 def test_there_are_goldens() -> None:
-    assert {p.stem for p in GOLDENS} >= {"threshold", "watts", "sprints", "pasted-page"}
+    assert {p.stem for p in GOLDENS} >= {"threshold", "watts", "sprints", "pasted-page", "run", "run-track"}
 
 
 @pytest.mark.parametrize("source", GOLDENS, ids=lambda p: p.stem)
 def test_import_golden(source: Path, update_goldens: bool) -> None:
     workout, diagnostics = read(source.read_bytes(), filename=str(source))
     assert workout is not None, [d.short() for d in diagnostics]
-    assert [(d.code, d.span.line if d.span else 0) for d in diagnostics] == GOLDEN_WARNINGS.get(source.stem, [])
+    warnings = [(d.code, d.span.line if d.span else 0) for d in diagnostics]
+    assert warnings == GOLDEN_WARNINGS.get(source.stem, [])
     expected = source.with_suffix(".nm")
     actual = nmdsl.write(workout)
     if update_goldens:
@@ -373,6 +443,9 @@ def test_golden_compiles_cleanly_and_means_the_same(source: Path) -> None:
     again = nmdsl.parse(nmdsl.write(workout))
     assert flat(again) == flat(workout)
     assert [s.step.intensity for s in again.timeline()] == [s.step.intensity for s in workout.timeline()]
+    if workout.meta.sport == "run":
+        _run_compiles(workout, again)
+        return
     total = workout.totals().duration_s
     for fmt in ("zwo", "erg", "mrc", "fit"):
         out = nmdsl.emit(again, fmt, ftp_w=FTP)
@@ -394,6 +467,22 @@ def test_golden_compiles_cleanly_and_means_the_same(source: Path) -> None:
                for s in (seg.step.target for seg in workout.timeline())):
         # Percent targets, cadences, free rides and all-outs: ZWO keeps each as it is.
         assert flat(back) == flat(workout)
+
+
+def _run_compiles(workout: Workout, again: Workout) -> None:
+    """A run goes to ZWO (which keeps each step as it is) and FIT (paces, from a threshold pace)."""
+    meta = again.meta.model_copy(update={"threshold_pace": Pace(seconds=240)})
+    paced = again.model_copy(update={"meta": meta})
+    for fmt in ("zwo", "fit"):
+        out = nmdsl.emit(paced, fmt)
+        assert not any(d.is_error for d in out.diagnostics), fmt
+        report = Report()
+        back = for_suffix(out.suffix).read(out.data, report, ReadOptions())
+        assert back is not None and back.meta.sport == "run" and not report.has_errors, fmt
+        if fmt == "zwo":
+            assert flat(back) == flat(workout)
+        else:
+            assert len(back.timeline()) >= len(workout.timeline())  # FIT spells ramps out as stairs
 
 
 # -- diagnostics -------------------------------------------------------------------------
@@ -418,11 +507,13 @@ TRIGGERS: dict[str, Trigger] = {
     "E583": Trigger("Only a title\nand a description\n", 2, 1),
     "E584": Trigger("6x 3min @ 95% FTP,\n4x 1min @ 50% FTP\n", 2, 1),
     "E585": Trigger("10min @ 1200% FTP\n", 1, 9),
+    "E586": Trigger("10min @ 60% FTP\n\n5min @ 85% of 10k pace\n", 3, 1),
     "W580": Trigger("10min @ 60% FTP\nStress points: 40\n", 2, 1),
     "W581": Trigger("10min @ 60% FTP\n6x 3min @ 95% FTP,\n", 2, 1),
     "W582": Trigger("0sec @ 50% FTP\n10min @ 60% FTP\n", 1, 1),
     "W583": Trigger("10min @ 0% FTP\n10min @ 60% FTP\n", 1, 9),
     "W584": Trigger("Caf\xe9 ride\n10min @ 60% FTP\n", 1, 1),
+    "W585": Trigger("10min @ 60% of 10k pace\n3x 1min @ 95% of 5k pace, 1min @ 90% of 5k pace\n", 2, 11),
 }
 
 
@@ -457,7 +548,10 @@ def test_an_unreadable_block_is_an_error_with_its_column_and_a_hint() -> None:
     ("text", "code", "column", "hint"),
     [
         ("10min @ 3.5 W/kg\n", "E581", 9, "W/kg"),
-        ("10min @ 5:00/km\n", "E581", 9, "run paces"),
+        ("10min @ 5:00/km\n", "E581", 9, "of 5k pace"),
+        ("10min @ 85% of 3k pace\n", "E581", 13, "of 5k pace"),
+        ("10min from 60% FTP to 80% of 10k pace\n", "E581", 12, "both ends"),
+        ("10min from 60% of 5k pace to 80% of 10k pace\n", "E581", 12, "both ends"),
         ("10min from 50% FTP to 200W\n", "E581", 12, "both ends"),
         ("10min from 50 at 60% FTP\n", "E581", 12, "5min @ 95% FTP"),
         ("10min from 50 to 60\n", "E581", 18, "5min @ 95% FTP"),
@@ -468,6 +562,7 @@ def test_an_unreadable_block_is_an_error_with_its_column_and_a_hint() -> None:
         ("10min @ 5000W\n", "E585", 9, "number"),
         ("10min from 50 to 1500% FTP\n", "E585", 18, "number"),
         ("@ 95% FTP\n", "E580", 1, "durations"),
+        ("1h30m @ 95% FTP\n", "E581", 1, "a lone 'm' is metres"),
         ("6x\n\nA line of prose\n", "E584", 1, "trailing comma"),
         ("6x\n", "E584", 1, "trailing comma"),
     ],
@@ -608,7 +703,9 @@ def lines(
 
 
 #: A page shows every power in one unit: %FTP, or watts when an FTP is set on it.
-PAGES = st.sampled_from(["percent", "watts"]).flatmap(lambda unit: st.lists(lines(unit), min_size=1, max_size=6))
+PAGES = st.sampled_from(["percent", "watts"]).flatmap(
+    lambda unit: st.lists(lines(unit), min_size=1, max_size=6)
+)
 
 
 @given(PAGES, st.sampled_from(["\n", "\r\n", "\n\n"]))

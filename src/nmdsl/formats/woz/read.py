@@ -34,13 +34,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from nmdsl.diagnostics import Code, Report, Severity, Span, register, unread_lines
 from nmdsl.formats.base import ReadOptions
 from nmdsl.limits import CADENCE_LIMITS_RPM, MAX_DURATION_S, MAX_EXPANDED_STEPS, MAX_PERCENT, MAX_WATTS
 from nmdsl.model import (
     CadenceTarget,
+    Cue,
     FreeTarget,
     IntensityTarget,
     Item,
@@ -49,6 +50,7 @@ from nmdsl.model import (
     PercentTarget,
     RampTarget,
     Repeat,
+    Sport,
     Step,
     WattsTarget,
     Workout,
@@ -59,6 +61,8 @@ from nmdsl.source import count_lines, iter_lines, lines_after
 
 E, W = Severity.ERROR, Severity.WARNING
 Unit = Literal["percent", "watts"]
+#: What a block says of its sport: a %FTP or watts target is a ride, a pace or a distance a run.
+Kind = Literal["bike", "run"]
 
 register(
     Code("E580", E, "block without a duration"),
@@ -67,11 +71,13 @@ register(
     Code("E583", E, "no workout blocks"),
     Code("E584", E, "repeat continued by a line that is not its part"),
     Code("E585", E, "value beyond nmdsl's limits"),
+    Code("E586", E, "bike and run blocks in one text"),
     Code("W580", W, "prose line left out"),
     Code("W581", W, "trailing comma at the end of the text"),
     Code("W582", W, "block of no duration dropped"),
     Code("W583", W, "zero power read as free ride"),
     Code("W584", W, "text is not UTF-8"),
+    Code("W585", W, "run pace converted to threshold speed"),
 )
 
 # Blanks: spaces, tabs and the no-break spaces a web page's copy brings.
@@ -80,8 +86,11 @@ _WS = f"[{_BLANKS}]*"
 _NUM = r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
 #: A word ends where no letter follows ("5min", but not the "m" of "5mn").
 _END = "(?![a-z])"
-_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
-_PIECE = re.compile(rf"({_NUM}){_WS}(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s){_END}", re.I)
+#: A duration's part (``10min``), or a run's distance (``400 m``, ``1.5 km``): whatsonzwift
+#: writes minutes ``min``, so a lone ``m`` is metres, as on its run workouts' bars.
+_PIECE = re.compile(rf"({_NUM}){_WS}(hours?|hrs?|h|minutes?|mins?|seconds?|secs?|s|km|m){_END}", re.I)
+_FREE_RUN = re.compile(rf"free{_WS}run{_END}", re.I)
+_WALK = re.compile(rf"no{_WS}incline{_WS}walk{_END}", re.I)
 _REPEAT = re.compile(rf"([0-9]+){_WS}[x×]{_END}", re.I)
 _FREE = re.compile(rf"free{_WS}ride{_END}", re.I)
 _FROM = re.compile(rf"from{_END}", re.I)
@@ -91,8 +100,17 @@ _MAX = re.compile(rf"max{_END}", re.I)
 _COMMA = re.compile(",")
 _CADENCE = re.compile(rf"([0-9]+)(?:{_WS}[-–]{_WS}([0-9]+))?{_WS}rpm{_END}", re.I)
 _NUMBER = re.compile(_NUM)
-#: A power unit: ``%`` (``FTP`` after it optional), or ``W`` (not ``W/kg``).
-_POWER_UNIT = re.compile(rf"(%)(?:{_WS}FTP{_END})?|(W)(?![a-z/])", re.I)
+#: A power unit: ``%`` (``FTP`` after it optional, or ``of 5k pace`` on a run), or ``W`` (not ``W/kg``).
+_POWER_UNIT = re.compile(
+    rf"(%)(?:{_WS}FTP{_END}|{_WS}of{_WS}(5k|10k|hm|m){_WS}pace{_END})?|(W)(?![a-z/])", re.I
+)
+#: The race distance of each pace zone a run's bar names; nmdsl's run
+#: percentages are of threshold speed, taken as 10 km race pace (as the ZWO
+#: format takes it: docs/format-zwo.md, W503).
+_ZONE_M = {"5k": 5000.0, "10k": 10000.0, "hm": 21097.5, "m": 42195.0}
+_ZONE_NAMES = {"5k": "5 km", "10k": "10 km", "hm": "half marathon", "m": "marathon"}
+#: Riegel's endurance exponent: race speed goes as distance ** (1 - 1.06).
+_RIEGEL = 1.06
 #: What makes a line that does not start with a duration a block all the same.
 _BLOCKISH = re.compile(r"@|%|rpm", re.I)
 
@@ -140,6 +158,8 @@ class _Block:
     #: The ``Nx`` count; None for a line that is no repeat.
     count: int | None
     steps: list[Step] = field(default_factory=list)
+    #: What each step says of the sport (None: a free ride or an all-out says nothing).
+    kinds: list[Kind | None] = field(default_factory=list)
     #: The line ended with a comma (or was a bare ``Nx``): the next line continues it.
     open: bool = False
 
@@ -161,12 +181,13 @@ class WozImporter:
                 "paste the lines of the workout's bars, one block per line: " + _FORMS,
             )
             return None
-        items = _items(reader.blocks, report)
-        if items is None:
+        read = _items(reader.blocks, report)
+        if read is None:
             return None
+        items, sport = read
         stem = PurePath(options.filename).stem if options.filename not in ("<input>", "-") else ""
         description = " ".join(reader.description) or None
-        meta = Metadata(name=reader.title or stem or None, description=description)
+        meta = Metadata(name=reader.title or stem or None, description=description, sport=sport)
         return Workout(meta=meta, steps=tuple(_label(compress(items))))
 
 
@@ -187,6 +208,7 @@ def _decode(data: bytes, report: Report) -> str:
 class _Reader:
     def __init__(self, report: Report) -> None:
         self.report = report
+        self.context = _Context(report)
         self.blocks: list[_Block] = []
         self.title: str | None = None
         self.description: list[str] = []
@@ -257,20 +279,23 @@ class _Reader:
         )
 
     def _block_line(self, cursor: _Cursor) -> None:
-        line = _line(cursor, self.report)
+        line = _line(cursor, self.context)
         pending = self.pending
         if line is None:
             self.pending = None
             return
-        count, steps, open_ = line
+        count, read, open_ = line
+        steps = [step for step, _ in read]
+        kinds = [kind for _, kind in read]
         if pending is not None and pending.count is not None:
             if count is None:
                 pending.steps.extend(steps)
+                pending.kinds.extend(kinds)
                 pending.open = open_
                 self.pending = pending if open_ else None
                 return
             self._unfinished(pending, Span.point(cursor.line, 1), f"line {cursor.line} starts a new repeat")
-        block = _Block(cursor.line, count, steps, open_)
+        block = _Block(cursor.line, count, steps, kinds, open_)
         self.blocks.append(block)
         self.pending = block if open_ else None
 
@@ -296,8 +321,24 @@ def _is_block(cursor: _Cursor) -> bool:
     return text[pos] in "0123456789.@" and _BLOCKISH.search(text, pos, end) is not None
 
 
-def _line(cursor: _Cursor, report: Report) -> tuple[int | None, list[Step], bool] | None:
-    """A block line: its ``Nx`` count, its steps, and whether it ends with a comma (None: errors)."""
+class _Context:
+    """The report, and the pace zones already warned of (W585 is said once per zone)."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.zones_warned: set[str] = set()
+
+    def add(self, code: str, message: str, span: Span, hint: str) -> None:
+        self.report.add(code, message, span, hint)
+
+
+#: One line's reading: its ``Nx`` count, its steps with what each says of
+#: the sport, and whether it ends with a comma.
+_Line = tuple[int | None, list[tuple[Step, Kind | None]], bool]
+
+
+def _line(cursor: _Cursor, report: _Context) -> _Line | None:
+    """A block line (None: errors, reported)."""
     count: int | None = None
     head = cursor.take(_REPEAT)
     if head is not None:
@@ -310,30 +351,29 @@ def _line(cursor: _Cursor, report: Report) -> tuple[int | None, list[Step], bool
                 "write the number of times, 1x or more, or leave the line out",
             )
             return None
-    steps: list[Step] = []
+    steps: list[tuple[Step, Kind | None]] = []
     ok = True
     parts = _parts(cursor)
     for start, end in parts:
         if start == end:
             continue
-        step = _part(_Cursor(cursor.text, cursor.line, start, end), report)
-        if step is None:
+        read = _part(_Cursor(cursor.text, cursor.line, start, end), report)
+        if read is None:
             ok = False
-        elif step.duration_s == 0:
+        elif read[0].duration_s == 0 or read[0].distance_m == 0:
             report.add(
                 "W582",
                 "a block of no duration is dropped",
                 Span.point(cursor.line, start + 1, end - start),
-                "the block is left out: nothing is ridden in 0 seconds",
+                "the block is left out: nothing is done in no time",
             )
         else:
-            steps.append(step)
+            steps.append(read)
     if not ok:
         return None
     tail = cursor.text[: cursor.end].rstrip(_BLANKS)
     bare = all(start == end for start, end in parts)  # a lone 'Nx': its parts follow
-    open_ = tail.endswith(",") or (count is not None and bare)
-    return count, steps, open_
+    return count, steps, tail.endswith(",") or (count is not None and bare)
 
 
 def _parts(cursor: _Cursor) -> list[tuple[int, int]]:
@@ -353,23 +393,49 @@ def _parts(cursor: _Cursor) -> list[tuple[int, int]]:
     return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
 
 
-def _part(cursor: _Cursor, report: Report) -> Step | None:
-    """One block: ``DURATION [@ [CADENCE,]] TARGET``; None when it cannot be read (reported)."""
-    ms = 0
-    pieces = 0
+def _length(cursor: _Cursor, report: _Context) -> tuple[float | None, float | None] | None:
+    """A block's duration (ms) or distance (m): ``1hr 30min``, ``3min 30sec``, ``400 m``."""
+    ms = 0.0
+    metres = 0.0
+    first = cursor.span()
+    times = distances = 0
     while (piece := cursor.take(_PIECE)) is not None:
-        pieces += 1
-        ms += round(float(piece.group(1)) * _UNIT_SECONDS[piece.group(2)[0].lower()] * 1000)
-    if pieces == 0:
+        value, unit = float(piece.group(1)), piece.group(2).lower()
+        if unit in ("m", "km"):
+            distances += 1
+            metres += value * (1000 if unit == "km" else 1)
+        else:
+            times += 1
+            ms += value * (60_000 if unit.startswith("min") else 3_600_000 if unit[0] == "h" else 1000)
+    if times == 0 and distances == 0:
         report.add(
             "E580",
             "a block starts with its duration",
-            cursor.span(),
-            "durations read '30sec', '10min', '2hr', '1hr 30min', '3min 30sec'",
+            first,
+            "durations read '30sec', '10min', '2hr', '1hr 30min', '3min 30sec' (a run's distance '400 m')",
         )
         return None
+    if times and distances:
+        report.add(
+            "E581",
+            "a block lasts a time or a distance, not both",
+            Span.point(first.line, first.column, cursor.pos - first.column + 1),
+            "minutes are 'min'; a lone 'm' is metres",
+        )
+        return None
+    return (float(round(ms)), None) if times else (None, round(metres, 2))
+
+
+def _part(cursor: _Cursor, report: _Context) -> tuple[Step, Kind | None] | None:
+    """One block: ``DURATION [@ [CADENCE,]] TARGET``; None when it cannot be read (reported)."""
+    length = _length(cursor, report)
+    if length is None:
+        return None
+    ms, metres = length
     cadence: CadenceTarget | None = None
     target: IntensityTarget | None
+    kind: Kind | None = None if ms is not None else "run"
+    cue: str | None = None
     if cursor.take(_AT) is not None:
         cad = cursor.take(_CADENCE)
         if cad is not None:
@@ -382,41 +448,61 @@ def _part(cursor: _Cursor, report: Report) -> Step | None:
         elif cursor.take(_MAX) is not None:
             target = MaxTarget()
         else:
-            target = _target(cursor, report)
+            read = _target(cursor, report)
+            target, kind = (None, kind) if read is None else (read[0], read[1] or kind)
     else:
-        target = _target(cursor, report)
+        at = cursor.pos
+        walk = cursor.take(_WALK)
+        if walk is not None:
+            target, kind, cue = FreeTarget(), "run", cursor.text[at : cursor.pos].strip(_BLANKS)
+        else:
+            read = _target(cursor, report)
+            target, kind = (None, kind) if read is None else (read[0], read[1] or kind)
     if target is None:
         return None
     if not cursor.at_end:
         rest = _quoted(cursor.text[cursor.pos : cursor.end])
         report.add("E581", f"{rest} is not understood", cursor.span(), _hint(cursor))
         return None
-    return Step(duration_s=seconds_of_ms(ms), target=target, cadence=cadence)
+    step = Step(
+        duration_s=None if ms is None else seconds_of_ms(int(ms)),
+        distance_m=metres,
+        target=target,
+        cadence=cadence,
+        cues=() if cue is None else (Cue(text=cue),),
+    )
+    return step, kind
 
 
-def _target(cursor: _Cursor, report: Report) -> IntensityTarget | None:
-    """``free ride``, ``from A to B UNIT``, or ``VALUE UNIT``."""
+def _target(cursor: _Cursor, report: _Context) -> tuple[IntensityTarget, Kind | None] | None:
+    """``free ride``, ``free run``, ``from A to B UNIT``, or ``VALUE UNIT``."""
     if cursor.take(_FREE) is not None:
-        return FreeTarget()
+        return FreeTarget(), "bike"
+    if cursor.take(_FREE_RUN) is not None:
+        return FreeTarget(), "run"
     if cursor.take(_FROM) is not None:
         return _ramp(cursor, report)
     span = cursor.span()
-    power = _power(cursor)
+    power = _power(cursor, report, span)
     if power is None:
         report.add("E581", "expected a target after the duration", span, _hint(cursor))
         return None
-    value, unit = power
+    value, unit, kind, _ = power
     if not _in_limits(value, unit, span, report):
         return None
     if value == 0:
         report.add("W583", "a power of 0 is read as 'free' (no target)", span, "nmdsl has no steady 0")
-        return FreeTarget()
-    if unit == "percent":
-        return PercentTarget(low_pct=value, high_pct=value)
-    return WattsTarget(low_w=value, high_w=value)
+        return FreeTarget(), kind
+    return _steady(value, unit, kind), kind
 
 
-def _ramp(cursor: _Cursor, report: Report) -> IntensityTarget | None:
+def _steady(value: float, unit: Unit, kind: Kind) -> IntensityTarget:
+    if unit == "watts":
+        return WattsTarget(low_w=value, high_w=value)
+    return PercentTarget(low_pct=value, high_pct=value, of="threshold_speed" if kind == "run" else "ftp")
+
+
+def _ramp(cursor: _Cursor, report: _Context) -> tuple[IntensityTarget, Kind] | None:
     span = cursor.span()
     first = cursor.take(_NUMBER)
     first_unit = cursor.take(_POWER_UNIT) if first is not None else None
@@ -424,57 +510,88 @@ def _ramp(cursor: _Cursor, report: Report) -> IntensityTarget | None:
         report.add("E581", "a ramp reads 'from A to B% FTP' or 'from A to BW'", span, _hint(cursor))
         return None
     end_span = cursor.span()
-    power = _power(cursor)
+    power = _power(cursor, report, end_span)
     if power is None:
         report.add("E581", "a ramp's end is a power: '75% FTP' or '200W'", end_span, _hint(cursor))
         return None
-    end, unit = power
-    if first_unit is not None and _unit_of(first_unit) != unit:
+    end, unit, kind, zone = power
+    first_zone = None if first_unit is None or first_unit.group(2) is None else first_unit.group(2).lower()
+    if first_unit is not None and (_unit_of(first_unit), first_zone) != (unit, zone):
         report.add(
             "E581",
-            "a ramp from watts to a percentage (or back) cannot be read",
+            "a ramp's two ends are in different units",
             span,
-            "both ends are % FTP, or both are watts",
+            "both ends are % FTP, both watts, or both % of one pace",
         )
         return None
-    start = round(float(first.group(0)), 2)
+    start = round(float(first.group(0)) * _factor(zone), 2)
     if not (_in_limits(start, unit, span, report) and _in_limits(end, unit, end_span, report)):
         return None
     if start == end:
         if start == 0:
             report.add("W583", "a power of 0 is read as 'free' (no target)", span, "nmdsl has no steady 0")
-            return FreeTarget()
-        return PercentTarget(low_pct=start, high_pct=start) if unit == "percent" else WattsTarget(
-            low_w=start, high_w=start
-        )
-    return RampTarget(start=start, end=end, unit=unit)
+            return FreeTarget(), kind
+        return _steady(start, unit, kind), kind
+    of: Literal["ftp", "threshold_speed"] = "threshold_speed" if kind == "run" else "ftp"
+    return RampTarget(start=start, end=end, unit=unit, of=of), kind
 
 
-def _power(cursor: _Cursor) -> tuple[float, Unit] | None:
-    """``77% FTP``, ``55 % FTP``, ``109.45%``, ``100W``: the value (to 2 decimals) and its unit."""
+def _factor(zone: str | None) -> float:
+    """What a percentage of ``zone``'s pace is as a percentage of threshold speed."""
+    if zone is None:
+        return 1.0
+    factor: float = (_ZONE_M[zone] / _ZONE_M["10k"]) ** (1.0 - _RIEGEL)
+    return factor
+
+
+class _Power(NamedTuple):
+    value: float
+    unit: Unit
+    kind: Kind
+    #: The pace zone (``5k``, ``10k``, ``hm``, ``m``) of a run's target.
+    zone: str | None
+
+
+def _power(cursor: _Cursor, report: _Context, span: Span) -> _Power | None:
+    """``77% FTP``, ``55 % FTP``, ``109.45%``, ``100W``, ``85% of 5k pace`` (the value to 2 decimals)."""
     at = cursor.pos
     value = cursor.take(_NUMBER)
     unit = cursor.take(_POWER_UNIT) if value is not None else None
     if value is None or unit is None:
         cursor.pos = at
         return None
-    return round(float(value.group(0)), 2), _unit_of(unit)
+    zone = None if unit.group(2) is None else unit.group(2).lower()
+    if zone is not None and zone != "10k" and zone not in report.zones_warned:
+        report.zones_warned.add(zone)
+        report.add(
+            "W585",
+            f"targets at {_ZONE_NAMES[zone]} pace are converted to % of threshold speed with Riegel's "
+            f"formula: x{_factor(zone):.3f}",
+            span,
+            "nmdsl takes threshold pace as 10 km race pace; check the converted targets",
+        )
+    kind: Kind = "run" if zone is not None else "bike"
+    return _Power(round(float(value.group(0)) * _factor(zone), 2), _unit_of(unit), kind, zone)
 
 
 def _unit_of(m: re.Match[str]) -> Unit:
     return "percent" if m.group(1) else "watts"
 
 
-def _in_limits(value: float, unit: Unit, span: Span, report: Report) -> bool:
+def _in_limits(value: float, unit: Unit, span: Span, report: _Context) -> bool:
     limit, sign = (MAX_PERCENT, "%") if unit == "percent" else (MAX_WATTS, "W")
     if value > limit:
-        report.add("E585", f"{value:g}{sign} is more than nmdsl's limit of {limit:g}{sign}", span,
-                   "check the number: a copy can join two numbers")
+        report.add(
+            "E585",
+            f"{value:g}{sign} is more than nmdsl's limit of {limit:g}{sign}",
+            span,
+            "check the number: a copy can join two numbers",
+        )
         return False
     return True
 
 
-def _cadence(m: re.Match[str], cursor: _Cursor, report: Report) -> CadenceTarget | None:
+def _cadence(m: re.Match[str], cursor: _Cursor, report: _Context) -> CadenceTarget | None:
     low = int(m.group(1))
     high = int(m.group(2) or low)
     lo, hi = CADENCE_LIMITS_RPM
@@ -493,30 +610,50 @@ def _hint(cursor: _Cursor) -> str:
     rest = cursor.text[cursor.pos : cursor.end]
     if re.search(r"W\s*/\s*kg", rest, re.I):
         return "nmdsl has no W/kg targets: switch the page to show % FTP, and copy it again"
-    if re.search(r"/\s*(km|mi)\b|pace", rest, re.I):
-        return "run paces are not read from whatsonzwift text: write the session in nmdsl"
+    if re.search(r"/\s*(km|mi)\b|pace|km/h|mph", rest, re.I):
+        return "a run's bars read '5min @ 85% of 5k pace' (5k, 10k, HM or M pace)"
     return _FORMS
 
 
-def _items(blocks: Sequence[_Block], report: Report) -> list[Item] | None:
-    """The blocks as model items (a ``1x`` is its parts), within the language's limits (E305)."""
+def _items(blocks: Sequence[_Block], report: Report) -> tuple[list[Item], Sport] | None:
+    """The blocks as model items (a ``1x`` is its parts), and the sport they say.
+
+    Within the language's limits (E305), in one sport (E586) and, for a ride,
+    in one unit (E304).
+    """
     items: list[Item] = []
     steps = 0
     ms = 0
     #: The first line with a %FTP target, and with a watts one.
     first: dict[Unit, int] = {}
+    #: The first line of each sport.
+    sports: dict[Kind, int] = {}
     for block in blocks:
         if not block.steps:
             continue
+        for kind in block.kinds:
+            if kind is not None:
+                sports.setdefault(kind, block.line)
+        if len(sports) == 2:
+            other: Kind = "bike" if sports["run"] == block.line else "run"
+            report.add(
+                "E586",
+                f"this line is a {'run' if other == 'bike' else 'ride'}'s, but line {sports[other]} is a "
+                f"{'ride' if other == 'bike' else 'run'}'s",
+                Span.point(block.line, 1),
+                "a ride's bars are in % FTP or watts, a run's in % of a race pace or metres: "
+                "import one workout at a time",
+            )
+            return None
         for step in block.steps:
-            unit = _unit_of_target(step.target)
-            if unit is not None:
-                first.setdefault(unit, block.line)
+            step_unit = _unit_of_target(step.target)
+            if step_unit is not None:
+                first.setdefault(step_unit, block.line)
         if len(first) == 2:
-            other = "percent" if first["watts"] == block.line else "watts"
+            unit: Unit = "percent" if first["watts"] == block.line else "watts"
             report.add(
                 "E304",
-                f"this text mixes watts and %FTP (line {first[other]}) without an FTP to relate them",
+                f"this text mixes watts and %FTP (line {first[unit]}) without an FTP to relate them",
                 Span.point(block.line, 1),
                 "whatsonzwift shows watts when an FTP is set on the page: copy the page with one unit",
             )
@@ -535,10 +672,12 @@ def _items(blocks: Sequence[_Block], report: Report) -> list[Item] | None:
             items.extend(block.steps)
         else:
             items.append(Repeat(count=count, steps=tuple(block.steps)))
-    return items
+    return items, "run" if "run" in sports else "bike"
 
 
 def _unit_of_target(target: IntensityTarget | None) -> Unit | None:
+    if isinstance(target, (PercentTarget, RampTarget)) and target.of != "ftp":
+        return None  # a run's
     if isinstance(target, PercentTarget):
         return "percent"
     if isinstance(target, WattsTarget):
