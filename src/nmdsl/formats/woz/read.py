@@ -14,7 +14,9 @@ The forms read (docs/format-woz.md has the whole list): durations
 (``@ 90rpm, 77% FTP``); ramps ``from 25 to 75% FTP`` / ``from 75 to 70W``;
 ``free ride``; all-out ``@ MAX``; repeats ``6x a, b`` whose parts are split
 at a comma followed by a duration, on one line or continued on the next
-after a trailing comma, as a copy of the page gives them.
+after a trailing comma, as a copy of the page gives them.  Run workouts:
+``@ 85% of 5k pace`` (converted to % of threshold speed), distances
+``400 m`` / ``1.5 km``, ``free run``, ``No Incline Walk``.
 
 A line that starts like a block and cannot be read is an error with its
 line and column, and nothing is returned.  Other lines are prose: the first
