@@ -719,3 +719,71 @@ def test_a_random_text_imports_to_its_numbers(
     assert flat(workout) == expected
     # The idiomatic text means the same.
     assert flat(nmdsl.parse(nmdsl.write(workout))) == expected
+
+
+#: What a percentage of each race pace is as a percentage of threshold speed
+#: (10 km pace): Riegel's race speed, distance ** -0.06, relative to 10 km.
+ZONE_FACTORS = {"5k": 2**0.06, "10k": 1.0, "HM": 2.10975**-0.06, "M": 4.2195**-0.06}
+
+RunMeaning = tuple[float | None, float | None, IntensityTarget]
+
+
+@st.composite
+def run_blocks(draw: st.DrawFn) -> tuple[str, RunMeaning]:
+    """A run's block: a time or a distance, and a pace, a ramp of paces, a free run or a walk."""
+    if draw(st.booleans()):
+        length, seconds = draw(durations())
+        meaning_time: float | None = float(seconds)
+        metres: float | None = None
+    else:
+        metres = float(draw(st.integers(min_value=1, max_value=50)) * 100)
+        meaning_time = None
+        length = f"{metres / 1000:g} km" if metres >= 1000 and draw(st.booleans()) else f"{metres:g} m"
+    kind = draw(st.sampled_from(["steady", "ramp", "free", "walk"]))
+    zone = draw(st.sampled_from(sorted(ZONE_FACTORS)))
+    pace = f"% of {zone} pace"
+    target: IntensityTarget
+    if kind == "free":
+        target, text = FreeTarget(), f"{length} free run"
+    elif kind == "walk":
+        target, text = FreeTarget(), f"{length} No Incline Walk"
+    else:
+        factor = ZONE_FACTORS[zone]
+        a = draw(values(130))
+        if kind == "steady":
+            target = run_pct(round(a * factor, 2))
+            text = f"{length} @ {a:g}{pace}"
+        else:
+            b = draw(values(130).filter(lambda v: round(v * factor, 2) != round(a * factor, 2)))
+            target = RampTarget(start=round(a * factor, 2), end=round(b * factor, 2), of="threshold_speed")
+            text = f"{length} from {a:g} to {b:g}{pace}"
+    return text, (meaning_time, metres, target)
+
+
+def run_flat(workout: Workout) -> list[RunMeaning]:
+    out: list[RunMeaning] = []
+    for segment in workout.timeline():
+        s = segment.step
+        assert s.target is not None
+        duration = None if s.duration_s is None else float(s.duration_s)
+        out.append((duration, s.distance_m, s.target.model_copy(update={"span": None})))
+    return out
+
+
+RUN_BARS = st.tuples(st.integers(min_value=1, max_value=4), st.lists(run_blocks(), min_size=1, max_size=3))
+
+
+@given(st.lists(RUN_BARS, min_size=1, max_size=6))
+def test_a_random_run_imports_to_its_numbers(bars: list[tuple[int, list[tuple[str, RunMeaning]]]]) -> None:
+    lines_ = []
+    expected: list[RunMeaning] = []
+    for count, parts in bars:
+        texts = [t for t, _ in parts]
+        lines_.append((f"{count}x " if len(parts) > 1 else "") + ", ".join(texts))
+        expected += [m for _, m in parts] * (count if len(parts) > 1 else 1)
+    assume(sum(t or 0 for t, _, _ in expected) <= MAX_DURATION_S)
+    workout, diagnostics = read("\n".join(lines_) + "\n")
+    assert workout is not None and workout.meta.sport == "run", [d.short() for d in diagnostics]
+    assert {d.code for d in diagnostics} <= {"W585"}
+    assert run_flat(workout) == expected
+    assert run_flat(nmdsl.parse(nmdsl.write(workout))) == expected
