@@ -23,7 +23,7 @@ from nmdsl.diagnostics import CODES, Diagnostic, Report, Span
 from nmdsl.formats import for_suffix
 from nmdsl.formats.base import ReadOptions
 from nmdsl.formats.woz.read import WozImporter
-from nmdsl.limits import MAX_DURATION_S, MAX_ERRORS
+from nmdsl.limits import MAX_DURATION_S, MAX_ERRORS, MAX_HEADER_CHARS
 from nmdsl.model import (
     CadenceTarget,
     FreeTarget,
@@ -345,6 +345,21 @@ def test_prose_after_the_blocks_is_left_out_with_a_warning_naming_its_line() -> 
     assert [(d.code, d.span) for d in diagnostics] == [("W580", Span.point(4, 1, len("Zone distribution")))]
     assert "line 4" in diagnostics[0].message and "'Zone distribution'" in diagnostics[0].message
     assert flat(workout) == [(600.0, pct(60), None), (300.0, pct(70), None)]
+
+
+def test_a_long_pasted_description_stops_short_of_the_header_limit() -> None:
+    line = "A paragraph of the page, with a # and \"quotes\"." * 10
+    text = "Title\n" + (line + "\n") * 30 + "10min @ 60% FTP\n"
+    workout, diagnostics = read(text)
+    assert workout is not None and workout.meta.description is not None
+    assert len(workout.meta.description) <= MAX_HEADER_CHARS // 2
+    # Lines 2-11 (10 x 470 characters and their spaces) are the description; 12-31 are left out.
+    assert len(line) == 470
+    warned = [(d.code, d.span.line if d.span else 0) for d in diagnostics]
+    assert warned == [("W580", n) for n in range(12, 32)]
+    assert "would pass the description's 5,000 characters" in diagnostics[0].message
+    # The imported text is one nmdsl accepts.
+    assert nmdsl.check(nmdsl.write(workout)).ok
 
 
 def test_blank_lines_crlf_and_a_bom_change_nothing() -> None:

@@ -40,7 +40,14 @@ from typing import Literal, NamedTuple
 
 from nmdsl.diagnostics import Code, Report, Severity, Span, register, unread_lines
 from nmdsl.formats.base import ReadOptions
-from nmdsl.limits import CADENCE_LIMITS_RPM, MAX_DURATION_S, MAX_EXPANDED_STEPS, MAX_PERCENT, MAX_WATTS
+from nmdsl.limits import (
+    CADENCE_LIMITS_RPM,
+    MAX_DURATION_S,
+    MAX_EXPANDED_STEPS,
+    MAX_HEADER_CHARS,
+    MAX_PERCENT,
+    MAX_WATTS,
+)
 from nmdsl.model import (
     CadenceTarget,
     Cue,
@@ -115,6 +122,10 @@ _ZONE_NAMES = {"5k": "5 km", "10k": "10 km", "hm": "half marathon", "m": "marath
 _RIEGEL = 1.06
 #: What makes a line that does not start with a duration a block all the same.
 _BLOCKISH = re.compile(r"@|%|rpm", re.I)
+
+#: The longest description made of a page's prose: half the language's header
+#: limit, so that a pasted page never makes a header nmdsl refuses (E210).
+_MAX_DESCRIPTION = MAX_HEADER_CHARS // 2
 
 _FORMS = "blocks read '5min @ 95% FTP', '3min @ 90rpm, 77% FTP', '10min from 25 to 75% FTP', '1hr free ride'"
 
@@ -256,10 +267,16 @@ class _Reader:
             self._unfinished(pending, Span.point(number, start + 1, len(stripped)), "this line is prose")
             if pending.count is not None:
                 return  # reported (E584)
-        if self.blocks:
+        described = sum(len(d) + 1 for d in self.description) + len(stripped)
+        if self.blocks or (self.title is not None and described > _MAX_DESCRIPTION):
+            why = (
+                "is not a block"
+                if self.blocks
+                else f"would pass the description's {_MAX_DESCRIPTION:,} characters"
+            )
             self.report.add(
                 "W580",
-                f"line {number} is not a block: {_quoted(stripped)} is left out",
+                f"line {number} {why}: {_quoted(stripped)} is left out",
                 Span.point(number, start + 1, len(stripped)),
                 "a block starts with its duration: " + _FORMS,
             )
