@@ -479,6 +479,17 @@ def _part(cursor: _Cursor, report: _Context) -> tuple[Step, Kind | None] | None:
             target, kind = (None, kind) if read is None else (read[0], read[1] or kind)
     if target is None:
         return None
+    if cadence is None and not cursor.at_end:
+        # A cadence after the target (``3min @ 77% FTP, 90rpm``), as some copies have it.
+        at = cursor.pos
+        cursor.take(_COMMA)
+        cad = cursor.take(_CADENCE)
+        if cad is None:
+            cursor.pos = at
+        else:
+            cadence = _cadence(cad, cursor, report)
+            if cadence is None:
+                return None
     if not cursor.at_end:
         rest = _quoted(cursor.text[cursor.pos : cursor.end])
         report.add("E581", f"{rest} is not understood", cursor.span(), _hint(cursor))
