@@ -337,8 +337,9 @@ def test_without_a_title_the_file_names_the_workout() -> None:
     workout, diagnostics = read("10min @ 60% FTP\n", filename="/tmp/Hill Repeats.txt")
     assert diagnostics == []
     assert workout is not None and workout.meta.name == "Hill Repeats"
-    stdin, _ = read("10min @ 60% FTP\n", filename="-")
-    assert stdin is not None and stdin.meta.name is None
+    for name in ("-", "<stdin>", "<input>"):
+        stdin, _ = read("10min @ 60% FTP\n", filename=name)
+        assert stdin is not None and stdin.meta.name is None, name
 
 
 def test_prose_after_the_blocks_is_left_out_with_a_warning_naming_its_line() -> None:

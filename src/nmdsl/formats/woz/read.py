@@ -198,7 +198,9 @@ class WozImporter:
         if read is None:
             return None
         items, sport = read
-        stem = PurePath(options.filename).stem if options.filename not in ("<input>", "-") else ""
+        # Standard input ('-', '<stdin>') and a text without a file ('<input>') give no name.
+        named = options.filename != "-" and not re.fullmatch(r"<.*>", options.filename)
+        stem = PurePath(options.filename).stem if named else ""
         description = " ".join(reader.description) or None
         meta = Metadata(name=reader.title or stem or None, description=description, sport=sport)
         return Workout(meta=meta, steps=tuple(_label(compress(items))))
