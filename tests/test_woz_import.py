@@ -327,7 +327,10 @@ def test_the_title_line_names_the_workout_and_the_next_ones_describe_it() -> Non
     assert flat(workout) == [(600.0, pct(60), None)]
 
 
-@pytest.mark.parametrize("title", ["30/30s", "2x20 FTP", "40/20 Intervals", "FTP Builder Week 1"])
+TITLES = ["30/30s", "2x20 FTP", "40/20 Intervals", "FTP Builder Week 1", "100% Threshold", "4x4 Over-Unders"]
+
+
+@pytest.mark.parametrize("title", TITLES)
 def test_titles_that_start_like_numbers_are_titles(title: str) -> None:
     workout = ok(f"{title}\n10min @ 60% FTP\n")
     assert workout.meta.name == title
@@ -582,6 +585,9 @@ def test_an_unreadable_block_is_an_error_with_its_column_and_a_hint() -> None:
         ("10min @ 5000W\n", "E585", 9, "number"),
         ("10min from 50 to 1500% FTP\n", "E585", 18, "number"),
         ("@ 95% FTP\n", "E580", 1, "durations"),
+        ("5mn 95% FTP\n", "E580", 1, "durations"),
+        ("5mn @ 95%\n", "E580", 1, "durations"),
+        ("5mn 90rpm\n", "E580", 1, "durations"),
         ("1h30m @ 95% FTP\n", "E581", 1, "a lone 'm' is metres"),
         ("6x\n\nA line of prose\n", "E584", 1, "trailing comma"),
         ("6x\n", "E584", 1, "trailing comma"),

@@ -11,7 +11,7 @@ of text; copying the bars gives one block per line::
 The forms read (docs/format-woz.md has the whole list): durations
 ``30sec``, ``10min``, ``2hr`` and their sums (``1hr 30min``); steady
 ``@ 95% FTP`` or ``@ 100W``, with a cadence before the power
-(``@ 90rpm, 77% FTP``); ramps ``from 25 to 75% FTP`` / ``from 75 to 70W``;
+(``@ 90rpm, 77% FTP``) or after it; ramps ``from 25 to 75% FTP`` / ``from 75 to 70W``;
 ``free ride``; all-out ``@ MAX``; repeats ``6x a, b`` whose parts are split
 at a comma followed by a duration, on one line or continued on the next
 after a trailing comma, as a copy of the page gives them.  Run workouts:
@@ -120,8 +120,9 @@ _ZONE_M = {"5k": 5000.0, "10k": 10000.0, "hm": 21097.5, "m": 42195.0}
 _ZONE_NAMES = {"5k": "5 km", "10k": "10 km", "hm": "half marathon", "m": "marathon"}
 #: Riegel's endurance exponent: race speed goes as distance ** (1 - 1.06).
 _RIEGEL = 1.06
-#: What makes a line that does not start with a duration a block all the same.
-_BLOCKISH = re.compile(r"@|%|rpm", re.I)
+#: What makes a line that starts with a number, but not with a duration, a
+#: block all the same (``5mn @ 95% FTP``); a title such as ``100% Threshold`` is not.
+_BLOCKISH = re.compile(rf"@|rpm|%{_WS}FTP", re.I)
 
 #: The longest description made of a page's prose: half the language's header
 #: limit, so that a pasted page never makes a header nmdsl refuses (E210).
@@ -276,11 +277,12 @@ class _Reader:
                 if self.blocks
                 else f"would pass the description's {_MAX_DESCRIPTION:,} characters"
             )
+            hint = "a block starts with its duration: " + _FORMS if self.blocks else "shorten the description"
             self.report.add(
                 "W580",
                 f"line {number} {why}: {_quoted(stripped)} is left out",
                 Span.point(number, start + 1, len(stripped)),
-                "a block starts with its duration: " + _FORMS,
+                hint,
             )
         elif self.title is None:
             self.title = stripped
