@@ -61,8 +61,8 @@ E, W = Severity.ERROR, Severity.WARNING
 #: Ranges: E0xx file and layout, E1xx header, E2xx values, E3xx meaning,
 #: W1xx language warnings; E4xx/W4xx backends (ZWO 40-49, ERG/MRC 50-59
 #: as E45x/W45x, FIT E46x-E47x/W46x-W47x); E5xx/W5xx importers (ZWO E50x-E51x, ERG/MRC
-#: E52x-E53x, FIT E54x-E55x, intervals.icu text E56x-E57x); intervals.icu's
-#: text backend W48x.
+#: E52x-E53x, FIT E54x-E55x, intervals.icu text E56x-E57x, whatsonzwift text
+#: E58x/W58x); intervals.icu's text backend W48x.
 CODES: dict[str, Code] = _catalogue(
     # E0xx: reading the file and its layout
     Code("E001", E, "syntax error"),

@@ -418,7 +418,8 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool, ftp_w: float 
     "--from",
     "from_format",
     metavar="FORMAT",
-    help="What the inputs are: icu (intervals.icu text), zwo, erg, mrc, fit. "
+    help="What the inputs are: icu (intervals.icu text), woz (a whatsonzwift page's text), zwo, erg, mrc, "
+    "fit. "
     "Default: by each file's suffix; .txt files and - (stdin) need it.",
 )
 @click.option("--name", help="The imported session's name. Default: the file's own, or the file's name.")
@@ -433,12 +434,13 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool, ftp_w: float 
 def import_cmd(
     inputs: tuple[str, ...], from_format: str | None, name: str | None, output: str | None, strict: bool
 ) -> None:
-    """Import workout files as nmdsl text: ZWO, ERG, MRC, FIT, intervals.icu text.
+    """Import workout files as nmdsl text: ZWO, ERG, MRC, FIT, intervals.icu or whatsonzwift text.
 
     \b
       nmdsl import session.zwo                 write session.nm
       nmdsl import --from icu plan.txt         intervals.icu's workout text
       nmdsl import --from icu - -o s.nm        paste the text, end with Ctrl-D
+      nmdsl import --from woz page.txt         a whatsonzwift workout page's text
     """
     from nmdsl import formats
     from nmdsl.api import import_text, load

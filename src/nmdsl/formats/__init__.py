@@ -15,7 +15,6 @@ Adding a format is one folder and one line here: see docs/architecture.md.
 from __future__ import annotations
 
 import importlib
-import os
 from typing import NamedTuple
 
 from nmdsl.formats.base import Backend, EmitOptions, Importer, ReadOptions
@@ -60,11 +59,8 @@ FORMATS: dict[str, Format] = {
     "mrc": Format("erg", "MrcBackend", "MrcImporter", ".mrc"),
     "fit": Format("fit", "FitBackend", "FitImporter", ".fit"),
     "icu": Format("icu", "IcuBackend", "IcuImporter", ".txt", by_suffix=False),
+    "woz": Format("woz", None, "WozImporter", ".txt", by_suffix=False),
 }
-
-# whatsonzwift's text, read by formats/woz/ (written on its own branch): registered once the folder is there.
-if os.path.isfile(os.path.join(os.path.dirname(__file__), "woz", "read.py")):
-    FORMATS["woz"] = Format("woz", None, "WozImporter", ".txt", by_suffix=False)
 
 
 def names() -> list[str]:
