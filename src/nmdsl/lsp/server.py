@@ -1,0 +1,182 @@
+"""The pygls server: the protocol's requests to :mod:`nmdsl.lsp.features`.
+
+Diagnostics are published when a document opens or is saved, and after
+every change once the typing pauses (:data:`DEBOUNCE_S`); each publication
+replaces the last one, so a fixed problem disappears with the next.  The
+other requests check the document's current text themselves when it has
+changed since the last check, so they never answer from stale text.
+
+A handler that fails logs the traceback and answers nothing rather than
+stopping the server (the fuzz tests look for such failures).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from nmdsl._version import __version__
+from nmdsl.lsp import features
+from nmdsl.lsp.document import Document, problems_of_config
+
+#: How long the typing must pause before a changed document is checked again.
+DEBOUNCE_S = 0.15
+
+log = logging.getLogger("nmdsl.lsp")
+
+T = TypeVar("T")
+
+
+class NmdslServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("nmdsl", __version__)
+        #: The last check of each open document, by URI.
+        self.documents: dict[str, Document] = {}
+        self._pending: dict[str, asyncio.TimerHandle] = {}
+        #: Configuration files that have diagnostics published (to clear them when fixed).
+        self._config_uris: set[str] = set()
+
+    def document(self, uri: str) -> Document:
+        """The document at ``uri`` as the client holds it now, checked again if it changed."""
+        text_doc = self.workspace.get_text_document(uri)
+        known = self.documents.get(uri)
+        if known is not None and known.version == text_doc.version and known.text == text_doc.source:
+            return known
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        doc = Document(
+            text_doc.source,
+            path,
+            encoding=str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16),
+            version=text_doc.version,
+        )
+        self.documents[uri] = doc
+        return doc
+
+    def publish(self, uri: str) -> None:
+        self._pending.pop(uri, None)
+        if uri not in self.documents and uri not in self.workspace.text_documents:
+            return
+        doc = self.document(uri)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=doc.version, diagnostics=doc.lsp_diagnostics())
+        )
+        if doc.config_path is not None:
+            config_uri = doc.config_path.resolve().as_uri()
+            if doc.config_problems or config_uri in self._config_uris:
+                self._config_uris.add(config_uri)
+                self.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(
+                        uri=config_uri, diagnostics=problems_of_config(doc.config_problems)
+                    )
+                )
+
+    def later(self, uri: str) -> None:
+        """Publish ``uri``'s diagnostics once changes stop for :data:`DEBOUNCE_S`."""
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        loop = asyncio.get_running_loop()
+        self._pending[uri] = loop.call_later(DEBOUNCE_S, lambda: _safely(lambda: self.publish(uri), None))
+
+
+def _safely(fn: Callable[[], T], default: T) -> T:
+    try:
+        return fn()
+    except Exception:  # a bug: say so in the log and keep serving
+        log.exception("nmdsl lsp: a handler failed")
+        return default
+
+
+server = NmdslServer()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: NmdslServer, params: types.DidOpenTextDocumentParams) -> None:
+    _safely(lambda: ls.publish(params.text_document.uri), None)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+async def did_change(ls: NmdslServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.later(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: NmdslServer, params: types.DidSaveTextDocumentParams) -> None:
+    _safely(lambda: ls.publish(params.text_document.uri), None)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: NmdslServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    pending = ls._pending.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+    ls.documents.pop(uri, None)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: NmdslServer, params: types.HoverParams) -> types.Hover | None:
+    return _safely(lambda: features.hover(ls.document(params.text_document.uri), params.position), None)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION,
+    types.CompletionOptions(trigger_characters=["@", " ", "/"]),
+)
+def completion(ls: NmdslServer, params: types.CompletionParams) -> types.CompletionList:
+    items = _safely(
+        lambda: features.completion(ls.document(params.text_document.uri), params.position),
+        [],
+    )
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+def inlay_hint(ls: NmdslServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+    return _safely(lambda: features.inlay_hints(ls.document(params.text_document.uri), params.range), [])
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbol(ls: NmdslServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+    return _safely(lambda: features.document_symbols(ls.document(params.text_document.uri)), [])
+
+
+@server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+def folding_range(ls: NmdslServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+    return _safely(lambda: features.folding_ranges(ls.document(params.text_document.uri)), [])
+
+
+@server.feature(types.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: NmdslServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+    return _safely(lambda: features.formatting(ls.document(params.text_document.uri)), None)
+
+
+@server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
+def range_formatting(
+    ls: NmdslServer, params: types.DocumentRangeFormattingParams
+) -> list[types.TextEdit] | None:
+    return _safely(
+        lambda: features.formatting(ls.document(params.text_document.uri), params.range),
+        None,
+    )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+)
+def code_action(ls: NmdslServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    return _safely(lambda: features.code_actions(ls.document(uri), uri, params.range), [])
+
+
+def serve() -> None:
+    """Serve one client over stdin and stdout until it says exit."""
+    server.start_io()
