@@ -131,10 +131,8 @@ def hover(ls: NmdslServer, params: types.HoverParams) -> types.Hover | None:
     types.CompletionOptions(trigger_characters=["@", " ", "/"]),
 )
 def completion(ls: NmdslServer, params: types.CompletionParams) -> types.CompletionList:
-    items = _safely(
-        lambda: features.completion(ls.document(params.text_document.uri), params.position),
-        [],
-    )
+    none: list[types.CompletionItem] = []
+    items = _safely(lambda: features.completion(ls.document(params.text_document.uri), params.position), none)
     return types.CompletionList(is_incomplete=False, items=items)
 
 
