@@ -564,9 +564,7 @@ def formatting(doc: Document, rng: types.Range | None = None) -> list[types.Text
     last = len(old) if rng is None else rng.end.line
     edits = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
+    for i1, i2, j1, j2 in _line_changes(matcher.get_opcodes()):
         if rng is not None and not (first <= i1 and i2 - 1 <= last and (i1 < i2 or i1 <= last)):
             continue
         start = types.Position(line=i1, character=0)
@@ -577,6 +575,26 @@ def formatting(doc: Document, rng: types.Range | None = None) -> list[types.Text
         )
         edits.append(types.TextEdit(range=types.Range(start=start, end=end), new_text="".join(new[j1:j2])))
     return edits
+
+
+def _line_changes(opcodes: Sequence[tuple[str, int, int, int, int]]) -> Iterator[tuple[int, int, int, int]]:
+    """The changed runs of lines, a replacement split into one edit per line where the counts allow.
+
+    A replaced run of 3 old lines by 2 new ones is 1 deletion then 2 one-line
+    replacements (paired from the end): fmt mostly squeezes blank lines
+    before a line it rewrites, and a range then holds the rewritten line alone.
+    """
+    for op, i1, i2, j1, j2 in opcodes:
+        if op == "equal":
+            continue
+        if op != "replace":
+            yield i1, i2, j1, j2
+            continue
+        paired = min(i2 - i1, j2 - j1)
+        if i2 - i1 != j2 - j1:
+            yield i1, i2 - paired, j1, j2 - paired
+        for k in range(paired, 0, -1):
+            yield i2 - k, i2 - k + 1, j2 - k, j2 - k + 1
 
 
 # -- code actions ----------------------------------------------------------------------
