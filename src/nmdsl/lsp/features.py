@@ -10,6 +10,7 @@ half-typed line: a place the document does not explain gets no answer
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterator, Sequence
 
@@ -116,8 +117,10 @@ def length(seconds: float) -> str:
 
 
 def _num(x: float, digits: int = 0) -> str:
-    value = round(x, digits)
-    return f"{value:.{digits}f}" if digits else str(round(x))
+    """``x`` to ``digits`` decimals, halves rounded up (144.5 bpm reads 145, as people round)."""
+    scale = 10**digits
+    value = math.floor(x * scale + 0.5) / scale
+    return f"{value:.{digits}f}" if digits else str(int(value))
 
 
 def _range(low: float, high: float, digits: int = 0) -> str:
