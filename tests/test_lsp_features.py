@@ -58,7 +58,10 @@ def test_positions_count_the_bom_and_every_line_break() -> None:
     assert p.line_text(1) == "ab" and p.line_text(4) == ""
 
 
-@given(st.lists(st.sampled_from(["a", " ", "é", "🚀", "\n", "\r\n", "\r", "\t", '"']), max_size=40).map("".join))
+PIECES = ["a", " ", "é", "🚀", "\n", "\r\n", "\r", "\t", '"']
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_a_place_survives_the_round_trip(text: str) -> None:
     for encoding in (UTF8, UTF16, UTF32):
         p = Positions(text, encoding)
