@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,19 @@ async def _published(client: LanguageClient, uri: str, before: object) -> list[t
     while client.diagnostics.get(uri) is before:
         assert loop.time() < deadline, f"no diagnostics published for {uri}"
         # Another document's (or a configuration's) notification may come first: look again after each.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 0.5)
+    return list(client.diagnostics[uri])
+
+
+async def _until(
+    client: LanguageClient, uri: str, done: Callable[[list[types.Diagnostic]], bool]
+) -> list[types.Diagnostic]:
+    """The diagnostics published for ``uri`` once they satisfy ``done``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20
+    while uri not in client.diagnostics or not done(list(client.diagnostics[uri])):
+        assert loop.time() < deadline, f"never published for {uri}: {client.diagnostics.get(uri)}"
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 0.5)
     return list(client.diagnostics[uri])
@@ -402,3 +415,23 @@ async def test_a_half_typed_document_gets_answers_not_a_crash(client: LanguageCl
         is None
     )
     assert client.error is None
+
+
+async def test_what_only_compiling_finds_follows_and_never_blinks_out(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    (tmp_path / "nmdsl.toml").write_text('targets = ["zwo"]\n', encoding="utf-8")
+    uri, _ = await _open(client, tmp_path / "lap.nm", "10m @60%\nlap @Z2\n")
+    # What the language says (nothing) is published first, then what compiling to ZWO adds
+    # (the order is tested in tests/test_lsp_features.py, without a client's timing).
+    complete = await _until(client, uri, lambda found: bool(found))
+    assert [(d.code, d.range) for d in complete] == [("E404", _rng(1, 0, 1, 7))]
+    assert complete[0].message.endswith("[zwo]\nhint: add an estimate: 'lap ~3m' is written as 3 minutes")
+    # While it is shown, a change publishes once, with it: no publication without it in between.
+    before = client.diagnostics[uri]
+    await _change(client, uri, 2, "10m @65%\nlap @Z2\n")
+    assert [d.code for d in await _published(client, uri, before)] == ["E404"]
+    # Fixed, it goes.
+    before = client.diagnostics[uri]
+    await _change(client, uri, 3, "10m @65%\nlap ~3m @Z2\n")
+    assert await _published(client, uri, before) == []

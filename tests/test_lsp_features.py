@@ -302,3 +302,32 @@ def test_other_commands_never_import_pygls(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(session)], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_server_publishes_the_language_first_and_a_format_s_findings_after(tmp_path: Path) -> None:
+    """The order of publications, without a client's timing: see NmdslServer.publish."""
+    pytest.importorskip("pygls", reason="the lsp extra is not installed")
+    from pygls.workspace import Workspace
+
+    from nmdsl.lsp.server import NmdslServer
+
+    (tmp_path / "nmdsl.toml").write_text('targets = ["zwo"]\n', encoding="utf-8")
+    server = NmdslServer()
+    server.protocol._workspace = Workspace(None)
+    sent: list[list[str]] = []
+    server._send = lambda uri, version, found: sent.append([d.code for d in found])  # type: ignore[method-assign]
+    uri = (tmp_path / "lap.nm").as_uri()
+
+    def edit(version: int, text: str) -> None:
+        item = types.TextDocumentItem(uri=uri, language_id="nmdsl", version=version, text=text)
+        server.workspace.put_text_document(item)
+        server.publish(uri)
+
+    edit(1, "10m @60%\nlap @Z2\n")
+    assert sent == [[], ["E404"]]  # the language's (none), then compiling's
+    edit(2, "10m @65%\nlap @Z2\n")
+    assert sent[2:] == [["E404"]]  # shown, so never left out in between
+    edit(3, "10m @65%\nlap ~3m @Z2\n")
+    assert sent[3:] == [[]]  # it was shown: the complete check alone, which finds it fixed
+    edit(4, "10m @65%\n30sec @50%\n")
+    assert sent[4:] == [["E002"]]  # the quick check first again; the complete one is the same, so not sent

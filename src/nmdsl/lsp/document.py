@@ -20,11 +20,13 @@ diagnostics after a change need none of it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 
@@ -273,6 +275,7 @@ class Document:
         encoding: str = UTF16,
         version: int | None = None,
         config: Config | None = None,
+        formats: bool = True,
     ):
         self.text = text
         self.path = path
@@ -284,7 +287,24 @@ class Document:
         else:
             self.config, self.config_path, self.config_problems = find_config(path)
         name = path if path is not None else "<buffer>"
-        self.result, self.checked = check_text(Job(name, self.config, None, False), text)
+        #: False: the formats were not compiled (:meth:`quick`), so their diagnostics are missing.
+        self.formats = formats
+        cfg = self.config if formats else dataclasses.replace(self.config, targets=())
+        self.result, self.checked = check_text(Job(name, cfg, None, False), text)
+
+    @classmethod
+    def quick(cls, text: str, path: str | None = None, **kw: Any) -> Document:
+        """The document checked without compiling it to the formats (a third of the work).
+
+        Its diagnostics are ``nmdsl check``'s less those only compiling finds
+        (E4xx and W4xx, the formats' codes): what the server publishes first.
+        """
+        return cls(text, path, formats=False, **kw)
+
+    @property
+    def has_format_diagnostics(self) -> bool:
+        """Whether some diagnostic comes from compiling to a format (its code is E4xx or W4xx)."""
+        return any(d.code[1:2] == "4" for d in self.diagnostics)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

@@ -2,7 +2,9 @@
 
 Diagnostics are published when a document opens or is saved, and after
 every change once the typing pauses (:data:`DEBOUNCE_S`); each publication
-replaces the last one, so a fixed problem disappears with the next.  The
+replaces the last one, so a fixed problem disappears with the next.  Those
+that only compiling to the formats finds follow the others
+(:meth:`NmdslServer.publish`).  The
 other requests check the document's current text themselves when it has
 changed since the last check, so they never answer from stale text.
 
@@ -41,12 +43,22 @@ class NmdslServer(LanguageServer):
         self._pending: dict[str, asyncio.TimerHandle] = {}
         #: Configuration files that have diagnostics published (to clear them when fixed).
         self._config_uris: set[str] = set()
+        #: Documents whose last publication held a format's diagnostic (see :meth:`publish`).
+        self._formats_shown: dict[str, bool] = {}
 
-    def document(self, uri: str) -> Document:
-        """The document at ``uri`` as the client holds it now, checked again if it changed."""
+    def document(self, uri: str, *, formats: bool = True) -> Document:
+        """The document at ``uri`` as the client holds it now, checked again if it changed.
+
+        ``formats=False``: a :meth:`Document.quick` check is enough (one made in full also is).
+        """
         text_doc = self.workspace.get_text_document(uri)
         known = self.documents.get(uri)
-        if known is not None and known.version == text_doc.version and known.text == text_doc.source:
+        if (
+            known is not None
+            and known.version == text_doc.version
+            and known.text == text_doc.source
+            and (known.formats or not formats)
+        ):
             return known
         path = to_fs_path(uri) if uri.startswith("file:") else None
         doc = Document(
@@ -54,27 +66,43 @@ class NmdslServer(LanguageServer):
             path,
             encoding=str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16),
             version=text_doc.version,
+            formats=formats,
         )
         self.documents[uri] = doc
         return doc
 
     def publish(self, uri: str) -> None:
+        """Publish ``uri``'s diagnostics: first without compiling, when that can show no less than before.
+
+        Compiling to the four formats is most of the work and finds nothing in
+        most sessions, so the language's diagnostics (and the lints', the
+        rules', the disable comments') go out first and the complete ones
+        follow when they differ.  While the last publication held a format's
+        diagnostic, the first step is skipped, so that it never blinks out.
+        """
         self._pending.pop(uri, None)
-        if uri not in self.documents and uri not in self.workspace.text_documents:
+        if uri not in self.workspace.text_documents:
             return
+        first: list[types.Diagnostic] | None = None
+        if not self._formats_shown.get(uri, False):
+            quick = self.document(uri, formats=False)
+            first = quick.lsp_diagnostics()
+            self._send(uri, quick.version, first)
         doc = self.document(uri)
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, version=doc.version, diagnostics=doc.lsp_diagnostics())
-        )
+        found = doc.lsp_diagnostics()
+        if found != first:
+            self._send(uri, doc.version, found)
+        self._formats_shown[uri] = doc.has_format_diagnostics
         if doc.config_path is not None:
             config_uri = doc.config_path.resolve().as_uri()
             if doc.config_problems or config_uri in self._config_uris:
                 self._config_uris.add(config_uri)
-                self.text_document_publish_diagnostics(
-                    types.PublishDiagnosticsParams(
-                        uri=config_uri, diagnostics=problems_of_config(doc.config_problems)
-                    )
-                )
+                self._send(config_uri, None, problems_of_config(doc.config_problems))
+
+    def _send(self, uri: str, version: int | None, diagnostics: list[types.Diagnostic]) -> None:
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
+        )
 
     def later(self, uri: str) -> None:
         """Publish ``uri``'s diagnostics once changes stop for :data:`DEBOUNCE_S`."""
@@ -118,12 +146,15 @@ def did_close(ls: NmdslServer, params: types.DidCloseTextDocumentParams) -> None
     if pending is not None:
         pending.cancel()
     ls.documents.pop(uri, None)
-    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    ls._formats_shown.pop(uri, None)
+    ls._send(uri, None, [])
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: NmdslServer, params: types.HoverParams) -> types.Hover | None:
-    return _safely(lambda: features.hover(ls.document(params.text_document.uri), params.position), None)
+    return _safely(
+        lambda: features.hover(ls.document(params.text_document.uri, formats=False), params.position), None
+    )
 
 
 @server.feature(
@@ -132,28 +163,35 @@ def hover(ls: NmdslServer, params: types.HoverParams) -> types.Hover | None:
 )
 def completion(ls: NmdslServer, params: types.CompletionParams) -> types.CompletionList:
     none: list[types.CompletionItem] = []
-    items = _safely(lambda: features.completion(ls.document(params.text_document.uri), params.position), none)
+    items = _safely(
+        lambda: features.completion(ls.document(params.text_document.uri, formats=False), params.position),
+        none,
+    )
     return types.CompletionList(is_incomplete=False, items=items)
 
 
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
 def inlay_hint(ls: NmdslServer, params: types.InlayHintParams) -> list[types.InlayHint]:
-    return _safely(lambda: features.inlay_hints(ls.document(params.text_document.uri), params.range), [])
+    return _safely(
+        lambda: features.inlay_hints(ls.document(params.text_document.uri, formats=False), params.range), []
+    )
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def document_symbol(ls: NmdslServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
-    return _safely(lambda: features.document_symbols(ls.document(params.text_document.uri)), [])
+    return _safely(
+        lambda: features.document_symbols(ls.document(params.text_document.uri, formats=False)), []
+    )
 
 
 @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
 def folding_range(ls: NmdslServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
-    return _safely(lambda: features.folding_ranges(ls.document(params.text_document.uri)), [])
+    return _safely(lambda: features.folding_ranges(ls.document(params.text_document.uri, formats=False)), [])
 
 
 @server.feature(types.TEXT_DOCUMENT_FORMATTING)
 def formatting(ls: NmdslServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
-    return _safely(lambda: features.formatting(ls.document(params.text_document.uri)), None)
+    return _safely(lambda: features.formatting(ls.document(params.text_document.uri, formats=False)), None)
 
 
 @server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
@@ -161,7 +199,7 @@ def range_formatting(
     ls: NmdslServer, params: types.DocumentRangeFormattingParams
 ) -> list[types.TextEdit] | None:
     return _safely(
-        lambda: features.formatting(ls.document(params.text_document.uri), params.range),
+        lambda: features.formatting(ls.document(params.text_document.uri, formats=False), params.range),
         None,
     )
 
