@@ -469,9 +469,12 @@ LSP_PACKAGES = frozenset({"pygls", "lsprotocol", "cattrs", "attrs"})
 
 @main.command()
 def lsp() -> None:
-    """Run the language server over stdin and stdout (for editors; docs/editors.md).
+    """Run the language server for editors (over stdin and stdout).
 
-    Needs the lsp extra: pip install 'nmdsl[lsp]'.
+    Editors start it themselves: see docs/editors.md. It needs the lsp extra:
+
+    \b
+      pip install 'nmdsl[lsp]'
     """
     try:
         from nmdsl.lsp.server import serve
