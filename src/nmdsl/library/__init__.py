@@ -233,16 +233,18 @@ def check_one(job: Job, stdin: bytes | None = None) -> FileResult:
     return _finish(job, result)
 
 
-def check_text(job: Job, text: str) -> tuple[FileResult, Result]:
+def check_text(job: Job, text: str, checked: Result | None = None) -> tuple[FileResult, Result]:
     """:func:`check_one` for the file at ``job.path`` as ``text`` says it is (an editor's unsaved buffer).
 
     The diagnostics are those ``nmdsl check`` gives once the text is saved;
     the :class:`~nmdsl.api.Result` beside them holds the workout.
+    ``checked``: what :func:`nmdsl.check` already said of this text (with
+    the same FTP), so that it is not parsed again.
     """
     from nmdsl.api import check
 
     ftp_w = job.ftp_w if job.ftp_w is not None else job.config.ftp_w
-    result = check(text, filename=job.path, ftp_w=ftp_w)
+    result = checked if checked is not None else check(text, filename=job.path, ftp_w=ftp_w)
     return _finish(job, result), result
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from nmdsl.api import Result
 from nmdsl.diagnostics import Diagnostic, Report, Severity, Span
 from nmdsl.language.builder import Builder
 from nmdsl.language.parser import BlockLine, CstNode, HeaderLine, StepLine, parse_cst
@@ -276,6 +277,7 @@ class Document:
         version: int | None = None,
         config: Config | None = None,
         formats: bool = True,
+        checked: Result | None = None,
     ):
         self.text = text
         self.path = path
@@ -290,7 +292,7 @@ class Document:
         #: False: the formats were not compiled (:meth:`quick`), so their diagnostics are missing.
         self.formats = formats
         cfg = self.config if formats else dataclasses.replace(self.config, targets=())
-        self.result, self.checked = check_text(Job(name, cfg, None, False), text)
+        self.result, self.checked = check_text(Job(name, cfg, None, False), text, checked)
 
     @classmethod
     def quick(cls, text: str, path: str | None = None, **kw: Any) -> Document:
@@ -300,6 +302,23 @@ class Document:
         (E4xx and W4xx, the formats' codes): what the server publishes first.
         """
         return cls(text, path, formats=False, **kw)
+
+    def completed(self) -> Document:
+        """This document with the formats compiled too (itself if they were): the text is not parsed again."""
+        if self.formats:
+            return self
+        done = Document(
+            self.text,
+            self.path,
+            encoding=self.positions.encoding,
+            version=self.version,
+            config=self.config,
+            checked=self.checked,
+        )
+        done.config_path, done.config_problems = self.config_path, self.config_problems
+        if "structure" in self.__dict__:  # already built: the same text, the same structure
+            done.__dict__["structure"] = self.__dict__["structure"]
+        return done
 
     @property
     def has_format_diagnostics(self) -> bool:

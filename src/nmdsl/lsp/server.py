@@ -53,13 +53,11 @@ class NmdslServer(LanguageServer):
         """
         text_doc = self.workspace.get_text_document(uri)
         known = self.documents.get(uri)
-        if (
-            known is not None
-            and known.version == text_doc.version
-            and known.text == text_doc.source
-            and (known.formats or not formats)
-        ):
-            return known
+        if known is not None and known.version == text_doc.version and known.text == text_doc.source:
+            if known.formats or not formats:
+                return known
+            done = self.documents[uri] = known.completed()
+            return done
         path = to_fs_path(uri) if uri.startswith("file:") else None
         doc = Document(
             text_doc.source,
