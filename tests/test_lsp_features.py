@@ -331,3 +331,29 @@ def test_the_server_publishes_the_language_first_and_a_format_s_findings_after(t
     assert sent[3:] == [[]]  # it was shown: the complete check alone, which finds it fixed
     edit(4, "10m @65%\n30sec @50%\n")
     assert sent[4:] == [["E002"]]  # the quick check first again; the complete one is the same, so not sent
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *CORPUS], ids=lambda p: p.name)
+def test_completing_a_quick_check_gives_what_a_whole_check_gives(path: Path) -> None:
+    text = path.read_bytes().decode("utf-8", "replace")
+    for config in (Config(), Config(targets=("zwo",), rules={"W406": "warning"})):
+        quick = Document.quick(text, None, config=config)
+        whole = Document(text, None, config=config)
+        assert quick.completed().diagnostics == whole.diagnostics
+        assert [d for d in whole.diagnostics if d.code[1] != "4"] == quick.diagnostics
+
+
+def test_the_editor_snippets_start_nmdsl_lsp() -> None:
+    """docs/editors.md: the Helix configuration is TOML that starts the server; the others name it too."""
+    import re
+    import tomllib
+
+    text = (PATHS.docs / "editors.md").read_text(encoding="utf-8")
+    [helix] = [tomllib.loads(b) for b in re.findall(r"```toml\n(.*?)```", text, re.S)]
+    assert helix["language-server"]["nmdsl"] == {"command": "nmdsl", "args": ["lsp"]}
+    assert helix["language"][0]["file-types"] == ["nm"]
+    assert helix["language"][0]["language-servers"] == ["nmdsl"]
+    lua = re.findall(r"```lua\n(.*?)```", text, re.S)
+    assert len(lua) == 2 and all('{ "nmdsl", "lsp" }' in b and 'nm = "nmdsl"' in b for b in lua)
+    [elisp] = re.findall(r"```elisp\n(.*?)```", text, re.S)
+    assert '(nmdsl-mode "nmdsl" "lsp")' in elisp and '"\\\\.nm\\\\\'"' in elisp
