@@ -125,6 +125,7 @@ async def test_the_server_says_what_it_offers(client: LanguageClient) -> None:
     caps = result.capabilities
     assert result.server_info.name == "nmdsl"
     assert caps.position_encoding == types.PositionEncodingKind.Utf16
+    assert caps.text_document_sync.change == types.TextDocumentSyncKind.Full
     assert (
         caps.hover_provider and caps.document_formatting_provider and caps.document_range_formatting_provider
     )
@@ -145,6 +146,16 @@ async def test_diagnostics_on_open_count_utf16_and_clear_when_fixed(
     before = client.diagnostics[uri]
     await _change(client, uri, 2, 'ftp: 250\n5m @60% "🚀"\n')
     assert await _published(client, uri, before) == []
+
+
+async def test_a_line_separator_in_a_cue_moves_no_line(client: LanguageClient, tmp_path: Path) -> None:
+    # U+2028 and a form feed are text to nmdsl and to the protocol, not line breaks.
+    text = 'ftp: 250\n5m @60% "a\u2028b\x0c"\n30S @50%\n'
+    uri, found = await _open(client, tmp_path / "separator.nm", text)
+    assert [(d.code, d.range) for d in found] == [("E002", _rng(2, 0, 2, 3))]
+    before = client.diagnostics[uri]
+    await _change(client, uri, 2, text.replace("30S", "10m 30S"))
+    assert [(d.code, d.range) for d in await _published(client, uri, before)] == [("E002", _rng(2, 4, 2, 7))]
 
 
 async def test_several_quick_changes_are_checked_once_typing_pauses(

@@ -37,7 +37,12 @@ T = TypeVar("T")
 
 class NmdslServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("nmdsl", __version__)
+        # Whole-document sync: the client sends the text as it has it.  With
+        # incremental changes pygls would place them on its own lines, which
+        # also break at form feeds and U+2028 (str.splitlines), where the
+        # protocol and nmdsl break only at LF, CRLF and CR: a cue holding one
+        # would shift every later edit.  A session is small; its text is cheap.
+        super().__init__("nmdsl", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         #: The last check of each open document, by URI.
         self.documents: dict[str, Document] = {}
         self._pending: dict[str, asyncio.TimerHandle] = {}
