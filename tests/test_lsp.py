@@ -446,3 +446,26 @@ async def test_what_only_compiling_finds_follows_and_never_blinks_out(
     before = client.diagnostics[uri]
     await _change(client, uri, 3, "10m @65%\nlap ~3m @Z2\n")
     assert await _published(client, uri, before) == []
+
+
+async def test_semantic_tokens_colour_the_language(client: LanguageClient, tmp_path: Path) -> None:
+    legend = client.init_result.capabilities.semantic_tokens_provider.legend  # type: ignore[attr-defined]
+    assert list(legend.token_types) == [
+        "property", "string", "keyword", "function", "number", "enumMember", "operator", "comment",
+    ]  # fmt: skip
+    uri, _ = await _open(client, tmp_path / "colours.nm", 'ftp: 250 # mine\n6x 30s @150% "Go 🚀" / rest 1m\n')
+    got = await client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert got is not None
+    data = list(got.data)
+    # (line, start, length, type) made absolute again, in UTF-16.
+    absolute, line, start = [], 0, 0
+    for i in range(0, len(data), 5):
+        line, start = line + data[i], (start if data[i] == 0 else 0) + data[i + 1]
+        absolute.append((line, start, data[i + 2], legend.token_types[data[i + 3]]))
+    assert absolute == [
+        (0, 0, 3, "property"), (0, 3, 1, "operator"), (0, 5, 3, "string"), (0, 9, 6, "comment"),
+        (1, 0, 2, "number"), (1, 3, 3, "number"), (1, 7, 5, "enumMember"), (1, 13, 7, "string"),
+        (1, 21, 1, "operator"), (1, 23, 4, "keyword"), (1, 28, 2, "number"),
+    ]  # fmt: skip

@@ -232,6 +232,8 @@ def _every_handler_at_every_place(text: str) -> None:
     features.inlay_hints(doc, whole)
     features.document_symbols(doc)
     features.folding_ranges(doc)
+    data = features.semantic_tokens(doc).data
+    assert len(data) % 5 == 0 and all(x >= 0 for x in data)
     features.code_actions(doc, "u", whole)
     features.formatting(doc)
     features.formatting(doc, whole)

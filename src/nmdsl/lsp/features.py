@@ -21,7 +21,7 @@ from nmdsl.diagnostics import Diagnostic, Span
 from nmdsl.language import drills
 from nmdsl.language.fmt import format_text
 from nmdsl.language.lexer import HEADER_KEYS, HEADER_RE, strip_comment
-from nmdsl.language.parser import BlockLine, CstNode, HeaderLine, StepLine, span_of
+from nmdsl.language.parser import BlockLine, CstNode, HeaderLine, StepLine, line_tokens, span_of
 from nmdsl.language.writer import target_text
 from nmdsl.library import DISABLE_RE
 from nmdsl.limits import ZONES
@@ -783,3 +783,73 @@ def _in_header(doc: Document, line: int) -> bool:
         if not isinstance(node, HeaderLine):
             return line <= node.span.line
     return True
+
+
+# -- semantic tokens -------------------------------------------------------------------
+
+#: The token types the server uses, in the legend's order (standard names, so every theme colours them).
+SEMANTIC_TYPES = ("property", "string", "keyword", "function", "number", "enumMember", "operator", "comment")
+_TYPE = {name: i for i, name in enumerate(SEMANTIC_TYPES)}
+#: The grammar's terminals, as colours.
+_SEMANTIC = {
+    "HEADER_KEY": "property",
+    "HEADER_VALUE": "string",
+    "STRING": "string",
+    "INTENSITY": "keyword",
+    "RAMP": "keyword",
+    "MAX": "keyword",
+    "FREE": "keyword",
+    "AT": "keyword",
+    "LAP": "keyword",
+    "UNTIL": "keyword",
+    "DRILL": "function",
+    "REPEAT": "number",
+    "REPEAT_ESTIMATE": "number",
+    "DURATION": "number",
+    "DISTANCE": "number",
+    "ESTIMATE": "number",
+    "HR_BOUND": "enumMember",
+    "POWER_PCT": "enumMember",
+    "WATTS": "enumMember",
+    "ZONE": "enumMember",
+    "PACE": "enumMember",
+    "BPM": "enumMember",
+    "HR_ZONE": "enumMember",
+    "HR_PCT": "enumMember",
+    "PEAK_PCT": "enumMember",
+    "CADENCE": "enumMember",
+    "RAMP_RANGE": "enumMember",
+    "SLASH": "operator",
+    "COLON": "operator",
+}
+
+
+def semantic_legend() -> types.SemanticTokensLegend:
+    return types.SemanticTokensLegend(token_types=list(SEMANTIC_TYPES), token_modifiers=[])
+
+
+def semantic_tokens(doc: Document) -> types.SemanticTokens:
+    """Every word of the language and every comment, coloured by what it is (the protocol's relative form).
+
+    For editors without a grammar for nmdsl (Neovim, Helix, Emacs), this is
+    the highlighting.  Words that are no word of the language stay plain.
+    """
+    pos = doc.positions
+    data: list[int] = []
+    last_line = last_start = 0
+    for number in range(1, len(pos.lines) + 1):
+        text = pos.line_text(number)
+        found = [(t.column, t.end_column, _SEMANTIC.get(t.type)) for t in line_tokens(number, text)]
+        code = strip_comment(text)
+        if len(code) < len(text):
+            found.append((len(code) + 1, len(text) + 1, "comment"))
+        for column, end_column, kind in found:
+            if kind is None or end_column <= column:
+                continue
+            start = pos.position(number, column)
+            end = pos.position(number, end_column)
+            delta_line = start.line - last_line
+            delta_start = start.character - (last_start if delta_line == 0 else 0)
+            data += [delta_line, delta_start, end.character - start.character, _TYPE[kind], 0]
+            last_line, last_start = start.line, start.character
+    return types.SemanticTokens(data=data)

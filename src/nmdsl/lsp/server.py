@@ -216,6 +216,14 @@ def code_action(ls: NmdslServer, params: types.CodeActionParams) -> list[types.C
     return _safely(lambda: features.code_actions(ls.document(uri), uri, params.range), [])
 
 
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, features.semantic_legend())
+def semantic_tokens(ls: NmdslServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+    uri = params.text_document.uri
+    return _safely(
+        lambda: features.semantic_tokens(ls.document(uri, formats=False)), types.SemanticTokens(data=[])
+    )
+
+
 def serve() -> None:
     """Serve one client over stdin and stdout until it says exit."""
     server.start_io()
