@@ -359,3 +359,21 @@ def test_the_editor_snippets_start_nmdsl_lsp() -> None:
     assert len(lua) == 2 and all('{ "nmdsl", "lsp" }' in b and 'nm = "nmdsl"' in b for b in lua)
     [elisp] = re.findall(r"```elisp\n(.*?)```", text, re.S)
     assert '(nmdsl-mode "nmdsl" "lsp")' in elisp and '"\\\\.nm\\\\\'"' in elisp
+
+
+def test_below_an_error_a_hover_says_what_a_step_means_but_not_when() -> None:
+    doc = _doc("ftp: 250\n30sec @50%\n6x 30s @150% / 30s @50%\n")
+    got = features.hover(doc, types.Position(line=2, character=4))
+    assert got is not None and isinstance(got.contents, types.MarkupContent)
+    assert got.contents.value == (
+        "**30s**\n- 150% FTP = 375 W, zone 6 (anaerobic capacity)\n\n**6 ×**: 1:00 per repetition, 6:00 in all"
+    )
+    assert features.inlay_hints(doc) == []
+
+
+def test_an_inserted_line_ends_as_the_file_s_lines_do() -> None:
+    doc = _doc("10m @60%\r\n5m @250W\r\n")
+    whole = types.Range(start=types.Position(line=0, character=0), end=doc.positions.end())
+    [add] = features.code_actions(doc, "u", whole)
+    assert add.edit is not None and add.edit.changes is not None
+    assert add.edit.changes["u"][0].new_text == "ftp: 250\r\n"

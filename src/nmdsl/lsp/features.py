@@ -305,12 +305,15 @@ def hover(doc: Document, position: types.Position) -> types.Hover | None:
         key = m.group(1)
         return _hover(f"**{key}:** {HEADER_HELP[key]}", doc, Span.point(line, m.start(1) + 1, len(key)))
     node, _blocks = doc.node_at(line)
-    times = _times_of(doc, line)
+    # Below a line with an error the start times would leave that line out:
+    # what a step means is still shown, when it starts is not.
+    times = doc.structure.times.get(line)
+    when = _times_of(doc, line) is not None
     if isinstance(node, StepLine):
-        return _hover_step_line(doc, node, column, times)
+        return _hover_step_line(doc, node, column, times, when)
     if isinstance(node, BlockLine):
         if times is not None and times.repeat is not None:
-            return _hover(_repeat_text(times.repeat), doc, node.span)
+            return _hover(_repeat_text(times.repeat, when), doc, node.span)
         return None
     word = _word_at(text, column)
     if word is not None and word[0] in DRILLS:  # a drill on a line that does not parse
@@ -334,7 +337,7 @@ def _times_of(doc: Document, line: int) -> LineTimes | None:
 
 
 def _hover_step_line(
-    doc: Document, node: StepLine, column: int, times: LineTimes | None
+    doc: Document, node: StepLine, column: int, times: LineTimes | None, when: bool
 ) -> types.Hover | None:
     meta = doc.structure.meta
     index = next((i for i, s in enumerate(node.steps) if s.span.column <= column < s.span.end_column), None)
@@ -358,19 +361,17 @@ def _hover_step_line(
         timed = times.steps[index]
         assert timed.step is not None
         parts = [_step_title(timed.step, timed), *(f"- {x}" for x in step_lines(timed.step, meta))]
+        if when:
+            parts.append(f"starts at {_when(timed)}" + (" in the first repetition" if times.repeat else ""))
         if times.repeat is not None:
-            parts.append(f"starts at {_when(timed)} in the first repetition")
-            parts.append("")
-            parts.append(_repeat_text(times.repeat))
-        else:
-            parts.append(f"starts at {_when(timed)}")
+            parts += ["", _repeat_text(times.repeat, when)]
         return _hover("\n".join(parts), doc, raw.span)
     if times is None or times.repeat is None:
         return None
-    return _hover(_repeat_text(times.repeat), doc, node.span)
+    return _hover(_repeat_text(times.repeat, when), doc, node.span)
 
 
-def _repeat_text(r: Timed) -> str:
+def _repeat_text(r: Timed, when: bool = True) -> str:
     once = _how_long(r.duration_s, r.estimated)
     total = _how_long(r.total_s, r.estimated)
     head = (
@@ -381,7 +382,8 @@ def _repeat_text(r: Timed) -> str:
     extra = ""
     if r.repeat is not None and r.repeat.until is not None:
         extra = f" (expected {r.count} times)" if r.repeat.estimated else " (counted once: add ~3x)"
-    return f"{head}{extra}: {once} per repetition, {total} in all; starts at {_when(r)}"
+    text = f"{head}{extra}: {once} per repetition, {total} in all"
+    return text + (f"; starts at {_when(r)}" if when else "")
 
 
 def _drill_text(drill: str, meta: Metadata) -> str:
@@ -608,13 +610,16 @@ def code_actions(doc: Document, uri: str, rng: types.Range) -> list[types.CodeAc
     pos = doc.positions
     out: list[types.CodeAction] = []
     silenced: set[str] = set()
+    newline = _newline(doc.text)
     for d in doc.diagnostics:
         where = pos.range(d.span)
         if where.end.line < rng.start.line or where.start.line > rng.end.line:
             continue
         lsp = lsp_diagnostic(d, pos)
         if d.fix is not None:
-            edit = types.TextEdit(range=pos.range(d.fix.span), new_text=d.fix.text)
+            # An inserted line ends as the file's lines end.
+            text = d.fix.text.replace("\n", newline) if newline != "\n" else d.fix.text
+            edit = types.TextEdit(range=pos.range(d.fix.span), new_text=text)
             out.append(
                 types.CodeAction(
                     title=d.fix.title,
@@ -650,8 +655,15 @@ def _disable_edit(doc: Document, d: Diagnostic) -> types.TextEdit:
             p = pos.position(number, at)
             return types.TextEdit(range=types.Range(start=p, end=p), new_text=f",{d.code}")
     p = pos.position(1, 1)
-    newline = "\r\n" if "\r\n" in doc.text else "\n"
-    return types.TextEdit(range=types.Range(start=p, end=p), new_text=f"# nmdsl: disable={d.code}{newline}")
+    return types.TextEdit(
+        range=types.Range(start=p, end=p), new_text=f"# nmdsl: disable={d.code}{_newline(doc.text)}"
+    )
+
+
+def _newline(text: str) -> str:
+    """The file's line ending (its first one; LF for a file of one line)."""
+    m = re.search(r"\r\n|\r|\n", text)
+    return m.group() if m else "\n"
 
 
 # -- completion ------------------------------------------------------------------------
