@@ -366,7 +366,8 @@ def test_below_an_error_a_hover_says_what_a_step_means_but_not_when() -> None:
     got = features.hover(doc, types.Position(line=2, character=4))
     assert got is not None and isinstance(got.contents, types.MarkupContent)
     assert got.contents.value == (
-        "**30s**\n- 150% FTP = 375 W, zone 6 (anaerobic capacity)\n\n**6 ×**: 1:00 per repetition, 6:00 in all"
+        "**30s**\n- 150% FTP = 375 W, zone 6 (anaerobic capacity)\n\n"
+        "**6 ×**: 1:00 per repetition, 6:00 in all"
     )
     assert features.inlay_hints(doc) == []
 
