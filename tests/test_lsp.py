@@ -38,6 +38,23 @@ async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "nmdsl", "lsp"]),
+    scope="module",
+)
+async def client8(lsp_client: LanguageClient) -> AsyncIterator[None]:
+    """A client that counts in UTF-8 (as Helix may), for the positions' sake."""
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.general = types.GeneralClientCapabilities(
+        position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16]
+    )
+    lsp_client.init_result = await lsp_client.initialize_session(  # type: ignore[attr-defined]
+        types.InitializeParams(capabilities=capabilities)
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
 async def _published(client: LanguageClient, uri: str, before: object) -> list[types.Diagnostic]:
     """The diagnostics published for ``uri`` after ``before`` (what the client held for it until then)."""
     loop = asyncio.get_running_loop()
@@ -469,3 +486,20 @@ async def test_semantic_tokens_colour_the_language(client: LanguageClient, tmp_p
         (1, 0, 2, "number"), (1, 3, 3, "number"), (1, 7, 5, "enumMember"), (1, 13, 7, "string"),
         (1, 21, 1, "operator"), (1, 23, 4, "keyword"), (1, 28, 2, "number"),
     ]  # fmt: skip
+
+
+async def test_a_client_that_counts_in_utf8_gets_utf8_places(client8: LanguageClient, tmp_path: Path) -> None:
+    assert client8.init_result.capabilities.position_encoding == "utf-8"  # type: ignore[attr-defined]
+    uri, found = await _open(client8, tmp_path / "utf8.nm", 'ftp: 250\n5m @60% "🚀é" 30S\n')
+    # The rocket is 4 bytes and é is 2: 30S starts at byte 17 (13 characters, 14 UTF-16 units).
+    assert [(d.code, d.range) for d in found] == [("E002", _rng(1, 17, 1, 20))]
+    uri, _ = await _open(client8, tmp_path / "utf8b.nm", 'ftp: 250\n5m @60% "🚀" / 30s @50%\n')
+    hints = await client8.text_document_inlay_hint_async(
+        types.InlayHintParams(text_document=types.TextDocumentIdentifier(uri=uri), range=_rng(0, 0, 2, 0))
+    )
+    assert [(h.position, h.label) for h in hints or []] == [(_pos(1, 25), "0:00:00")]
+    got = await client8.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=_pos(1, 18))
+    )
+    # The second step, "30s @50%", is bytes 17 to 25 of its line.
+    assert got is not None and got.range == _rng(1, 17, 1, 25)

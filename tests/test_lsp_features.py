@@ -378,3 +378,12 @@ def test_an_inserted_line_ends_as_the_file_s_lines_do() -> None:
     [add] = features.code_actions(doc, "u", whole)
     assert add.edit is not None and add.edit.changes is not None
     assert add.edit.changes["u"][0].new_text == "ftp: 250\r\n"
+
+
+def test_the_agreed_encoding_is_read_by_its_name() -> None:
+    pytest.importorskip("pygls", reason="the lsp extra is not installed")
+    from nmdsl.lsp.server import _encoding
+
+    assert _encoding(types.PositionEncodingKind.Utf8) == "utf-8"
+    assert _encoding("utf-32") == "utf-32"
+    assert _encoding(None) == "utf-16"

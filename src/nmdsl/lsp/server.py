@@ -67,7 +67,7 @@ class NmdslServer(LanguageServer):
         doc = Document(
             text_doc.source,
             path,
-            encoding=str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16),
+            encoding=_encoding(self.workspace.position_encoding),
             version=text_doc.version,
             formats=formats,
         )
@@ -114,6 +114,13 @@ class NmdslServer(LanguageServer):
             pending.cancel()
         loop = asyncio.get_running_loop()
         self._pending[uri] = loop.call_later(DEBOUNCE_S, lambda: _safely(lambda: self.publish(uri), None))
+
+
+def _encoding(agreed: types.PositionEncodingKind | str | None) -> str:
+    """The position encoding agreed with the client by its name (``utf-16``), whether an enum or a str."""
+    if isinstance(agreed, types.PositionEncodingKind):
+        return agreed.value
+    return agreed or types.PositionEncodingKind.Utf16.value
 
 
 def _safely(fn: Callable[[], T], default: T) -> T:
