@@ -31,8 +31,8 @@ EXAMPLES = sorted(PATHS.examples.glob("*.nm"))
 CORPUS = sorted((PATHS.tests / "fuzz_corpus").glob("*.nm"))
 
 
-def _doc(text: str, **kw: object) -> Document:
-    return Document(text, None, config=Config(), **kw)  # type: ignore[arg-type]
+def _doc(text: str, config: Config | None = None) -> Document:
+    return Document(text, None, config=config or Config())
 
 
 # -- positions -------------------------------------------------------------------------
@@ -387,3 +387,14 @@ def test_the_agreed_encoding_is_read_by_its_name() -> None:
     assert _encoding(types.PositionEncodingKind.Utf8) == "utf-8"
     assert _encoding("utf-32") == "utf-32"
     assert _encoding(None) == "utf-16"
+
+
+def test_a_warning_the_rules_make_an_error_can_still_be_silenced() -> None:
+    doc = _doc("warmup 10m @50%\n30s max\n", config=Config(rules={"W601": "error"}))
+    whole = types.Range(start=types.Position(line=0, character=0), end=doc.positions.end())
+    assert [(d.code, d.is_error) for d in doc.diagnostics] == [("W601", True)]
+    [silence] = features.code_actions(doc, "u", whole)
+    assert silence.title == "Silence W601 in this file"
+    assert silence.edit is not None and silence.edit.changes is not None
+    fixed = silence.edit.changes["u"][0].new_text + doc.text
+    assert _doc(fixed, config=Config(rules={"W601": "error"})).diagnostics == []

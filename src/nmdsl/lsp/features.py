@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from lsprotocol import types
 
 from nmdsl.analysis.metrics import ZONE_NAMES, zone_of
-from nmdsl.diagnostics import Diagnostic, Span
+from nmdsl.diagnostics import CODES, Diagnostic, Severity, Span
 from nmdsl.language import drills
 from nmdsl.language.fmt import format_text
 from nmdsl.language.lexer import HEADER_KEYS, HEADER_RE, strip_comment
@@ -629,7 +629,11 @@ def code_actions(doc: Document, uri: str, rng: types.Range) -> list[types.CodeAc
                     is_preferred=True,
                 )
             )
-        if not d.is_error and d.code not in silenced and d.code != "W103":
+        # A warning of the catalogue can be silenced (also when the rules make it an error);
+        # W103 and W104 are about the comments and the count themselves.
+        known = CODES.get(d.code)
+        silenceable = known is not None and known.severity is Severity.WARNING
+        if silenceable and d.code not in silenced and d.code not in ("W103", "W104"):
             silenced.add(d.code)
             out.append(
                 types.CodeAction(
