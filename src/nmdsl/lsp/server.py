@@ -83,7 +83,9 @@ class NmdslServer(LanguageServer):
         follow when they differ.  While the last publication held a format's
         diagnostic, the first step is skipped, so that it never blinks out.
         """
-        self._pending.pop(uri, None)
+        pending = self._pending.pop(uri, None)
+        if pending is not None:  # a save after a change: this publication is the one that was due
+            pending.cancel()
         if uri not in self.workspace.text_documents:
             return
         first: list[types.Diagnostic] | None = None
