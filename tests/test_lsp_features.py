@@ -398,3 +398,11 @@ def test_a_warning_the_rules_make_an_error_can_still_be_silenced() -> None:
     assert silence.edit is not None and silence.edit.changes is not None
     fixed = silence.edit.changes["u"][0].new_text + doc.text
     assert _doc(fixed, config=Config(rules={"W601": "error"})).diagnostics == []
+
+
+def test_a_distance_step_reads_as_written_with_its_estimated_time() -> None:
+    doc = _doc("sport: run\nthreshold-pace: 4:00/km\n1km @80%\n3x 400mtr @4:00/km / 200mtr @50%\n")
+    got = features.hover(doc, types.Position(line=2, character=1))
+    assert got is not None and isinstance(got.contents, types.MarkupContent)
+    assert got.contents.value == "**1km** (about 5:00)\n- 80% of threshold speed = 5:00/km\nstarts at 0:00:00"
+    assert [h.label for h in features.inlay_hints(doc)] == ["0:00:00", "~0:05:00 · 3 × ~3:12 = ~9:36"]

@@ -167,6 +167,9 @@ class Timed:
     duration_s: float | None
     #: Some time before the start is unknown: ``start_s`` is a lower bound.
     after_unknown: bool = False
+    #: Some time before the start is an estimate (a distance, ``lap ~3m``).
+    start_estimated: bool = False
+    #: Its own time is an estimate.
     estimated: bool = False
     #: For a repeat: how many times, and the whole of it (None when unknown).
     count: int = 1
@@ -206,20 +209,22 @@ def _walk(
     items: Sequence[Step | Repeat],
     meta: Metadata,
     t: float,
-    before: bool,
-    estimated: bool,
+    before_unknown: bool,
+    before_estimated: bool,
     out: dict[int, LineTimes],
 ) -> tuple[float, bool, bool]:
-    """Record ``items`` from ``t``; (their end, whether some of their time is unknown, estimated).
+    """Record ``items`` from ``t``: (their end, whether some of their time is unknown, or estimated).
 
-    ``before``: some time before ``t`` is unknown already.
+    ``before_unknown``, ``before_estimated``: some time before ``t`` is
+    unknown, or estimated, already.
     """
-    unknown = False
+    unknown = estimated = False
     for item in items:
+        after_unknown, start_estimated = before_unknown or unknown, before_estimated or estimated
         if isinstance(item, Step):
             seconds, guess = step_seconds(item, meta)
             if item.span is not None:
-                timed = Timed(t, seconds, before or unknown, estimated or guess, step=item)
+                timed = Timed(t, seconds, after_unknown, start_estimated, guess, step=item)
                 out.setdefault(item.span.line, LineTimes()).steps.append(timed)
             if seconds is None:
                 unknown = True
@@ -228,22 +233,23 @@ def _walk(
                 estimated = estimated or guess
             continue
         start = t
-        end, inner_unknown, inner_estimated = _walk(item.steps, meta, t, before or unknown, estimated, out)
-        guessed = item.until is not None or item.estimated
+        end, inner_unknown, inner_estimated = _walk(item.steps, meta, t, after_unknown, start_estimated, out)
+        guessed = inner_estimated or item.until is not None or item.estimated
         once = None if inner_unknown else end - start
         if item.span is not None:
             out.setdefault(item.span.line, LineTimes()).repeat = Timed(
                 start,
                 once,
-                before or unknown,
-                inner_estimated or guessed,
+                after_unknown,
+                start_estimated,
+                guessed,
                 count=item.count,
                 total_s=None if once is None else once * item.count,
                 repeat=item,
             )
         t = start + (end - start) * item.count
         unknown = unknown or inner_unknown
-        estimated = inner_estimated or guessed
+        estimated = estimated or guessed
     return t, unknown, estimated
 
 

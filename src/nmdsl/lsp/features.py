@@ -22,7 +22,7 @@ from nmdsl.language import drills
 from nmdsl.language.fmt import format_text
 from nmdsl.language.lexer import HEADER_KEYS, HEADER_RE, strip_comment
 from nmdsl.language.parser import BlockLine, CstNode, HeaderLine, StepLine, line_tokens, span_of
-from nmdsl.language.writer import target_text
+from nmdsl.language.writer import distance, target_text
 from nmdsl.library import DISABLE_RE
 from nmdsl.limits import ZONES
 from nmdsl.lsp.document import Document, LineTimes, Timed, last_line, lsp_diagnostic
@@ -262,7 +262,8 @@ def step_lines(step: Step, meta: Metadata) -> list[str]:
 
 
 def _when(t: Timed) -> str:
-    return ("at least " if t.after_unknown else "") + clock(t.start_s)
+    """When it starts: ``0:10:00``, ``~0:10:00`` after an estimate, ``at least 0:10:00`` after an unknown."""
+    return ("at least " if t.after_unknown else "~" if t.start_estimated else "") + clock(t.start_s)
 
 
 def _how_long(seconds: float | None, estimated: bool) -> str:
@@ -272,19 +273,15 @@ def _how_long(seconds: float | None, estimated: bool) -> str:
 
 
 def _step_title(step: Step, t: Timed) -> str:
+    """The step's amount in bold (``**30s**``, ``**1km**``), and its expected time when it is not a time."""
+    about = f" (about {length(t.duration_s)})" if t.duration_s is not None else ""
     if step.duration_s is not None:
-        what = length(float(step.duration_s))
-    elif step.distance_m is not None:
-        what = f"{_num(step.distance_m)} m"
-        if t.duration_s is not None:
-            what += f" (about {length(t.duration_s)})"
-    elif step.until is not None:
-        what = "until the lap button" if step.until.kind == "lap" else "until a heart rate"
-        if step.estimate_s is not None:
-            what += f" (about {length(float(step.estimate_s))})"
-    else:  # pragma: no cover - every step has an amount
-        what = "a step"
-    return f"**{what}**"
+        return f"**{length(float(step.duration_s))}**"
+    if step.distance_m is not None:
+        return f"**{distance(step.distance_m)}**{about}"
+    if step.until is not None:
+        return ("**until the lap button**" if step.until.kind == "lap" else "**until a heart rate**") + about
+    return "**a step**"  # pragma: no cover - every step has an amount
 
 
 # -- hover -----------------------------------------------------------------------------
