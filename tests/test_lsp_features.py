@@ -6,6 +6,7 @@ tests/test_lsp.py drives the real server; these call
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -406,3 +407,55 @@ def test_a_distance_step_reads_as_written_with_its_estimated_time() -> None:
     assert got is not None and isinstance(got.contents, types.MarkupContent)
     assert got.contents.value == "**1km** (about 5:00)\n- 80% of threshold speed = 5:00/km\nstarts at 0:00:00"
     assert [h.label for h in features.inlay_hints(doc)] == ["0:00:00", "~0:05:00 · 3 × ~3:12 = ~9:36"]
+
+
+def _apply(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply edits given in UTF-16 positions; lines end at LF, CRLF or CR (the test's own arithmetic)."""
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+
+    def offset(p: types.Position) -> int:
+        if p.line >= len(starts):
+            return len(text)
+        begin = starts[p.line]
+        end = starts[p.line + 1] if p.line + 1 < len(starts) else len(text)
+        line = text[begin:end].rstrip("\r\n")
+        return begin + len(line.encode("utf-16-le")[: 2 * p.character].decode("utf-16-le"))
+
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(e.range.start)] + e.new_text + text[offset(e.range.end) :]
+    return text
+
+
+@st.composite
+def untidy(draw: st.DrawFn, text: str) -> str:
+    """A valid session made untidy without changing what it means: spaces, blank lines, line endings."""
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        content = line.lstrip(" ")
+        if content and not content.startswith("#") and " " in content and draw(st.booleans()):
+            spaces = draw(st.sampled_from(["  ", "   ", " \t"]))
+            indent = line[: len(line) - len(content)]
+            line = indent + content.replace(" ", spaces, 1) + draw(st.sampled_from(["", " "]))
+        out.append(line)
+        if draw(st.integers(0, 5)) == 0:
+            out.append("")
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    end = draw(st.sampled_from(["", newline]))
+    return newline.join(out).rstrip("\r\n") + end
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([p.read_text(encoding="utf-8") for p in EXAMPLES]).flatmap(untidy))
+def test_the_formatting_edits_make_what_nmdsl_fmt_makes(text: str) -> None:
+    from nmdsl.language.fmt import format_text
+
+    expected = format_text(text).text
+    assert expected is not None
+    edits = features.formatting(_doc(text))
+    assert edits is not None
+    assert _apply(text, edits) == expected
+    # A range over every line makes the same (each change lies inside it).
+    whole = types.Range(start=types.Position(line=0, character=0), end=_doc(text).positions.end())
+    ranged = features.formatting(_doc(text), whole)
+    assert ranged is not None and _apply(text, ranged) == expected

@@ -582,9 +582,11 @@ def formatting(doc: Document, rng: types.Range | None = None) -> list[types.Text
 def _line_changes(opcodes: Sequence[tuple[str, int, int, int, int]]) -> Iterator[tuple[int, int, int, int]]:
     """The changed runs of lines, a replacement split into one edit per line where the counts allow.
 
-    A replaced run of 3 old lines by 2 new ones is 1 deletion then 2 one-line
-    replacements (paired from the end): fmt mostly squeezes blank lines
-    before a line it rewrites, and a range then holds the rewritten line alone.
+    A run of 3 old lines replaced by 2 new ones is a deletion of the first old
+    line, then 2 one-line replacements: fmt mostly squeezes blank lines
+    before a line it rewrites, and a range then holds the rewritten line
+    alone.  With more new lines than old, the extra ones are inserted after
+    the replacements.  No two edits overlap or start at one place.
     """
     for op, i1, i2, j1, j2 in opcodes:
         if op == "equal":
@@ -592,11 +594,15 @@ def _line_changes(opcodes: Sequence[tuple[str, int, int, int, int]]) -> Iterator
         if op != "replace":
             yield i1, i2, j1, j2
             continue
-        paired = min(i2 - i1, j2 - j1)
-        if i2 - i1 != j2 - j1:
-            yield i1, i2 - paired, j1, j2 - paired
-        for k in range(paired, 0, -1):
-            yield i2 - k, i2 - k + 1, j2 - k, j2 - k + 1
+        old, new = i2 - i1, j2 - j1
+        paired = min(old, new)
+        if old > new:
+            yield i1, i2 - paired, j1, j1
+        first_old, first_new = i2 - paired, j1 + (new - paired if old > new else 0)
+        for k in range(paired):
+            yield first_old + k, first_old + k + 1, first_new + k, first_new + k + 1
+        if new > old:
+            yield i2, i2, j1 + paired, j2
 
 
 # -- code actions ----------------------------------------------------------------------
