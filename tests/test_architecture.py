@@ -144,4 +144,4 @@ def test_no_format_code_outside_the_formats_folder() -> None:
 def test_the_folder_list_shows_the_layers() -> None:
     package = SRC / "nmdsl"
     layers = {p.name for p in package.iterdir() if p.is_dir() and p.name not in ("__pycache__", "grammar")}
-    assert layers == {"model", "language", "analysis", "formats", "library", "cli", "preview"}
+    assert layers == {"model", "language", "analysis", "formats", "library", "cli", "preview", "lsp"}

@@ -39,6 +39,22 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A mechanical correction the language is sure of: put ``text`` in place of ``span``.
+
+    A diagnostic carries one where its hint names the exact replacement
+    ("did you mean 30s?"); an editor offers it as a quick fix.  An empty span
+    (``end_column == column`` on one line) is an insertion.  Not part of the
+    rendered text or of :meth:`Diagnostic.model_dump`.
+    """
+
+    span: Span
+    text: str
+    #: What applying it does, for a menu: "Replace with '30s'".
+    title: str
+
+
 @dataclass(frozen=True)
 class Code:
     code: str
@@ -138,6 +154,8 @@ class Diagnostic:
     span: Span | None = None
     hint: str | None = None
     file: str = "<input>"
+    #: The replacement the hint names, when the language knows it exactly.
+    fix: Fix | None = None
 
     @property
     def is_error(self) -> bool:
@@ -180,6 +198,7 @@ def diag(
     *,
     file: str = "<input>",
     severity: Severity | None = None,
+    fix: Fix | None = None,
 ) -> Diagnostic:
     """Build a diagnostic; the severity defaults to the code's catalogue entry."""
     return Diagnostic(
@@ -189,6 +208,7 @@ def diag(
         span=span,
         hint=hint,
         file=file,
+        fix=fix,
     )
 
 
@@ -220,8 +240,9 @@ class Report:
         hint: str | None = None,
         *,
         severity: Severity | None = None,
+        fix: Fix | None = None,
     ) -> None:
-        d = diag(code, message, span, hint, file=self.file, severity=severity)
+        d = diag(code, message, span, hint, file=self.file, severity=severity, fix=fix)
         self.items.append(d)
         if d.is_error:
             self.error_count += 1

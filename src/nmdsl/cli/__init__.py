@@ -509,6 +509,33 @@ def schema() -> None:
     click.echo(json.dumps(Workout.model_json_schema(), indent=2, sort_keys=True))
 
 
+# -- lsp ----------------------------------------------------------------------
+
+
+#: The packages of the ``lsp`` extra: without them ``nmdsl lsp`` says how to install them.
+LSP_PACKAGES = frozenset({"pygls", "lsprotocol", "cattrs", "attrs"})
+
+
+@main.command()
+def lsp() -> None:
+    """Run the language server for editors (over stdin and stdout).
+
+    Editors start it themselves: see docs/editors.md. It needs the lsp extra:
+
+    \b
+      pip install 'nmdsl[lsp]'
+    """
+    try:
+        from nmdsl.lsp.server import serve
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in LSP_PACKAGES:
+            raise
+        raise click.ClickException(
+            f"the language server needs {exc.name}, which is not installed: pip install 'nmdsl[lsp]'"
+        ) from exc
+    serve()
+
+
 def _register_report_commands() -> None:
     from nmdsl.cli.report import plot_cmd, site_cmd, stats_cmd
 

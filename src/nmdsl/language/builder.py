@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from nmdsl.diagnostics import Report, Span
+from nmdsl.diagnostics import Fix, Report, Span
 from nmdsl.language import drills
 from nmdsl.language._lalr import Token
 from nmdsl.language.lexer import HEADER_KEYS
@@ -132,13 +132,15 @@ class Builder:
                         f"header keys are lowercase: '{key}'",
                         span,
                         f"write '{key.lower()}:'",
+                        fix=_fix(span, key.lower()),
                     )
                 else:
                     import difflib  # only for a mistake: not at start-up
 
                     close = difflib.get_close_matches(key.lower(), HEADER_KEYS, n=1, cutoff=0.5)
                     hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(HEADER_KEYS)
-                    self.report.add("E101", f"unknown header key '{key}'", span, hint)
+                    fix = _fix(span, close[0]) if close else None
+                    self.report.add("E101", f"unknown header key '{key}'", span, hint, fix=fix)
                 continue
             if key in seen:
                 self.report.add(
@@ -498,7 +500,8 @@ class Builder:
         try:
             return fn(str(tok))
         except Problem as p:
-            self.report.add(p.code, p.message, span_of(tok), p.hint)
+            span = span_of(tok)
+            self.report.add(p.code, p.message, span, p.hint, fix=_fix(span, p.fix))
             return None
 
     def _wrong_sport(self, tok: Token | TargetNode, what: str) -> None:
@@ -533,7 +536,7 @@ class Builder:
         try:
             return self._make_target(kind, text, t.span)
         except Problem as p:
-            self.report.add(p.code, p.message, t.span, p.hint)
+            self.report.add(p.code, p.message, t.span, p.hint, fix=_fix(t.span, p.fix))
             return None
 
     def _make_target(self, kind: str, text: str, span: Span) -> Any:
@@ -588,7 +591,7 @@ class Builder:
             share_of: Literal["lthr", "max_hr"] = "lthr" if text.endswith("lthr") else "max_hr"
             number_text = text[: -len("lthr")] if share_of == "lthr" else text[: -len("maxhr")]
             lo, hi = number_range(number_text, "%")
-            ordered(text, lo, hi, "%")
+            ordered(text, lo, hi, "%", text[len(number_text) :])
             key, have = self._share_base(share_of)
             if have is None:
                 raise Problem(
@@ -645,7 +648,7 @@ class Builder:
                 "on a run write %vmax (of top speed, 'vmax:'), on a bike %pmax (of peak power, 'pmax:')",
             )
         lo, hi = number_range(text[:-4], "%")
-        ordered(text, lo, hi, "%")
+        ordered(text, lo, hi, "%", of)
         if lo <= 0 or hi > PEAK_PERCENT_LIMIT:
             raise Problem(
                 "E208",
@@ -661,6 +664,11 @@ class Builder:
                 + (", or write watts: @1000W" if of == "pmax" else ", or write a pace: @2:45/km"),
             )
         return PeakPercentTarget(low_pct=float(lo), high_pct=float(hi), of=of, span=span)
+
+
+def _fix(span: Span, text: str | None) -> Fix | None:
+    """A :class:`Fix` putting ``text`` in place of ``span`` (None for no text)."""
+    return None if text is None else Fix(span, text, f"Replace with '{text}'")
 
 
 def _plausible_percent(pct: float) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from nmdsl.diagnostics import Report, Span
+from nmdsl.diagnostics import Fix, Report, Span
 from nmdsl.limits import MAX_DURATION_S, MAX_EXPANDED_CUES, MAX_EXPANDED_STEPS  # re-exported
 from nmdsl.model import (
     Item,
@@ -105,7 +105,12 @@ def _ftp_scale(workout: Workout, report: Report) -> None:
             f"this session mixes watts (here) and %FTP ({where}) without an FTP to relate them",
             first_watts,
             "add 'ftp: 250' (your FTP in watts) to the header, or pass --ftp 250",
+            # An insertion at the top of the file: the header's lines may come in any order.
+            fix=Fix(Span(line=1, column=1, end_line=1, end_column=1), "ftp: 250\n", _ADD_FTP),
         )
+
+
+_ADD_FTP = "Add 'ftp: 250' to the header (then make it your FTP)"
 
 
 def _unknown_times(workout: Workout, report: Report) -> None:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from nmdsl.diagnostics import Report, Span
+from nmdsl.diagnostics import Fix, Report, Span
 from nmdsl.diagnostics import quoted as _quoted
 from nmdsl.language._lalr import Token
 from nmdsl.limits import MAX_ITEM_CHARS, MAX_LINE_ITEMS
@@ -220,14 +220,18 @@ def _tokenize(
         kind = table.classify(item)
         if kind is None:
             line.ok = False
-            message, hint = explain_unknown(item)
+            message, hint, fixed = explain_with_fix(item)
             if after_ramp and "-" not in item:
                 message = f"a ramp needs both ends, from-to: {item!r}"
                 hint = "write ramp 50%-70% (rising) or ramp 70%-50% (falling)"
+                fixed = None
             elif after_ramp:
                 message = f"the two ends of the ramp {item!r} need the same unit"
                 hint = "write ramp 45%-70% or ramp 150W-250W"
-            report.add("E002", message, Span.point(line.number, col, len(item)), hint)
+                fixed = None
+            span = Span.point(line.number, col, len(item))
+            fix = None if fixed is None else Fix(span, fixed, f"Replace with '{fixed}'")
+            report.add("E002", message, span, hint, fix=fix)
             continue
         line.tokens.append(_tok(kind, item, line.number, col))
 
@@ -398,74 +402,107 @@ TARGET_FORMS = "@150%, @88-94%, @250W, @240-260W, @Z2, @4:30/km, @4:20-4:30/km, 
 
 def explain_unknown(item: str) -> tuple[str, str | None]:
     """A message and a hint for an item that matches no terminal."""
+    message, hint, _ = explain_with_fix(item)
+    return message, hint
+
+
+def explain_with_fix(item: str) -> tuple[str, str | None, str | None]:
+    """:func:`explain_unknown`, and the item as it should be written when that is certain (else None)."""
     m = re.fullmatch(r"(@?)([0-9]+(?:\.[0-9]+)?)([A-Za-z]+)", item)
     if m and m.group(3) in _UNIT_FIXES:
         fixed = m.group(1) + m.group(2) + _UNIT_FIXES[m.group(3)]
-        return f"unknown unit {m.group(3)!r} in {item!r}", f"did you mean {fixed}? (units are case-sensitive)"
+        return (
+            f"unknown unit {m.group(3)!r} in {item!r}",
+            f"did you mean {fixed}? (units are case-sensitive)",
+            fixed,
+        )
     if re.fullmatch(r"[0-9]+bpm", item):
         return (
             f"a heart rate {item!r} without '@', '<' or '>'",
             f"a target is @{item}; a step that ends on a heart rate is 'until <{item}' or 'until >{item}'",
+            None,
         )
     if re.fullmatch(r"[<>]=?[0-9]+(bpm)?", item):
         number = item.lstrip("<>=").removesuffix("bpm")
-        return f"unknown item {item!r}", f"until <{number}bpm or until >{number}bpm (no '=', with 'bpm')"
+        return (
+            f"unknown item {item!r}",
+            f"until <{number}bpm or until >{number}bpm (no '=', with 'bpm')",
+            None,
+        )
     if re.fullmatch(r"~.*", item):
-        return f"unknown estimate {item!r}", "an estimate is '~' and a duration, without a space: ~3m, ~1:30"
+        return (
+            f"unknown estimate {item!r}",
+            "an estimate is '~' and a duration, without a space: ~3m, ~1:30",
+            None,
+        )
     if (re.fullmatch(r"@[Zz][0-9]+(hr|HR|Hr)", item) and not item.endswith("hr")) or re.fullmatch(
         r"@z[0-9]+hr", item
     ):
-        return f"unknown target {item!r}", f"heart-rate zones are written @Z{re.sub('[^0-9]', '', item)}hr"
+        zone = f"@Z{re.sub('[^0-9]', '', item)}hr"
+        return f"unknown target {item!r}", f"heart-rate zones are written {zone}", zone
     if re.fullmatch(r"@[0-9.]+(-[0-9.]+)?%(LTHR|Lthr|MAXHR|MaxHR|maxHR|max-hr|lt|max)", item):
-        return f"unknown target {item!r}", "heart rate as a share is written @80%lthr or @65-75%maxhr"
+        return f"unknown target {item!r}", "heart rate as a share is written @80%lthr or @65-75%maxhr", None
     if re.fullmatch(r"[0-9]+", item):
-        return f"the number {item} has no unit", "write a unit right after it: 30s, 10m, 400mtr, 110rpm"
+        return f"the number {item} has no unit", "write a unit right after it: 30s, 10m, 400mtr, 110rpm", None
     if item in ("s", "m", "min", "h", "mtr", "km", "mi", "rpm", "bpm", "W", "%"):
         return (
             f"the unit {item!r} stands alone",
             "write the unit right after its number, without a space: 30s, 110rpm",
+            None,
         )
     if item == "@":
-        return "'@' without a value", "write @ directly before its value: @150%"
+        return "'@' without a value", "write @ directly before its value: @150%", None
     if item == "/":
-        return "unexpected '/'", None
+        return "unexpected '/'", None, None
     if "/" in item and not re.search(r"/(km|mi)\b", item):
-        return f"unknown item {item!r}", "separate the steps of a repeat with ' / ' (a space on each side)"
+        return (
+            f"unknown item {item!r}",
+            "separate the steps of a repeat with ' / ' (a space on each side)",
+            None,
+        )
     if re.fullmatch(r"[0-9]+X:?", item):
-        return f"unknown word {item!r}", f"did you mean {item.replace('X', 'x')}? (units are case-sensitive)"
+        fixed = item.replace("X", "x")
+        return f"unknown word {item!r}", f"did you mean {fixed}? (units are case-sensitive)", fixed
     if item.startswith("@"):
         rng = re.fullmatch(r"@[0-9.:]+([A-Za-z%/]*)-[0-9.:]+([A-Za-z%/]*)", item)
         if rng and rng.group(1) and rng.group(1) != rng.group(2):
             return (
                 f"the two ends of {item!r} have different units",
                 "both ends of a range take the same unit: @88-94%, @240-260W",
+                None,
             )
         if re.fullmatch(r"@[0-9]+(\.[0-9]+)?", item):
-            return f"the target {item!r} has no unit", "write @150% (percent) or @250W (watts)"
+            return f"the target {item!r} has no unit", "write @150% (percent) or @250W (watts)", None
         if re.fullmatch(r"@z[0-9]+", item):
-            return f"unknown target {item!r}", f"zones are written with a capital Z: @Z{item[2:]}"
+            return (
+                f"unknown target {item!r}",
+                f"zones are written with a capital Z: @Z{item[2:]}",
+                f"@Z{item[2:]}",
+            )
         if re.fullmatch(r"@[0-9]+:[0-9]+", item):
-            return f"the pace {item!r} has no unit", f"write {item}/km or {item}/mi"
-        return f"unknown target {item!r}", f"targets are written {TARGET_FORMS}"
+            return f"the pace {item!r} has no unit", f"write {item}/km or {item}/mi", None
+        return f"unknown target {item!r}", f"targets are written {TARGET_FORMS}", None
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?[%W]?-[0-9]+(\.[0-9]+)?[%W]", item):
-        return f"a range without '@': {item!r}", f"write @{item}, or 'ramp {item}' for a ramp"
+        return f"a range without '@': {item!r}", f"write @{item}, or 'ramp {item}' for a ramp", None
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?(%|W)", item):
-        return f"a target without '@': {item!r}", f"write @{item}"
+        return f"a target without '@': {item!r}", f"write @{item}", f"@{item}"
     if re.fullmatch(r"([0-9]+h)?([0-9]+(min|m))?[0-9]+\.[0-9]{4,}s|[0-9:]+:[0-9]+\.[0-9]{4,}", item):
         whole, _, digits = item.rstrip("s").partition(".")
         cut = f"{whole}.{digits[:3]}{'s' if item.endswith('s') else ''}"
         return (
             f"{item!r} has more than three decimals",
             f"a duration is counted to the millisecond: write {cut}",
+            cut,
         )
     if re.fullmatch(r"[0-9]+\.[0-9]+[a-z]+", item):
         return (
             f"decimals are not allowed in {item!r}",
             "only seconds take decimals (16.8s, 1:30.5): write 1m30s or 1:30 instead of 1.5m",
+            None,
         )
     import difflib  # only for a mistake: not at start-up
 
     close = difflib.get_close_matches(item.lower(), WORDS, n=1, cutoff=0.6)
     if close:
-        return f"unknown word {item!r}", f"did you mean {close[0]!r}?"
-    return f"unknown word {item!r}", None
+        return f"unknown word {item!r}", f"did you mean {close[0]!r}?", close[0]
+    return f"unknown word {item!r}", None, None

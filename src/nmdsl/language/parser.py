@@ -199,6 +199,20 @@ def expected_words(expected: set[str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
+def line_tokens(number: int, raw: str) -> list[Token]:
+    """The tokens of one physical line as the parser reads them (for an editor's colours).
+
+    An item that is no word of the language is left out, and so is the rest
+    of a line that cannot be read; nothing is reported.
+    """
+    content = raw.lstrip(" \t")
+    if not content or content.startswith("#"):
+        return []
+    line = Line(number, len(raw) - len(content), content)
+    tokenize_line(line, _grammar.terminals(), Report())
+    return line.tokens
+
+
 def parse_cst(text: str, report: Report) -> list[CstNode]:
     """Parse a whole file into a list of top-level CST nodes; report problems.
 

@@ -14,11 +14,13 @@ from nmdsl.model import METRES_PER_MILE, Pace, seconds_of_ms
 
 
 class Problem(Exception):
-    def __init__(self, code: str, message: str, hint: str | None = None):
+    def __init__(self, code: str, message: str, hint: str | None = None, fix: str | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.hint = hint
+        #: The whole item as it should be written, when the hint names it exactly.
+        self.fix = fix
 
 
 _COMPOUND = re.compile(r"(?:([0-9]+)h)?(?:([0-9]+)(min|m))?(?:([0-9]+)(?:\.([0-9]{1,3}))?s)?")
@@ -112,13 +114,15 @@ def number_range(text: str, unit: str) -> tuple[float, float]:
     return float(body), float(body)
 
 
-def ordered(text: str, low: float, high: float, unit: str) -> None:
+def ordered(text: str, low: float, high: float, unit: str, of: str = "") -> None:
+    """E204 when ``low`` is above ``high``; ``of`` is what a share is of (``lthr``, ``pmax``)."""
     if low > high:
+        fixed = f"{text[0] if text.startswith('@') else ''}{_fmt(high)}-{_fmt(low)}{unit}{of}"
         raise Problem(
             "E204",
             f"range low {_fmt(low)}{unit} is above high {_fmt(high)}{unit}",
-            f"write the smaller number first: {text[0] if text.startswith('@') else ''}"
-            f"{_fmt(high)}-{_fmt(low)}{unit}",
+            f"write the smaller number first: {fixed}",
+            fixed,
         )
 
 
@@ -152,11 +156,9 @@ def pace_range(text: str) -> tuple[Pace, Pace]:
             raise Problem("E002", f"the two ends of {text!r} have different units")
         fast, slow = pace(lo), pace(hi)
         if fast.seconds > slow.seconds:
-            raise Problem(
-                "E204",
-                f"range low {fast} is above high {slow}",
-                f"write the smaller number first: @{str(slow)[:-len(per)-1]}-{fast}",
-            )
+            fixed = f"@{str(slow)[:-len(per)-1]}-{fast}"
+            hint = f"write the smaller number first: {fixed}"
+            raise Problem("E204", f"range low {fast} is above high {slow}", hint, fixed)
         return fast, slow
     p = pace(body)
     return p, p

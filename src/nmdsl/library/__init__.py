@@ -40,6 +40,7 @@ from nmdsl.library.config import Config
 from nmdsl.limits import MAX_WARNINGS
 
 if TYPE_CHECKING:
+    from nmdsl.api import Result
     from nmdsl.formats.base import EmitOptions
 
 #: Formats that can only carry bike sessions.
@@ -224,12 +225,32 @@ def check_one(job: Job, stdin: bytes | None = None) -> FileResult:
     """Check one file completely (runs in a worker process)."""
     from nmdsl.api import check, check_file
 
-    cfg = job.config
-    ftp_w = job.ftp_w if job.ftp_w is not None else cfg.ftp_w
+    ftp_w = job.ftp_w if job.ftp_w is not None else job.config.ftp_w
     if job.path == "-":
         result = check(stdin or b"", filename="<stdin>", ftp_w=ftp_w)
     else:
         result = check_file(job.path, ftp_w=ftp_w)
+    return _finish(job, result)
+
+
+def check_text(job: Job, text: str, checked: Result | None = None) -> tuple[FileResult, Result]:
+    """:func:`check_one` for the file at ``job.path`` as ``text`` says it is (an editor's unsaved buffer).
+
+    The diagnostics are those ``nmdsl check`` gives once the text is saved;
+    the :class:`~nmdsl.api.Result` beside them holds the workout.
+    ``checked``: what :func:`nmdsl.check` already said of this text (with
+    the same FTP), so that it is not parsed again.
+    """
+    from nmdsl.api import check
+
+    ftp_w = job.ftp_w if job.ftp_w is not None else job.config.ftp_w
+    result = checked if checked is not None else check(text, filename=job.path, ftp_w=ftp_w)
+    return _finish(job, result), result
+
+
+def _finish(job: Job, result: Result) -> FileResult:
+    """The compiles, lints, required keys, disable comments and rules of :func:`check_one`."""
+    cfg = job.config
     diagnostics = list(result.diagnostics)
     out = FileResult(result.file, source=result.source)
     workout = result.workout
