@@ -813,3 +813,43 @@ def test_a_random_run_imports_to_its_numbers(bars: list[tuple[int, list[tuple[st
     assert {d.code for d in diagnostics} <= {"W585"}
     assert run_flat(workout) == expected
     assert run_flat(nmdsl.parse(nmdsl.write(workout))) == expected
+
+
+# -- through the CLI and the library ------------------------------------------------------
+
+
+def test_cli_imports_a_pasted_page_from_stdin() -> None:
+    from click.testing import CliRunner
+
+    from nmdsl.cli import main
+
+    page = "Sprint Primer\n15min free ride\n6x 8sec @ MAX, 2min 52sec @ 50% FTP\nZone distribution\n"
+    result = CliRunner().invoke(main, ["import", "--from", "woz", "-"], input=page)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "name: Sprint Primer\n\n15m free\n6x 8s max / 2m52s @50%\n"
+    assert "<stdin>:4:1: warning[W580]" in result.stderr
+
+
+def test_cli_imports_a_saved_page_next_to_it_and_names_it(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from nmdsl.cli import main
+
+    (tmp_path / "page.txt").write_text("10min @ 65% FTP\n3x 5min @ 95% FTP, 2min @ 50% FTP\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "--from", "woz", str(tmp_path / "page.txt"), "--name", "Sweet"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "page.nm").read_text(encoding="utf-8") == (
+        "name: Sweet\n\n10m @65%\n3x 5m @95% / 2m @50%\n"
+    )
+    # A .txt is never taken for whatsonzwift (nor intervals.icu) without --from.
+    refused = CliRunner().invoke(main, ["import", str(tmp_path / "page.txt"), "-o", "-"])
+    assert refused.exit_code == 1 and "--from" in refused.stderr
+
+
+def test_library_import_text_reads_woz() -> None:
+    w = nmdsl.import_text("1hr free ride\n8sec @ MAX\n", "woz").workout
+    assert w is not None
+    assert [(s.duration_s, type(s.target).__name__) for s in w.steps] == [
+        (3600, "FreeTarget"),
+        (8, "MaxTarget"),
+    ]
