@@ -835,8 +835,9 @@ def test_cli_imports_a_saved_page_next_to_it_and_names_it(tmp_path: Path) -> Non
 
     from nmdsl.cli import main
 
-    (tmp_path / "page.txt").write_text("10min @ 65% FTP\n3x 5min @ 95% FTP, 2min @ 50% FTP\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["import", "--from", "woz", str(tmp_path / "page.txt"), "--name", "Sweet"])
+    page = tmp_path / "page.txt"
+    page.write_text("10min @ 65% FTP\n3x 5min @ 95% FTP, 2min @ 50% FTP\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "--from", "woz", str(page), "--name", "Sweet"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "page.nm").read_text(encoding="utf-8") == (
         "name: Sweet\n\n10m @65%\n3x 5m @95% / 2m @50%\n"
