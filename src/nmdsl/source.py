@@ -91,3 +91,17 @@ def line_text(text: str, number: int) -> str | None:
     _cursor = (text, line, pos)
     m = _BREAK.search(text, pos)
     return text[pos : m.start() if m else n]
+
+
+def decode_text(data: bytes) -> tuple[str, int | None]:
+    """A text file's text, and the line of its first byte that is not UTF-8 (None when all are).
+
+    UTF-8, its byte-order mark dropped; a file that is not is, in practice,
+    Windows-1252 (written by Windows editors), and is read so, its five
+    undefined bytes becoming U+FFFD.  The importers of text formats say so
+    with a warning of their own at that line.
+    """
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return data.decode("cp1252", errors="replace"), count_lines(data[: exc.start].decode("utf-8-sig"))

@@ -46,7 +46,7 @@ from nmdsl.model import (
     seconds_of_ms,
 )
 from nmdsl.model.compress import compress
-from nmdsl.source import count_lines, iter_lines, lines_after
+from nmdsl.source import decode_text, iter_lines, lines_after
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -166,17 +166,15 @@ class MrcImporter(_CourseImporter):
 
 
 def _decode(data: bytes, report: Report) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = count_lines(data[: exc.start].decode("utf-8"))
+    text, not_utf8 = decode_text(data)
+    if not_utf8 is not None:
         report.add(
             "W527",
             "the file is not UTF-8: it is read as Windows-1252",
-            Span.point(line, 1),
+            Span.point(not_utf8, 1),
             "check the accented letters in the imported names and cues",
         )
-        return data.decode("cp1252", errors="replace")
+    return text
 
 
 def _parse(text: str, report: Report) -> _Course | None:

@@ -69,7 +69,7 @@ from nmdsl.model import (
     seconds_of_ms,
 )
 from nmdsl.model.compress import compress
-from nmdsl.source import iter_lines
+from nmdsl.source import decode_text, iter_lines
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -132,17 +132,15 @@ class IcuImporter:
 
 
 def _decode(data: bytes, report: Report) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+    text, not_utf8 = decode_text(data)
+    if not_utf8 is not None:
         report.add(
             "W571",
             "the text is not UTF-8: it is read as Windows-1252",
-            Span.point(line, 1),
+            Span.point(not_utf8, 1),
             "check the accented letters in the imported cues",
         )
-        return data.decode("cp1252", errors="replace")
+    return text
 
 
 class _Reader:
