@@ -8,6 +8,7 @@ with their place and a hint.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -266,3 +267,21 @@ def test_near_peak_in_the_reports() -> None:
     row = csv_row(st, "s.nm")
     assert (row["peak_of"], row["peak_efforts"], row["peak_s"]) == ("pmax", "6", "48.0")
     assert st.to_dict()["neuromuscular"]["peak_s"] == 48.0
+
+
+def test_cli_peak_option_moves_the_near_peak_line(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from nmdsl.cli import main
+
+    src = tmp_path / "s.nm"
+    src.write_text("ftp: 250\npmax: 1000\nwarmup 10m @50%\n6x 8s @85%pmax / 3m @50%\n", encoding="utf-8")
+    runner = CliRunner()
+    by_default = json.loads(runner.invoke(main, ["stats", str(src), "--format", "json"]).stdout)
+    lowered = json.loads(runner.invoke(main, ["stats", str(src), "--format", "json", "--peak", "80%"]).stdout)
+    assert by_default[0]["neuromuscular"]["peak_efforts"] == 0
+    assert lowered[0]["neuromuscular"]["peak_efforts"] == 6 and lowered[0]["neuromuscular"]["peak_pct"] == 80
+    bad = runner.invoke(main, ["stats", str(src), "--peak", "lots"])
+    assert bad.exit_code == 2 and "not a percentage" in bad.output

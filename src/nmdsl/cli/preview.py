@@ -32,6 +32,7 @@ def preview_cmd(
     free_ride_pct: float | None,
     hard_pct: float | None,
     easy_pct: float | None,
+    peak_pct: float | None,
 ) -> None:
     """Show FILE live in a browser: chart, numbers, zones, downloads.
 
@@ -51,7 +52,7 @@ def preview_cmd(
     from nmdsl.preview.server import PreviewError, PreviewServer
     from nmdsl.preview.snapshot import Preview
 
-    options = _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct)
+    options = _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct, peak_pct)
     live = Preview(file, options)
     try:
         server = PreviewServer(live, port)

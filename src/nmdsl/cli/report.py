@@ -61,6 +61,12 @@ _PERCENT_OPTIONS = (
         "At or below this a step is recovery in work:recovery ratios "
         "[default: 55% of FTP; 75% of threshold speed on a run].",
     ),
+    (
+        "--peak",
+        "peak_pct",
+        "With pmax: (vmax: on a run) in the header, efforts at or above this share of it are "
+        "near-peak [default: 90%].",
+    ),
 )
 
 
@@ -84,6 +90,7 @@ def _options(
     free_ride_pct: float | None,
     hard_pct: float | None,
     easy_pct: float | None,
+    peak_pct: float | None = None,
 ) -> StatsOptions:
     from nmdsl.analysis.metrics import StatsOptions
 
@@ -93,6 +100,7 @@ def _options(
         ftp_w=ftp_w,
         hard_pct=hard_pct,
         easy_pct=easy_pct,
+        peak_pct=peak_pct,
     )
 
 
@@ -158,6 +166,7 @@ def stats_cmd(
     free_ride_pct: float | None,
     hard_pct: float | None,
     easy_pct: float | None,
+    peak_pct: float | None,
     out_format: str,
 ) -> None:
     """Training numbers: duration, work, NP, IF, TSS, zones, neuromuscular summary.
@@ -173,7 +182,7 @@ def stats_cmd(
 
     from nmdsl.analysis.metrics import CSV_COLUMNS, csv_row, format_table, stats
 
-    options = _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct)
+    options = _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct, peak_pct)
     failed = 0
     tables: list[str] = []
     records: list[dict[str, Any]] = []
@@ -228,6 +237,7 @@ def plot_cmd(
     free_ride_pct: float | None,
     hard_pct: float | None,
     easy_pct: float | None,
+    peak_pct: float | None,
 ) -> None:
     """Draw a workout's profile chart (SVG, or PNG with the png extra)."""
     from pathlib import Path
@@ -258,7 +268,7 @@ def plot_cmd(
         sys.exit(1)
     data = render_svg(
         result.workout,
-        _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct),
+        _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct, peak_pct),
         PlotOptions(width=width, height=height),
     )
     if png:
@@ -291,6 +301,7 @@ def site_cmd(
     free_ride_pct: float | None,
     hard_pct: float | None,
     easy_pct: float | None,
+    peak_pct: float | None,
 ) -> None:
     """Build a static HTML catalogue of the .nm files under LIBRARY.
 
@@ -309,7 +320,7 @@ def site_cmd(
     from nmdsl.library.site import SiteError, build_site
 
     try:
-        options = _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct)
+        options = _options(ftp_w, max_effort_pct, free_ride_pct, hard_pct, easy_pct, peak_pct)
         site = build_site(Path(library), Path(output), options)
     except SiteError as exc:
         raise click.UsageError(str(exc)) from None
