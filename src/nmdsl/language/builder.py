@@ -14,7 +14,7 @@ from typing import Any, Literal
 from nmdsl.diagnostics import Fix, Report, Span
 from nmdsl.language import drills
 from nmdsl.language._lalr import Token
-from nmdsl.language.lexer import HEADER_KEYS
+from nmdsl.language.lexer import HEADER_KEYS, STEP_WORDS
 from nmdsl.language.parser import BlockLine, CstNode, HeaderLine, StepLine, StepNode, TargetNode, span_of
 from nmdsl.language.values import Problem, distance_m, duration_s, number_range, ordered, pace, pace_range
 from nmdsl.limits import (  # re-exported: builder.ZONES is public
@@ -56,21 +56,6 @@ from nmdsl.model import (
     WattsTarget,
     Workout,
     ZoneTarget,
-)
-
-STEP_WORDS = (
-    "warmup",
-    "cooldown",
-    "rest",
-    "recovery",
-    "sprint",
-    "strides",
-    "accel",
-    "spinup",
-    "standing-start",
-    "torque",
-    "hill-sprint",
-    "flying",
 )
 
 BIKE_ONLY = {"WATTS": "watts", "ZONE": "power zones", "CADENCE": "cadence targets (rpm)"}

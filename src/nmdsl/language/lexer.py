@@ -376,7 +376,8 @@ _UNIT_FIXES = {
     "X": "x",
 }
 
-WORDS = (
+#: The words that start a step: intensities and drills.
+STEP_WORDS = (
     "warmup",
     "cooldown",
     "rest",
@@ -389,6 +390,10 @@ WORDS = (
     "torque",
     "hill-sprint",
     "flying",
+)
+
+WORDS = (
+    *STEP_WORDS,
     "ramp",
     "max",
     "free",
